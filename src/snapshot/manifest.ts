@@ -25,6 +25,8 @@ export interface EntityManifest {
   readonly query_file: string;
   /** Columns the query returned that are not canonical: not written (names only). */
   readonly ignored_columns: readonly string[];
+  /** Values of the wrong type (e.g. text in a number column) written as null. */
+  readonly values_set_to_null?: number;
 }
 
 export interface SnapshotManifest {

@@ -2,7 +2,14 @@
 
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
+import { registerCheck } from './check.js';
+import { registerClean } from './clean.js';
+import { registerConfig } from './config.js';
+import { registerDemoDb } from './demo-db.js';
+import { registerExtract } from './extract.js';
+import { registerQuickstart } from './quickstart.js';
+import { registerSchema } from './schema.js';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [];
+export const COMMANDS: readonly RegisterCommand[] = [registerQuickstart, registerDemoDb, registerExtract, registerCheck, registerClean, registerSchema, registerConfig];

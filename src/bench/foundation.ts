@@ -1,0 +1,75 @@
+// `npm run bench`: generation, extract, check and clean time and peak memory for demo
+// DBs of several sizes, each stage in its own process (the CLI as a user runs it).
+// Usage: npm run bench -- [--sizes 10000,100000,1000000] [--keep]
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { formatTable } from '../cli/format.js';
+import { PACKAGE_ROOT } from '../version.js';
+
+interface StageResult {
+  readonly stage: string;
+  readonly ms: number;
+  readonly peakMiB: number;
+  readonly code: number;
+}
+
+const args = process.argv.slice(2);
+const sizesArg = args[args.indexOf('--sizes') + 1];
+const sizes = (args.includes('--sizes') && sizesArg ? sizesArg : '10000,100000,1000000').split(',').map(Number);
+const keep = args.includes('--keep');
+const bin = join(PACKAGE_ROOT, 'dist/cli/bin.js');
+const probe = join(PACKAGE_ROOT, 'dist/bench/rss-probe.js');
+const root = join(PACKAGE_ROOT, 'tmp/bench');
+
+function runStage(stage: string, argv: string[], dir: string): StageResult {
+  const rssFile = join(dir, `${stage}.rss`);
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--import', probe, bin, ...argv, '--quiet'], {
+    cwd: dir,
+    env: { ...process.env, LEADLIFT_BENCH_RSS_FILE: rssFile },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 64 << 20,
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  let peakKiB = 0;
+  try {
+    peakKiB = Number(readFileSync(rssFile, 'utf8'));
+  } catch {
+    /* the child died before writing it */
+  }
+  if (r.status !== 0 && r.status !== 3) process.stderr.write(`${stage} exited ${r.status}: ${r.stderr.toString().slice(-2000)}\n`);
+  return { stage, ms, peakMiB: peakKiB / 1024, code: r.status ?? -1 };
+}
+
+const rows: Record<string, string | number>[] = [];
+process.stdout.write(`leadlift foundation benchmark — ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n`);
+for (const n of sizes) {
+  const dir = join(root, String(n));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const db = join(dir, 'agent-cory.sqlite');
+  const snap = join(dir, 'snapshot');
+  const results = [
+    runStage('generate', ['demo-db', '--out', db, '--enrollments', String(n), '--seed', '7'], dir),
+    runStage('extract', ['extract', '--source-url', `sqlite:${db}`, '--since', '2026-01-01', '--until', '2027-01-01', '--lookback-days', '0', '--out', snap], dir),
+    runStage('check', ['check', snap], dir),
+    runStage('clean', ['clean', snap, '--out', join(dir, 'cleaned')], dir),
+  ];
+  const pipeline = results.slice(1).reduce((s, r) => s + r.ms, 0);
+  for (const r of results) {
+    rows.push({
+      enrollments: n.toLocaleString('en-US'),
+      stage: r.stage,
+      'seconds': (r.ms / 1000).toFixed(1),
+      'peak MiB': r.peakMiB.toFixed(0),
+      exit: r.code,
+    });
+  }
+  rows.push({ enrollments: n.toLocaleString('en-US'), stage: 'extract+check+clean', seconds: (pipeline / 1000).toFixed(1), 'peak MiB': '-', exit: '-' });
+  process.stdout.write(`${formatTable(rows.slice(-5))}\n\n`);
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+}
+process.stdout.write(`Summary\n${formatTable(rows)}\nTarget: 1M enrollments through extract+check+clean in < 300 s and < 4096 MiB.\n`);

@@ -1,0 +1,21 @@
+// The check stage's public API.
+
+export {
+  CHECK_IDS,
+  type CheckConfig,
+  type CheckId,
+  checkConfigSchema,
+  DEFAULT_SEVERITIES,
+} from './config.js';
+export {
+  type EntityVolume,
+  type Finding,
+  formatQualityTable,
+  QUALITY_FILE,
+  QUALITY_FORMAT,
+  type QualityReport,
+  writeQualityReport,
+} from './report.js';
+export { qualityError, REFERENCES, type Reference, type RunChecksOptions, runChecks } from './run.js';
+export { type ColumnKind, type SnapshotColumn, snapshotColumnSpecs } from './values.js';
+export { findPreviousSnapshot, snapshotVolume } from './volume.js';

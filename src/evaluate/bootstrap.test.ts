@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { SeededRng } from '../numeric/rng.js';
+import { averagePrecision } from './average-precision.js';
+import { bootstrapInterval } from './bootstrap.js';
+import { brierScore } from './brier-score.js';
+import { liftAt } from './lift.js';
+import type { MetricValue } from './metric-value.js';
+import { rocAuc } from './roc-auc.js';
+
+function synthetic(n: number, seed: number): { y: Uint8Array; p: Float64Array } {
+  const rng = new SeededRng(seed);
+  const y = new Uint8Array(n);
+  const p = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = rng.nextFloat() < 0.2 ? 1 : 0;
+    // Rounded so there are ties.
+    p[i] = Math.round(Math.min(1, Math.max(0, 0.2 + 0.3 * y[i]! + 0.2 * rng.nextNormal())) * 50) / 50;
+  }
+  return { y, p };
+}
+
+describe('bootstrapInterval', () => {
+  const { y, p } = synthetic(400, 3);
+
+  it('when called twice with the same seed then the interval is identical', () => {
+    const a = bootstrapInterval(averagePrecision, y, p, { nBoot: 200, seed: 7 });
+    const b = bootstrapInterval(averagePrecision, y, p, { nBoot: 200, seed: 7 });
+    expect(a).toEqual(b);
+    const c = bootstrapInterval(averagePrecision, y, p, { nBoot: 200, seed: 8 });
+    expect(c).not.toEqual(a);
+  });
+
+  it('when the metric is a known one then the fast path equals resampling by copy', () => {
+    for (const fn of [averagePrecision, rocAuc, brierScore, liftAt(0.1)]) {
+      const wrapped = (yy: Uint8Array, ss: Float64Array): MetricValue => fn(yy, ss);
+      const fast = bootstrapInterval(fn, y, p, { nBoot: 100, seed: 1 });
+      const slow = bootstrapInterval(wrapped, y, p, { nBoot: 100, seed: 1 });
+      if ('unavailable' in fast || 'unavailable' in slow) throw new Error('unavailable');
+      expect(fast.nValid).toBe(slow.nValid);
+      expect(fast.lower).toBeCloseTo(slow.lower, 12);
+      expect(fast.upper).toBeCloseTo(slow.upper, 12);
+    }
+  });
+
+  it('when computed then lower ≤ point ≤ upper and the 95% interval is narrower than the 99%', () => {
+    const i95 = bootstrapInterval(rocAuc, y, p, { nBoot: 300, seed: 2 });
+    const i99 = bootstrapInterval(rocAuc, y, p, { nBoot: 300, seed: 2, alpha: 0.01 });
+    if ('unavailable' in i95 || 'unavailable' in i99) throw new Error('unavailable');
+    expect(i95.lower).toBeLessThanOrEqual(i95.point);
+    expect(i95.point).toBeLessThanOrEqual(i95.upper);
+    expect(i99.upper - i99.lower).toBeGreaterThan(i95.upper - i95.lower);
+  });
+
+  it('when the point metric is unavailable then the interval is unavailable with its reason', () => {
+    const r = bootstrapInterval(averagePrecision, new Uint8Array(5), new Float64Array([0.1, 0.2, 0.3, 0.4, 0.5]));
+    expect(r).toMatchObject({ unavailable: true, code: 'oneClass' });
+  });
+
+  it('when most resamples miss the only positive then it is unavailable (too few resamples)', () => {
+    const yy = new Uint8Array(20);
+    yy[0] = 1;
+    const pp = Float64Array.from({ length: 20 }, (_, i) => i / 20);
+    expect(bootstrapInterval(averagePrecision, yy, pp, { nBoot: 200 })).toMatchObject({ code: 'tooFewResamples' });
+  });
+
+  it('when nBoot or alpha is invalid then it throws evaluate.invalidOption', () => {
+    expect(() => bootstrapInterval(rocAuc, y, p, { nBoot: 0 })).toThrow(
+      expect.objectContaining({ code: 'evaluate.invalidOption' }),
+    );
+    expect(() => bootstrapInterval(rocAuc, y, p, { alpha: 1 })).toThrow(
+      expect.objectContaining({ code: 'evaluate.invalidOption' }),
+    );
+  });
+});

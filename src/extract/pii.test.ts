@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { emailDomainType, hasPhone, isTestContact, PiiHasher, phoneAreaCode, redactText } from './pii.js';
+
+describe('PiiHasher', () => {
+  const hasher = new PiiHasher('0123456789abcdef0123');
+
+  it('when the same email differs only in case and spaces then the hashes are equal', () => {
+    expect(hasher.hash('email', ' Maria.Lopez@Gmail.com ')).toBe(hasher.hash('email', 'maria.lopez@gmail.com'));
+  });
+
+  it('when phones differ only in formatting then the hashes are equal', () => {
+    expect(hasher.hash('phone', '(312) 555-0199')).toBe(hasher.hash('phone', '312.555.0199'));
+  });
+
+  it('when the key changes then the hash changes', () => {
+    const other = new PiiHasher('another-key-of-enough-length');
+    expect(other.hash('email', 'a@b.com')).not.toBe(hasher.hash('email', 'a@b.com'));
+  });
+
+  it('when the value is empty then the hash is null', () => {
+    expect(hasher.hash('email', '  ')).toBeNull();
+    expect(hasher.hash('phone', null)).toBeNull();
+  });
+
+  it('when the hash is made then it does not contain the value', () => {
+    const h = hasher.hash('email', 'maria@example.com');
+    expect(h).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('when the key is short then it is refused with pii.keyTooShort', () => {
+    expect(() => new PiiHasher('short')).toThrow(expect.objectContaining({ code: 'pii.keyTooShort' }));
+  });
+});
+
+describe('emailDomainType', () => {
+  it.each([
+    [null, 'missing'],
+    ['', 'missing'],
+    ['not-an-email', 'invalid'],
+    ['x@gmail.com', 'free'],
+    ['x@state.edu', 'edu'],
+    ['x@irs.gov', 'gov'],
+    ['x@mailinator.com', 'disposable'],
+    ['x@example.com', 'test'],
+    ['x@acme-roofing.com', 'business'],
+  ])('when the email is %s then the type is %s', (email, type) => {
+    expect(emailDomainType(email)).toBe(type);
+  });
+});
+
+describe('phoneAreaCode', () => {
+  it('when the number is NANP with a country code then the area code is returned', () => {
+    expect(phoneAreaCode('+1 (312) 555-0199')).toBe('312');
+  });
+  it('when the number is not NANP then it is null', () => {
+    expect(phoneAreaCode('+44 20 7946 0958')).toBeNull();
+    expect(phoneAreaCode(null)).toBeNull();
+  });
+  it('when the value has few digits then hasPhone is false', () => {
+    expect(hasPhone('12')).toBe(false);
+    expect(hasPhone('312-555-0199')).toBe(true);
+  });
+});
+
+describe('isTestContact', () => {
+  it('when the name says test then it is a test contact', () => {
+    expect(isTestContact({ first_name: 'Test', last_name: 'Test', email: 'a@b.com' })).toBe(true);
+  });
+  it('when the phone is a 555-01xx number then it is a test contact', () => {
+    expect(isTestContact({ first_name: 'Ann', phone: '(312) 555-0100' })).toBe(true);
+  });
+  it('when the contact is ordinary then it is not', () => {
+    expect(isTestContact({ first_name: 'Ann', last_name: 'Lee', email: 'ann@lee.com', phone: '312-555-2190' })).toBe(false);
+  });
+});
+
+describe('redactText', () => {
+  const contact = { firstName: 'Maria', lastName: 'Lopez', fullName: 'Maria Lopez' };
+
+  it('when the text greets the contact by name then the name is masked', () => {
+    expect(redactText('Hi Maria, this is Cory. maria? MARIA!', contact)).toBe(
+      'Hi [first_name], this is Cory. [first_name]? [first_name]!',
+    );
+  });
+
+  it('when the name is part of a longer word then the word is kept', () => {
+    expect(redactText('Mariachi band', contact)).toBe('Mariachi band');
+  });
+
+  it('when the text holds the full name then the full name token is used', () => {
+    expect(redactText('Dear Maria Lopez,', contact)).toBe('Dear [full_name],');
+  });
+
+  it('when the text holds any email or phone then they are masked', () => {
+    expect(redactText('write bob@corp.io or call +1 (415) 555-2671 today', undefined)).toBe(
+      'write [email] or call [phone] today',
+    );
+  });
+
+  it('when the text has short numbers then they are kept', () => {
+    expect(redactText('2 slots: Tue 10:30 or Wed 3pm, 15 min', undefined)).toBe('2 slots: Tue 10:30 or Wed 3pm, 15 min');
+  });
+
+  it('when the text is null then null', () => {
+    expect(redactText(null, contact)).toBeNull();
+  });
+});

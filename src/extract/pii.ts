@@ -1,0 +1,189 @@
+// PII handling at the door: keyed hashes for identifiers, non-identifying facts derived
+// before hashing, and masking of a contact's own PII (plus any email address or phone
+// number) inside free text. Nothing here ever returns a raw identifier.
+
+import { createHmac } from 'node:crypto';
+import { LeadliftError } from '../errors.js';
+
+/** Minimum length of the PII key (characters). */
+export const MIN_PII_KEY_LENGTH = 16;
+
+/**
+ * The key used for demo data only. Demo DBs are recognised by their marker table;
+ * real sources must supply their own key through the environment.
+ */
+export const DEMO_PII_KEY = 'leadlift-demo-data-pii-key-not-secret';
+
+/** Keyed hashing of identifiers (HMAC-SHA256, 128 bits shown). */
+export class PiiHasher {
+  private readonly key: Buffer;
+  /** A short, non-reversible fingerprint of the key, for manifests. */
+  readonly keyFingerprint: string;
+
+  constructor(key: string) {
+    if (key.length < MIN_PII_KEY_LENGTH) {
+      throw new LeadliftError(
+        'pii.keyTooShort',
+        `The PII hashing key is ${key.length} characters long; use at least ${MIN_PII_KEY_LENGTH} random characters (for example \`openssl rand -hex 32\`).`,
+      );
+    }
+    this.key = Buffer.from(key, 'utf8');
+    this.keyFingerprint = createHmac('sha256', this.key).update('leadlift:key-fingerprint').digest('hex').slice(0, 12);
+  }
+
+  /**
+   * Hashes one identifier of the given kind, after normalizing it (emails lower-cased,
+   * phones to digits) so the same person hashes alike across sources. Null for empty.
+   */
+  hash(kind: 'email' | 'phone' | 'id', value: unknown): string | null {
+    const normalized = normalizeIdentifier(kind, value);
+    if (normalized === null) return null;
+    return createHmac('sha256', this.key).update(`${kind}:${normalized}`).digest('hex').slice(0, 32);
+  }
+}
+
+function normalizeIdentifier(kind: 'email' | 'phone' | 'id', value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const s = String(value).trim();
+  if (s === '') return null;
+  if (kind === 'email') return s.toLowerCase();
+  if (kind === 'phone') {
+    const digits = s.replace(/\D+/g, '');
+    return digits === '' ? null : digits;
+  }
+  return s;
+}
+
+const FREE_EMAIL_DOMAINS = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'ymail.com',
+  'hotmail.com',
+  'outlook.com',
+  'live.com',
+  'msn.com',
+  'aol.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
+  'proton.me',
+  'protonmail.com',
+  'gmx.com',
+  'mail.com',
+  'zoho.com',
+  'yandex.com',
+  'comcast.net',
+  'att.net',
+  'verizon.net',
+  'sbcglobal.net',
+]);
+const DISPOSABLE_EMAIL_DOMAINS = new Set([
+  'mailinator.com',
+  'guerrillamail.com',
+  '10minutemail.com',
+  'tempmail.com',
+  'temp-mail.org',
+  'trashmail.com',
+  'yopmail.com',
+  'sharklasers.com',
+]);
+const TEST_EMAIL_DOMAINS = new Set(['example.com', 'example.org', 'example.net', 'test.com', 'test.test']);
+const EMAIL_SHAPE = /^[^\s@]+@([^\s@]+\.[a-z]{2,})$/i;
+
+/** Kind of an email's domain: missing, invalid, free, edu, gov, disposable, test or business. */
+export function emailDomainType(email: unknown): string {
+  if (email === null || email === undefined || String(email).trim() === '') return 'missing';
+  const m = EMAIL_SHAPE.exec(String(email).trim());
+  if (!m) return 'invalid';
+  const domain = m[1]!.toLowerCase();
+  if (TEST_EMAIL_DOMAINS.has(domain)) return 'test';
+  if (FREE_EMAIL_DOMAINS.has(domain)) return 'free';
+  if (DISPOSABLE_EMAIL_DOMAINS.has(domain)) return 'disposable';
+  if (domain.endsWith('.edu') || /\.edu\.[a-z]{2}$/.test(domain) || /\.ac\.[a-z]{2}$/.test(domain)) return 'edu';
+  if (domain.endsWith('.gov') || domain.endsWith('.mil') || /\.gov\.[a-z]{2}$/.test(domain)) return 'gov';
+  return 'business';
+}
+
+/** North American area code of a phone number, or null (a region, not a person). */
+export function phoneAreaCode(phone: unknown): string | null {
+  if (phone === null || phone === undefined) return null;
+  let digits = String(phone).replace(/\D+/g, '');
+  if (digits.length === 11 && digits.startsWith('1')) digits = digits.slice(1);
+  if (digits.length !== 10 || digits[0] === '0' || digits[0] === '1') return null;
+  return digits.slice(0, 3);
+}
+
+/** True when a phone value has enough digits to be a phone number. */
+export function hasPhone(phone: unknown): boolean {
+  if (phone === null || phone === undefined) return false;
+  return String(phone).replace(/\D+/g, '').length >= 7;
+}
+
+const TEST_NAME = /\b(test|testing|asdf|dummy|fake|qa)\b/i;
+
+/** A contact that looks like a test record (test names, example domains, 555-01xx numbers). */
+export function isTestContact(c: { first_name?: unknown; last_name?: unknown; full_name?: unknown; email?: unknown; phone?: unknown }): boolean {
+  const names = [c.first_name, c.last_name, c.full_name].filter((x) => x !== null && x !== undefined).map(String);
+  if (names.some((n) => TEST_NAME.test(n))) return true;
+  if (emailDomainType(c.email) === 'test') return true;
+  const email = c.email === null || c.email === undefined ? '' : String(c.email).toLowerCase();
+  if (/^test[^@]*@/.test(email)) return true;
+  const digits = c.phone === null || c.phone === undefined ? '' : String(c.phone).replace(/\D+/g, '');
+  if (/55501\d\d$/.test(digits) || (digits.length >= 7 && /^(\d)\1+$/.test(digits))) return true;
+  return false;
+}
+
+const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// Seven or more digits, optionally with a leading + and separators: phone-like runs.
+const PHONE_IN_TEXT = /(?<![\w])\+?\d(?:[\s().-]*\d){6,14}(?![\w])/g;
+
+/** The PII of one contact that free text may repeat. */
+export interface ContactPii {
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+  readonly fullName: string | null;
+}
+
+/**
+ * Masks PII in free text: any email address → [email], any phone-like number → [phone],
+ * and the contact's own names → [first_name] / [last_name] / [full_name] (whole words,
+ * case-insensitive). Returns null for null.
+ */
+export function redactText(text: unknown, contact: ContactPii | undefined): string | null {
+  if (text === null || text === undefined) return null;
+  let s = String(text);
+  if (s.indexOf('@') >= 0) s = s.replace(EMAIL_IN_TEXT, '[email]');
+  if (/\d{3}/.test(s) || /\d[\s().-]\d/.test(s)) s = s.replace(PHONE_IN_TEXT, '[phone]');
+  if (contact) {
+    if (contact.fullName) s = replaceWord(s, contact.fullName, '[full_name]');
+    if (contact.firstName) s = replaceWord(s, contact.firstName, '[first_name]');
+    if (contact.lastName) s = replaceWord(s, contact.lastName, '[last_name]');
+  }
+  return s;
+}
+
+function replaceWord(text: string, word: string, token: string): string {
+  const w = word.trim();
+  if (w.length < 2) return text;
+  const lowerText = text.toLowerCase();
+  const lowerWord = w.toLowerCase();
+  let at = lowerText.indexOf(lowerWord);
+  if (at < 0) return text;
+  let out = '';
+  let from = 0;
+  while (at >= 0) {
+    const before = at === 0 ? '' : lowerText[at - 1]!;
+    const after = lowerText[at + lowerWord.length] ?? '';
+    if (!isWordChar(before) && !isWordChar(after)) {
+      out += text.slice(from, at) + token;
+      from = at + lowerWord.length;
+    }
+    at = lowerText.indexOf(lowerWord, at + lowerWord.length);
+  }
+  return out + text.slice(from);
+}
+
+function isWordChar(ch: string): boolean {
+  return ch !== '' && /[\p{L}\p{N}_]/u.test(ch);
+}

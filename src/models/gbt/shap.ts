@@ -1,0 +1,217 @@
+// Exact TreeSHAP (Lundberg et al. 2018, algorithm 2, as in the shap package's C++ and
+// LightGBM's pred_contrib): per-row feature contributions that, with the expected value,
+// add up to the raw score. Nodes are weighted by their training row counts (cover).
+
+import { alignColumns, type Frame } from '../../numeric/frame.js';
+import type { Contributions } from '../contributions.js';
+import type { GbtModel, GbtTree } from './model.js';
+import { compileTrees, type CompiledTree } from './predict.js';
+
+/** A tree with leaves renumbered after the internal nodes (leaf l → node m + l) and covers. */
+interface ShapTree {
+  readonly m: number;
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  readonly defaultLeft: Uint8Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly cover: Float64Array;
+  readonly value: Float64Array;
+  readonly depth: number;
+}
+
+/**
+ * SHAP values of every row of `x`: `columns[j][i]` is feature j's contribution to row
+ * i's raw score (log-odds) and `expectedValue` the cover-weighted mean raw score, so
+ * expectedValue + Σⱼ columns[j][i] = predictRawGbt(model, x)[i] up to rounding. Cost per
+ * row: O(trees × leaves × depth²).
+ */
+export function shapValues(model: GbtModel, x: Frame): Contributions {
+  const cols = alignColumns(x, model.featureNames, 'shapValues');
+  const nF = model.featureNames.length;
+  const compiled = compileTrees(model);
+  const trees = model.trees.map((t, k) => toShapTree(t, compiled[k]!));
+  let expectedValue = model.initScore;
+  let maxDepth = 0;
+  for (const t of trees) {
+    expectedValue += expectedOf(t);
+    maxDepth = Math.max(maxDepth, t.depth);
+  }
+  const columns = Array.from({ length: nF }, () => new Float64Array(x.nRows));
+  const size = ((maxDepth + 3) * (maxDepth + 4)) / 2 + 1;
+  const state: PathState = {
+    feature: new Int32Array(size),
+    zero: new Float64Array(size),
+    one: new Float64Array(size),
+    weight: new Float64Array(size),
+    phi: new Float64Array(nF),
+  };
+  for (let i = 0; i < x.nRows; i++) {
+    state.phi.fill(0);
+    for (const t of trees) {
+      if (t.m === 0) continue;
+      recurse(t, cols, i, state, 0, 0, 0, 1, 1, -1);
+    }
+    for (let j = 0; j < nF; j++) columns[j]![i] = state.phi[j]!;
+  }
+  return { names: model.featureNames, expectedValue, columns };
+}
+
+function toShapTree(t: GbtTree, c: CompiledTree): ShapTree {
+  const m = t.numLeaves - 1;
+  const total = m + t.numLeaves;
+  const left = new Int32Array(total).fill(-1);
+  const right = new Int32Array(total).fill(-1);
+  const cover = new Float64Array(total);
+  const value = new Float64Array(total);
+  const toNode = (child: number) => (child >= 0 ? child : m + ~child);
+  for (let k = 0; k < m; k++) {
+    left[k] = toNode(t.leftChild[k]!);
+    right[k] = toNode(t.rightChild[k]!);
+    cover[k] = t.internalCount[k]!;
+  }
+  for (let l = 0; l < t.numLeaves; l++) {
+    cover[m + l] = t.leafCount[l]!;
+    value[m + l] = t.leafValue[l]!;
+  }
+  // Depth, for the path buffer size.
+  let depth = 0;
+  const stack: [number, number][] = [[0, 0]];
+  while (stack.length > 0) {
+    const [node, d] = stack.pop()!;
+    depth = Math.max(depth, d);
+    if (node < m) {
+      stack.push([left[node]!, d + 1], [right[node]!, d + 1]);
+    }
+  }
+  return {
+    m,
+    feature: c.feature,
+    threshold: c.threshold,
+    defaultLeft: c.defaultLeft,
+    left,
+    right,
+    cover,
+    value,
+    depth,
+  };
+}
+
+/** Cover-weighted mean of a tree's leaf values: its share of the expected raw score. */
+function expectedOf(t: ShapTree): number {
+  const root = t.cover[0]!;
+  if (t.m === 0) return t.value[0]!;
+  let sum = 0;
+  for (let node = t.m; node < t.value.length; node++) sum += t.value[node]! * t.cover[node]!;
+  return root > 0 ? sum / root : 0;
+}
+
+interface PathState {
+  readonly feature: Int32Array;
+  readonly zero: Float64Array;
+  readonly one: Float64Array;
+  readonly weight: Float64Array;
+  readonly phi: Float64Array;
+}
+
+function recurse(
+  t: ShapTree,
+  cols: readonly Float64Array[],
+  row: number,
+  s: PathState,
+  node: number,
+  parentBase: number,
+  uniqueDepthIn: number,
+  parentZero: number,
+  parentOne: number,
+  parentFeature: number,
+): void {
+  let uniqueDepth = uniqueDepthIn;
+  // This level's path starts after the parent's and begins as a copy of it.
+  const b = parentBase + uniqueDepth + 1;
+  for (let k = 0; k <= uniqueDepth; k++) {
+    s.feature[b + k] = s.feature[parentBase + k]!;
+    s.zero[b + k] = s.zero[parentBase + k]!;
+    s.one[b + k] = s.one[parentBase + k]!;
+    s.weight[b + k] = s.weight[parentBase + k]!;
+  }
+  extendPath(s, b, uniqueDepth, parentZero, parentOne, parentFeature);
+  if (node >= t.m) {
+    const v = t.value[node]!;
+    for (let k = 1; k <= uniqueDepth; k++) {
+      const w = unwoundPathSum(s, b, uniqueDepth, k);
+      const f = s.feature[b + k]!;
+      s.phi[f] = s.phi[f]! + w * (s.one[b + k]! - s.zero[b + k]!) * v;
+    }
+    return;
+  }
+  const f = t.feature[node]!;
+  const x = cols[f]![row]!;
+  const goLeft = x !== x ? t.defaultLeft[node] === 1 : x <= t.threshold[node]!;
+  const hot = goLeft ? t.left[node]! : t.right[node]!;
+  const cold = goLeft ? t.right[node]! : t.left[node]!;
+  const w = t.cover[node]!;
+  const hotZero = t.cover[hot]! / w;
+  const coldZero = t.cover[cold]! / w;
+  let incomingZero = 1;
+  let incomingOne = 1;
+  // A feature already on the path is undone and redone at this node.
+  let pathIndex = 0;
+  for (; pathIndex <= uniqueDepth; pathIndex++) if (s.feature[b + pathIndex] === f) break;
+  if (pathIndex !== uniqueDepth + 1) {
+    incomingZero = s.zero[b + pathIndex]!;
+    incomingOne = s.one[b + pathIndex]!;
+    unwindPath(s, b, uniqueDepth, pathIndex);
+    uniqueDepth -= 1;
+  }
+  recurse(t, cols, row, s, hot, b, uniqueDepth + 1, hotZero * incomingZero, incomingOne, f);
+  recurse(t, cols, row, s, cold, b, uniqueDepth + 1, coldZero * incomingZero, 0, f);
+}
+
+function extendPath(s: PathState, b: number, d: number, zero: number, one: number, feature: number): void {
+  s.feature[b + d] = feature;
+  s.zero[b + d] = zero;
+  s.one[b + d] = one;
+  s.weight[b + d] = d === 0 ? 1 : 0;
+  for (let i = d - 1; i >= 0; i--) {
+    s.weight[b + i + 1] = s.weight[b + i + 1]! + (one * s.weight[b + i]! * (i + 1)) / (d + 1);
+    s.weight[b + i] = (zero * s.weight[b + i]! * (d - i)) / (d + 1);
+  }
+}
+
+function unwindPath(s: PathState, b: number, d: number, pathIndex: number): void {
+  const one = s.one[b + pathIndex]!;
+  const zero = s.zero[b + pathIndex]!;
+  let nextOne = s.weight[b + d]!;
+  for (let i = d - 1; i >= 0; i--) {
+    if (one !== 0) {
+      const tmp = s.weight[b + i]!;
+      s.weight[b + i] = (nextOne * (d + 1)) / ((i + 1) * one);
+      nextOne = tmp - (s.weight[b + i]! * zero * (d - i)) / (d + 1);
+    } else {
+      s.weight[b + i] = (s.weight[b + i]! * (d + 1)) / (zero * (d - i));
+    }
+  }
+  for (let i = pathIndex; i < d; i++) {
+    s.feature[b + i] = s.feature[b + i + 1]!;
+    s.zero[b + i] = s.zero[b + i + 1]!;
+    s.one[b + i] = s.one[b + i + 1]!;
+  }
+}
+
+function unwoundPathSum(s: PathState, b: number, d: number, pathIndex: number): number {
+  const one = s.one[b + pathIndex]!;
+  const zero = s.zero[b + pathIndex]!;
+  let nextOne = s.weight[b + d]!;
+  let total = 0;
+  for (let i = d - 1; i >= 0; i--) {
+    if (one !== 0) {
+      const tmp = (nextOne * (d + 1)) / ((i + 1) * one);
+      total += tmp;
+      nextOne = s.weight[b + i]! - tmp * zero * ((d - i) / (d + 1));
+    } else if (zero !== 0) {
+      total += s.weight[b + i]! / zero / ((d - i) / (d + 1));
+    }
+  }
+  return total;
+}

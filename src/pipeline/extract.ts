@@ -1,0 +1,98 @@
+// Wires extract to its neighbours: opens the read-only source, loads the query pack,
+// picks the PII key, extracts the snapshot and runs the quality checks on it.
+
+import { isAbsolute, join, resolve } from 'node:path';
+import { findPreviousSnapshot, runChecks, writeQualityReport, type QualityReport } from '../check/index.js';
+import type { Config } from '../config/schema.js';
+import type { SourceAdapter } from '../db/adapter.js';
+import { loadQueryPack, openSource, shippedPackDir } from '../db/index.js';
+import { LeadliftError } from '../errors.js';
+import { extractSnapshot } from '../extract/extract.js';
+import { DEMO_PII_KEY, PiiHasher } from '../extract/pii.js';
+import type { Window } from '../extract/window.js';
+import { type Progress, silentProgress } from '../progress.js';
+import type { EntityName } from '../schema/entities.js';
+import { openSnapshot, type SnapshotManifest } from '../snapshot/manifest.js';
+
+export interface RunExtractInput {
+  readonly config: Config;
+  readonly window: Window;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Exact snapshot folder; default `<snapshotsDir>/<timestamp>`. */
+  readonly outDir?: string | undefined;
+  /** Single query files replacing the pack's, by entity (e.g. --outcomes-query-file). */
+  readonly queryOverrides?: Partial<Record<EntityName, string>>;
+  readonly progress?: Progress;
+  readonly now?: () => Date;
+}
+
+export interface RunExtractResult {
+  readonly dir: string;
+  readonly manifest: SnapshotManifest;
+  readonly quality: QualityReport;
+}
+
+/** Extracts a snapshot and checks it. The caller decides what a failed check means (exit 3). */
+export async function runExtract(input: RunExtractInput): Promise<RunExtractResult> {
+  const { config, cwd } = input;
+  const now = input.now ?? (() => new Date());
+  const progress = input.progress ?? silentProgress;
+  const source = await openSource(config.sourceUrl, { cwd });
+  try {
+    const packDir = config.queryDir ? resolve(cwd, config.queryDir) : shippedPackDir(source.hooks.dialect);
+    const pack = loadQueryPack(packDir, input.queryOverrides ?? {}, { cwd, dialect: source.hooks.dialect });
+    const demo = await isDemoSource(source);
+    const key = input.env[config.piiKeyEnv];
+    if ((key === undefined || key === '') && !demo) {
+      throw new LeadliftError(
+        'pii.keyMissing',
+        `Set ${config.piiKeyEnv} to a secret of at least 16 characters before extracting (e.g. export ${config.piiKeyEnv}=$(openssl rand -hex 32)). ` +
+          'PII is replaced by keyed hashes at extraction; keep the key stable so hashes stay comparable across snapshots.',
+      );
+    }
+    const hasher = new PiiHasher(key === undefined || key === '' ? DEMO_PII_KEY : key);
+    const snapshotsDir = resolve(cwd, config.snapshotsDir);
+    const outDir = input.outDir
+      ? isAbsolute(input.outDir)
+        ? input.outDir
+        : resolve(cwd, input.outDir)
+      : join(snapshotsDir, snapshotId(now()));
+    const extracted = await extractSnapshot({
+      source,
+      queries: pack.files,
+      queryPackName: pack.name,
+      window: input.window,
+      hasher,
+      demoKey: key === undefined || key === '',
+      outDir,
+      progress,
+      now,
+    });
+    const snapshot = await openSnapshot(extracted.dir);
+    const previous = await findPreviousSnapshot(snapshotsDir, snapshot);
+    const quality = await runChecks(snapshot, config.check, { ...(previous ? { previous } : {}), now: now(), progress });
+    await writeQualityReport(extracted.dir, quality);
+    return { dir: extracted.dir, manifest: extracted.manifest, quality };
+  } finally {
+    await source.close();
+  }
+}
+
+/** A folder name for a snapshot taken at `t`: sortable, unique to the millisecond. */
+export function snapshotId(t: Date): string {
+  return t.toISOString().replace(/[-:]/g, '').replace('.', '-');
+}
+
+/** True when the source carries the demo generator's marker table. */
+async function isDemoSource(source: SourceAdapter): Promise<boolean> {
+  const table = source.hooks.tableName('dbo', 'leadlift_demo_info');
+  try {
+    for await (const row of source.stream(`SELECT value FROM ${table} WHERE name = 'generator'`, {})) {
+      if (row.value === 'leadlift-demo') return true;
+    }
+  } catch {
+    return false;
+  }
+  return false;
+}

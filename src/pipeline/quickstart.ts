@@ -1,0 +1,69 @@
+// The main job on the embedded default: a demo Agent Cory DB (built once, then reused),
+// extract → check → clean on its whole window. Later stages join here as they land.
+
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type CleanReport, cleanSnapshot } from '../clean/index.js';
+import type { Config } from '../config/schema.js';
+import { type DemoTruth, defaultTruthPath } from '../demo/index.js';
+import { writeDemoSqlite } from '../demo/sqlite-file.js';
+import { parseWindow } from '../extract/window.js';
+import { type Progress, silentProgress } from '../progress.js';
+import { openSnapshot } from '../snapshot/manifest.js';
+import { type RunExtractResult, runExtract } from './extract.js';
+
+export interface QuickstartInput {
+  readonly config: Config;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The demo SQLite file. Default tmp/demo/agent-cory.sqlite. */
+  readonly dbFile?: string | undefined;
+  /** Rebuild the demo DB even when one exists. Default false. */
+  readonly fresh?: boolean;
+  /** Demo size and seed when the DB is (re)built. Defaults: 5000 enrollments, seed 42. */
+  readonly enrollments?: number | undefined;
+  readonly seed?: number | undefined;
+  readonly progress?: Progress;
+}
+
+export interface QuickstartResult {
+  readonly demo: { readonly file: string; readonly truthPath: string; readonly reused: boolean; readonly truth: DemoTruth };
+  readonly extract: RunExtractResult;
+  /** Absent when the quality gate failed and the run stopped. */
+  readonly clean?: { readonly dir: string; readonly report: CleanReport };
+}
+
+/** Default location of the demo DB. */
+export const QUICKSTART_DB = 'tmp/demo/agent-cory.sqlite';
+
+/** Runs the quickstart pipeline. */
+export async function runQuickstart(input: QuickstartInput): Promise<QuickstartResult> {
+  const progress = input.progress ?? silentProgress;
+  const file = resolve(input.cwd, input.dbFile ?? QUICKSTART_DB);
+  const truthPath = defaultTruthPath(file);
+  let truth: DemoTruth;
+  let reused = false;
+  if (!input.fresh && existsSync(file) && existsSync(truthPath)) {
+    truth = JSON.parse(await readFile(truthPath, 'utf8')) as DemoTruth;
+    reused = true;
+  } else {
+    const demo = {
+      ...(input.enrollments !== undefined ? { enrollments: input.enrollments } : {}),
+      ...(input.seed !== undefined ? { seed: input.seed } : {}),
+    };
+    truth = (await writeDemoSqlite(file, demo, { cwd: input.cwd, truthPath, force: true }, progress)).truth;
+  }
+
+  const { queryDir: _ignored, ...rest } = input.config;
+  const config: Config = { ...rest, sourceUrl: `sqlite:${file.replaceAll('%', '%25')}` };
+  const window = parseWindow(truth.window.start, truth.window.as_of, 0);
+  const extract = await runExtract({ config, window, cwd: input.cwd, env: input.env, progress });
+  const demoInfo = { file, truthPath, reused, truth };
+  if (!extract.quality.ok) return { demo: demoInfo, extract };
+
+  const snapshot = await openSnapshot(extract.dir);
+  const cleanDir = join(resolve(input.cwd, config.cleanedDir), snapshot.manifest.snapshot_id);
+  const report = await cleanSnapshot(snapshot, config.clean, cleanDir, { progress });
+  return { demo: demoInfo, extract, clean: { dir: cleanDir, report } };
+}

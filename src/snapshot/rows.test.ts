@@ -1,0 +1,179 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isLeadliftError } from '../errors.js';
+import { tempDir } from '../test-support/snapshot.js';
+import { sha256File } from './manifest.js';
+import { type CellValue, copyRows, openRows, RowScanner, RowWriter, readLines } from './rows.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+afterEach(async () => {
+  await cleanup();
+});
+
+const ROWS: CellValue[][] = [
+  ['a', 1, null, true, 'line\nbreak "quoted" \\ back'],
+  ['b', -2.5e-3, 'é✓ 😀', false, ''],
+  ['c', 0, '[not, an, array]', null, '\u0000\u001f'],
+];
+
+async function writeSample(name = 'rows.jsonl') {
+  const w = new RowWriter(join(dir, name), ['id', 'n', 's', 'b', 't']);
+  for (const r of ROWS) w.write(r);
+  return { path: join(dir, name), info: await w.close() };
+}
+
+describe('RowScanner', () => {
+  it('when lines written by JSON.stringify are scanned then every cell decodes to the value JSON.parse gives', () => {
+    const s = new RowScanner();
+    for (const r of ROWS) {
+      const line = JSON.stringify(r);
+      expect(s.scan(line)).toBe(true);
+      expect(s.count).toBe(r.length);
+      expect(Array.from({ length: s.count }, (_, i) => s.value(i))).toEqual(r);
+      expect(`[${s.rawRange(0, s.count - 1)}]`).toBe(line);
+    }
+  });
+
+  it('when cells are separated by whitespace then they are still found', () => {
+    const s = new RowScanner();
+    expect(s.scan(' [ "a" , 1 ,null ] ')).toBe(true);
+    expect([s.value(0), s.value(1), s.value(2)]).toEqual(['a', 1, null]);
+    expect(s.raw(0)).toBe('"a"');
+  });
+
+  it('when a line has more than 64 cells then the scanner grows', () => {
+    const s = new RowScanner();
+    const row = Array.from({ length: 200 }, (_, i) => i);
+    expect(s.scan(JSON.stringify(row))).toBe(true);
+    expect(s.value(199)).toBe(199);
+  });
+
+  it.each(['', '{"a":1}', '["a",', '["a" "b"]', '["unterminated]', '["a",[1]]', '["a"] x', '[1,]'])(
+    'when the line is %j then scan returns false',
+    (line) => {
+      expect(new RowScanner().scan(line)).toBe(false);
+    },
+  );
+
+  it('when a cell is not a JSON scalar then value() returns undefined', () => {
+    const s = new RowScanner();
+    expect(s.scan('[nul,True,abc,0x10,"ok","bad \\q"]')).toBe(true);
+    expect([s.value(0), s.value(1), s.value(2), s.value(4), s.value(5)]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      'ok',
+      undefined,
+    ]);
+  });
+
+  it('when the line is an empty array then it has no cells', () => {
+    const s = new RowScanner();
+    expect(s.scan('[]')).toBe(true);
+    expect(s.count).toBe(0);
+  });
+});
+
+describe('openRows', () => {
+  it('when read row by row, in batches or as lines then the rows are the same', async () => {
+    const { path } = await writeSample();
+    const byRow: CellValue[][] = [];
+    for await (const r of await openRows(path)) byRow.push(r);
+    const byBatch: CellValue[][] = [];
+    for await (const b of (await openRows(path)).batches()) byBatch.push(...b);
+    const lines: string[] = [];
+    for await (const b of (await openRows(path)).lineBatches()) lines.push(...b);
+    expect(byRow).toEqual(ROWS);
+    expect(byBatch).toEqual(ROWS);
+    expect(lines.map((l) => JSON.parse(l))).toEqual(ROWS);
+  });
+
+  it('when the file has a byte-order mark and no final newline then it still reads', async () => {
+    const path = join(dir, 'bom.jsonl');
+    await writeFile(path, '\uFEFF["a"]\n["x"]');
+    const reader = await openRows(path);
+    expect(reader.columns).toEqual(['a']);
+    const rows: CellValue[][] = [];
+    for await (const r of reader) rows.push(r);
+    expect(rows).toEqual([['x']]);
+  });
+
+  it('when a line is malformed then reading fails with snapshot.badLine and the line number', async () => {
+    const path = join(dir, 'bad.jsonl');
+    await writeFile(path, '["a"]\n["x"]\n["y"\n');
+    const reader = await openRows(path);
+    await expect(
+      (async () => {
+        for await (const _ of reader) {
+        }
+      })(),
+    ).rejects.toSatisfy((e) => isLeadliftError(e, 'snapshot.badLine') && e.details.line === 3);
+  });
+});
+
+describe('RowWriter', () => {
+  it('when rows are written with write and writeLine then the file, bytes and sha256 agree', async () => {
+    const w = new RowWriter(join(dir, 'w.jsonl'), ['id']);
+    w.write(['a']);
+    w.writeLine('["é"]');
+    await w.flush();
+    const info = await w.close();
+    const text = await readFile(join(dir, 'w.jsonl'), 'utf8');
+    expect(text).toBe('["id"]\n["a"]\n["é"]\n');
+    expect(info).toMatchObject({ rows: 2, bytes: Buffer.byteLength(text), columns: ['id'] });
+    expect(info.sha256).toBe(await sha256File(join(dir, 'w.jsonl')));
+  });
+
+  it('when more than a megabyte is written between flushes then no listener warning piles up and all rows land', async () => {
+    const w = new RowWriter(join(dir, 'big.jsonl'), ['t']);
+    const big = 'x'.repeat(10_000);
+    for (let i = 0; i < 2_000; i++) w.write([big]);
+    for (let i = 0; i < 20; i++) await w.flush();
+    const info = await w.close();
+    expect(info.rows).toBe(2_000);
+  });
+});
+
+describe('copyRows', () => {
+  it('when every other row is kept then the header and those rows are copied byte for byte', async () => {
+    const { path } = await writeSample();
+    const info = await copyRows(path, join(dir, 'copy.jsonl'), (i) => i !== 1);
+    const lines: string[] = [];
+    for await (const l of readLines(join(dir, 'copy.jsonl'))) lines.push(l);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([['id', 'n', 's', 'b', 't'], ROWS[0], ROWS[2]]);
+    expect(info).toMatchObject({ rows: 2, columns: ['id', 'n', 's', 'b', 't'] });
+    expect(info.sha256).toBe(await sha256File(join(dir, 'copy.jsonl')));
+    expect(info.bytes).toBe((await readFile(join(dir, 'copy.jsonl'))).length);
+  });
+
+  it('when every row is kept then the copy is identical to the source', async () => {
+    const { path, info: src } = await writeSample();
+    const info = await copyRows(path, join(dir, 'same.jsonl'), () => true);
+    expect(info.sha256).toBe(src.sha256);
+    expect(info.rows).toBe(3);
+  });
+
+  it('when rows span many read chunks then row numbering stays right', async () => {
+    const w = new RowWriter(join(dir, 'many.jsonl'), ['i', 'pad']);
+    const pad = 'p'.repeat(700);
+    for (let i = 0; i < 5_000; i++) w.write([i, pad]);
+    await w.close();
+    const info = await copyRows(join(dir, 'many.jsonl'), join(dir, 'odd.jsonl'), (i) => i % 2 === 1);
+    expect(info.rows).toBe(2_500);
+    const kept: number[] = [];
+    for await (const r of await openRows(join(dir, 'odd.jsonl'))) kept.push(r[0] as number);
+    expect(kept.every((v, k) => v === 2 * k + 1)).toBe(true);
+  });
+
+  it('when the last line has no newline then it is copied with one', async () => {
+    await writeFile(join(dir, 'nonl.jsonl'), '["a"]\n["x"]\n["y"]');
+    const info = await copyRows(join(dir, 'nonl.jsonl'), join(dir, 'out.jsonl'), () => true);
+    expect(await readFile(join(dir, 'out.jsonl'), 'utf8')).toBe('["a"]\n["x"]\n["y"]\n');
+    expect(info.rows).toBe(2);
+  });
+});
