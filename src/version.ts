@@ -19,7 +19,10 @@ let gitSha: string | null | undefined;
 export function gitCommit(): string | null {
   if (gitSha === undefined) {
     try {
-      gitSha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+      gitSha = execFileSync('git', ['rev-parse', 'HEAD'], {
+        cwd: PACKAGE_ROOT,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
         .toString()
         .trim();
     } catch {

@@ -18,7 +18,9 @@ interface StageResult {
 
 const args = process.argv.slice(2);
 const sizesArg = args[args.indexOf('--sizes') + 1];
-const sizes = (args.includes('--sizes') && sizesArg ? sizesArg : '10000,100000,1000000').split(',').map(Number);
+const sizes = (args.includes('--sizes') && sizesArg ? sizesArg : '10000,100000,1000000')
+  .split(',')
+  .map(Number);
 const keep = args.includes('--keep');
 const bin = join(PACKAGE_ROOT, 'dist/cli/bin.js');
 const probe = join(PACKAGE_ROOT, 'dist/bench/rss-probe.js');
@@ -40,12 +42,15 @@ function runStage(stage: string, argv: string[], dir: string): StageResult {
   } catch {
     /* the child died before writing it */
   }
-  if (r.status !== 0 && r.status !== 3) process.stderr.write(`${stage} exited ${r.status}: ${r.stderr.toString().slice(-2000)}\n`);
+  if (r.status !== 0 && r.status !== 3)
+    process.stderr.write(`${stage} exited ${r.status}: ${r.stderr.toString().slice(-2000)}\n`);
   return { stage, ms, peakMiB: peakKiB / 1024, code: r.status ?? -1 };
 }
 
 const rows: Record<string, string | number>[] = [];
-process.stdout.write(`leadlift foundation benchmark — ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n`);
+process.stdout.write(
+  `leadlift foundation benchmark — ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n`,
+);
 for (const n of sizes) {
   const dir = join(root, String(n));
   rmSync(dir, { recursive: true, force: true });
@@ -53,8 +58,24 @@ for (const n of sizes) {
   const db = join(dir, 'agent-cory.sqlite');
   const snap = join(dir, 'snapshot');
   const results = [
-    runStage('generate', ['demo-db', '--out', db, '--enrollments', String(n), '--seed', '7'], dir),
-    runStage('extract', ['extract', '--source-url', `sqlite:${db}`, '--since', '2026-01-01', '--until', '2027-01-01', '--lookback-days', '0', '--out', snap], dir),
+    runStage('generate', ['demo-db', '--out', db, '--enrollments', String(n), '--seed', '7', '--start', '2025-09-01', '--days', '180'], dir),
+    runStage(
+      'extract',
+      [
+        'extract',
+        '--source-url',
+        `sqlite:${db}`,
+        '--since',
+        '2026-01-01',
+        '--until',
+        '2027-01-01',
+        '--lookback-days',
+        '0',
+        '--out',
+        snap,
+      ],
+      dir,
+    ),
     runStage('check', ['check', snap], dir),
     runStage('clean', ['clean', snap, '--out', join(dir, 'cleaned')], dir),
   ];
@@ -63,13 +84,21 @@ for (const n of sizes) {
     rows.push({
       enrollments: n.toLocaleString('en-US'),
       stage: r.stage,
-      'seconds': (r.ms / 1000).toFixed(1),
+      seconds: (r.ms / 1000).toFixed(1),
       'peak MiB': r.peakMiB.toFixed(0),
       exit: r.code,
     });
   }
-  rows.push({ enrollments: n.toLocaleString('en-US'), stage: 'extract+check+clean', seconds: (pipeline / 1000).toFixed(1), 'peak MiB': '-', exit: '-' });
+  rows.push({
+    enrollments: n.toLocaleString('en-US'),
+    stage: 'extract+check+clean',
+    seconds: (pipeline / 1000).toFixed(1),
+    'peak MiB': '-',
+    exit: '-',
+  });
   process.stdout.write(`${formatTable(rows.slice(-5))}\n\n`);
   if (!keep) rmSync(dir, { recursive: true, force: true });
 }
-process.stdout.write(`Summary\n${formatTable(rows)}\nTarget: 1M enrollments through extract+check+clean in < 300 s and < 4096 MiB.\n`);
+process.stdout.write(
+  `Summary\n${formatTable(rows)}\nTarget: 1M enrollments through extract+check+clean in < 300 s and < 4096 MiB.\n`,
+);

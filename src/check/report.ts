@@ -72,7 +72,7 @@ export async function writeQualityReport(dir: string, report: QualityReport): Pr
 
 /**
  * The findings as an aligned text table: severity, check, entity (.column), count, share,
- * examples; followed by a summary line.
+ * examples (cut at 72 characters); followed by a summary line.
  */
 export function formatQualityTable(report: QualityReport): string {
   const header = ['severity', 'check', 'entity', 'count', 'share', 'examples'];
@@ -82,13 +82,18 @@ export function formatQualityTable(report: QualityReport): string {
     f.column ? `${f.entity}.${f.column}` : f.entity,
     f.count.toLocaleString('en-US'),
     formatShare(f.share),
-    f.examples.join(', '),
+    shorten(f.examples.join(', '), 72),
   ]);
   const summary = `${report.ok ? 'ok' : 'FAILED'}: ${report.counts.error} error(s), ${report.counts.warn} warning(s) in snapshot ${report.snapshot_id}${
     report.previous_snapshot_id ? ` (volumes compared with ${report.previous_snapshot_id})` : ''
   }`;
   if (rows.length === 0) return `No findings.\n${summary}`;
   return `${formatTable(header, rows, [3, 4])}\n${summary}`;
+}
+
+/** Cuts `s` to `max` characters with a trailing '…' (quality.json keeps the full examples). */
+function shorten(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
 /** Formats a share as a percentage with enough digits to tell small shares from zero. */

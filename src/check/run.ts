@@ -1,4 +1,5 @@
-// Runs the data-quality checks over a snapshot: one streaming pass per entity, in
+// Runs the data-quality checks over a snapshot: one streaming pass per entity (cut into
+// shards run in worker threads for big files, see parallel.ts and shard.ts), in
 // extraction order so parents (contacts, campaigns, steps, enrollments) are known before
 // the rows that reference them. Per-key state lives in typed-array hash indexes
 // (numeric/key-hash.ts), never in objects per row.

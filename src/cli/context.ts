@@ -40,7 +40,12 @@ export function createContext(io: CliIo): CommandContext & { exitCode: number } 
       return { json: o.json === true, quiet: o.quiet === true, ...(o.config ? { config: o.config } : {}) };
     },
     async config(cmd: Command, flags: Record<string, unknown> = {}): Promise<Config> {
-      return loadConfig({ cwd: io.cwd, env: io.env, file: ctx.globals(cmd).config ?? io.env.LEADLIFT_CONFIG, flags });
+      return loadConfig({
+        cwd: io.cwd,
+        env: io.env,
+        file: ctx.globals(cmd).config ?? io.env.LEADLIFT_CONFIG,
+        flags,
+      });
     },
     progress(cmd: Command): Progress {
       const g = ctx.globals(cmd);

@@ -27,7 +27,14 @@ describe('runCli', () => {
   it('when a command help is asked then its flags are described', async () => {
     const io = captureIo();
     expect(await runCli(['extract', '--help'], io)).toBe(0);
-    for (const flag of ['--since', '--until', '--source-url', '--query-dir', '--out', '--outcomes-query-file']) {
+    for (const flag of [
+      '--since',
+      '--until',
+      '--source-url',
+      '--query-dir',
+      '--out',
+      '--outcomes-query-file',
+    ]) {
       expect(io.out()).toContain(flag);
     }
   });

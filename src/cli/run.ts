@@ -18,14 +18,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .version(VERSION, '-V, --version')
     .option('--json', 'print machine-readable JSON on stdout instead of text')
     .option('-q, --quiet', 'no progress output')
-    .option('--config <file>', 'configuration file (default: leadlift.config.json in the current folder; env LEADLIFT_CONFIG)')
+    .option(
+      '--config <file>',
+      'configuration file (default: leadlift.config.json in the current folder; env LEADLIFT_CONFIG)',
+    )
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
   for (const register of COMMANDS) register(program, ctx);
   for (const cmd of program.commands) {
-    cmd.showSuggestionAfterError(true).configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
+    cmd
+      .showSuggestionAfterError(true)
+      .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+      .exitOverride();
   }
 
   if (argv.length === 0) {
@@ -37,7 +43,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return ctx.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      ) {
         return ExitCode.ok;
       }
       return ExitCode.usage;
@@ -45,7 +55,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (isLeadliftError(e)) {
       const jsonMode = argv.includes('--json');
       if (jsonMode) {
-        io.stdout(`${JSON.stringify({ ok: false, error: { code: e.code, message: e.message, details: e.details } }, null, 2)}\n`);
+        io.stdout(
+          `${JSON.stringify({ ok: false, error: { code: e.code, message: e.message, details: e.details } }, null, 2)}\n`,
+        );
       }
       io.stderr(`leadlift: ${e.message} [${e.code}]\n`);
       return e.exitCode;

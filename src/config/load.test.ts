@@ -19,9 +19,17 @@ describe('loadConfig', () => {
   });
 
   it('when file, env and flags all set a key then flags win over env over file', async () => {
-    const cwd = await dirWith({ sourceUrl: 'sqlite:file.sqlite', snapshotsDir: 'from-file', lookbackDays: 7 });
+    const cwd = await dirWith({
+      sourceUrl: 'sqlite:file.sqlite',
+      snapshotsDir: 'from-file',
+      lookbackDays: 7,
+    });
     const env = { LEADLIFT_SOURCE_URL: 'sqlite:env.sqlite', LEADLIFT_SNAPSHOTS_DIR: 'from-env' };
-    const config = await loadConfig({ cwd, env, flags: { sourceUrl: 'sqlite:flag.sqlite', lookbackDays: undefined } });
+    const config = await loadConfig({
+      cwd,
+      env,
+      flags: { sourceUrl: 'sqlite:flag.sqlite', lookbackDays: undefined },
+    });
     expect(config.sourceUrl).toBe('sqlite:flag.sqlite');
     expect(config.snapshotsDir).toBe('from-env');
     expect(config.lookbackDays).toBe(7);

@@ -42,13 +42,17 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     throw new LeadliftError(
       'config.invalid',
       `Invalid configuration${where}:\n${z.prettifyError(parsed.error)}\nFix the values above; \`leadlift config --print\` shows the resolved configuration.`,
-      { details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } },
+      {
+        details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+      },
     );
   }
   return parsed.data;
 }
 
-async function readConfigFile(options: LoadConfigOptions): Promise<{ path?: string; values: Record<string, unknown> }> {
+async function readConfigFile(
+  options: LoadConfigOptions,
+): Promise<{ path?: string; values: Record<string, unknown> }> {
   const explicit = options.file !== undefined;
   const path = resolve(options.cwd, options.file ?? 'leadlift.config.json');
   let text: string;
@@ -56,9 +60,13 @@ async function readConfigFile(options: LoadConfigOptions): Promise<{ path?: stri
     text = await readFile(path, 'utf8');
   } catch {
     if (explicit) {
-      throw new LeadliftError('config.fileNotFound', `Config file ${path} does not exist or can't be read; check --config.`, {
-        details: { path },
-      });
+      throw new LeadliftError(
+        'config.fileNotFound',
+        `Config file ${path} does not exist or can't be read; check --config.`,
+        {
+          details: { path },
+        },
+      );
     }
     return { values: {} };
   }
@@ -66,12 +74,18 @@ async function readConfigFile(options: LoadConfigOptions): Promise<{ path?: stri
   try {
     values = JSON.parse(text);
   } catch (e) {
-    throw new LeadliftError('config.badJson', `Config file ${path} is not valid JSON: ${(e as Error).message}.`, {
-      details: { path },
-    });
+    throw new LeadliftError(
+      'config.badJson',
+      `Config file ${path} is not valid JSON: ${(e as Error).message}.`,
+      {
+        details: { path },
+      },
+    );
   }
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-    throw new LeadliftError('config.badJson', `Config file ${path} must hold a JSON object.`, { details: { path } });
+    throw new LeadliftError('config.badJson', `Config file ${path} must hold a JSON object.`, {
+      details: { path },
+    });
   }
   return { path, values: values as Record<string, unknown> };
 }

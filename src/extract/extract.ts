@@ -3,24 +3,36 @@
 // is built under a temporary name and renamed only when every file and the manifest are
 // complete, so a failed extract leaves nothing that looks like a snapshot.
 
-import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
 import type { SourceAdapter, SqlValue } from '../db/adapter.js';
 import { LeadliftError } from '../errors.js';
 import { type Progress, silentProgress } from '../progress.js';
 import {
+  ENTITIES,
   type EntityColumn,
   type EntityDef,
-  ENTITIES,
   type EntityName,
   snapshotColumns,
   type ValueType,
 } from '../schema/entities.js';
-import { type EntityManifest, entityFile, SNAPSHOT_FORMAT, type SnapshotManifest } from '../snapshot/manifest.js';
+import {
+  type EntityManifest,
+  entityFile,
+  SNAPSHOT_FORMAT,
+  type SnapshotManifest,
+} from '../snapshot/manifest.js';
 import { type CellValue, RowWriter } from '../snapshot/rows.js';
 import { gitCommit, VERSION } from '../version.js';
-import { type ContactPii, emailDomainType, hasPhone, isTestContact, type PiiHasher, phoneAreaCode, redactText } from './pii.js';
+import {
+  type ContactPii,
+  emailDomainType,
+  hasPhone,
+  isTestContact,
+  type PiiHasher,
+  phoneAreaCode,
+  redactText,
+} from './pii.js';
 import type { Window } from './window.js';
 
 /** One query file of a pack, as loaded and checked by the db layer. */
@@ -238,7 +250,12 @@ function writeRow(
     const pii = { first_name: raw('first_name'), last_name: raw('last_name'), full_name: raw('full_name') };
     const email = raw('email');
     const phone = raw('phone');
-    out.push(emailDomainType(email), email !== null && String(email).trim() !== '', hasPhone(phone), phoneAreaCode(phone));
+    out.push(
+      emailDomainType(email),
+      email !== null && String(email).trim() !== '',
+      hasPhone(phone),
+      phoneAreaCode(phone),
+    );
     out.push(isTestContact({ ...pii, email, phone }));
     state.contacts.set(contactKey(raw('org_id'), raw('contact_id')), {
       firstName: textOrNull(pii.first_name),
@@ -247,7 +264,8 @@ function writeRow(
     });
   } else if (def.name === 'enrollments') {
     const enrollmentId = idString(raw('enrollment_id'));
-    if (enrollmentId !== null) state.enrollmentContact.set(enrollmentId, contactKey(raw('org_id'), raw('contact_id')));
+    if (enrollmentId !== null)
+      state.enrollmentContact.set(enrollmentId, contactKey(raw('org_id'), raw('contact_id')));
   }
   writer.write(out);
   return coerced;

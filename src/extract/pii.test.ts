@@ -5,7 +5,9 @@ describe('PiiHasher', () => {
   const hasher = new PiiHasher('0123456789abcdef0123');
 
   it('when the same email differs only in case and spaces then the hashes are equal', () => {
-    expect(hasher.hash('email', ' Maria.Lopez@Gmail.com ')).toBe(hasher.hash('email', 'maria.lopez@gmail.com'));
+    expect(hasher.hash('email', ' Maria.Lopez@Gmail.com ')).toBe(
+      hasher.hash('email', 'maria.lopez@gmail.com'),
+    );
   });
 
   it('when phones differ only in formatting then the hashes are equal', () => {
@@ -70,7 +72,9 @@ describe('isTestContact', () => {
     expect(isTestContact({ first_name: 'Ann', phone: '(312) 555-0100' })).toBe(true);
   });
   it('when the contact is ordinary then it is not', () => {
-    expect(isTestContact({ first_name: 'Ann', last_name: 'Lee', email: 'ann@lee.com', phone: '312-555-2190' })).toBe(false);
+    expect(
+      isTestContact({ first_name: 'Ann', last_name: 'Lee', email: 'ann@lee.com', phone: '312-555-2190' }),
+    ).toBe(false);
   });
 });
 
@@ -98,7 +102,9 @@ describe('redactText', () => {
   });
 
   it('when the text has short numbers then they are kept', () => {
-    expect(redactText('2 slots: Tue 10:30 or Wed 3pm, 15 min', undefined)).toBe('2 slots: Tue 10:30 or Wed 3pm, 15 min');
+    expect(redactText('2 slots: Tue 10:30 or Wed 3pm, 15 min', undefined)).toBe(
+      '2 slots: Tue 10:30 or Wed 3pm, 15 min',
+    );
   });
 
   it('when the text is null then null', () => {

@@ -28,7 +28,10 @@ export class PiiHasher {
       );
     }
     this.key = Buffer.from(key, 'utf8');
-    this.keyFingerprint = createHmac('sha256', this.key).update('leadlift:key-fingerprint').digest('hex').slice(0, 12);
+    this.keyFingerprint = createHmac('sha256', this.key)
+      .update('leadlift:key-fingerprint')
+      .digest('hex')
+      .slice(0, 12);
   }
 
   /**
@@ -100,7 +103,8 @@ export function emailDomainType(email: unknown): string {
   if (TEST_EMAIL_DOMAINS.has(domain)) return 'test';
   if (FREE_EMAIL_DOMAINS.has(domain)) return 'free';
   if (DISPOSABLE_EMAIL_DOMAINS.has(domain)) return 'disposable';
-  if (domain.endsWith('.edu') || /\.edu\.[a-z]{2}$/.test(domain) || /\.ac\.[a-z]{2}$/.test(domain)) return 'edu';
+  if (domain.endsWith('.edu') || /\.edu\.[a-z]{2}$/.test(domain) || /\.ac\.[a-z]{2}$/.test(domain))
+    return 'edu';
   if (domain.endsWith('.gov') || domain.endsWith('.mil') || /\.gov\.[a-z]{2}$/.test(domain)) return 'gov';
   return 'business';
 }
@@ -123,8 +127,16 @@ export function hasPhone(phone: unknown): boolean {
 const TEST_NAME = /\b(test|testing|asdf|dummy|fake|qa)\b/i;
 
 /** A contact that looks like a test record (test names, example domains, 555-01xx numbers). */
-export function isTestContact(c: { first_name?: unknown; last_name?: unknown; full_name?: unknown; email?: unknown; phone?: unknown }): boolean {
-  const names = [c.first_name, c.last_name, c.full_name].filter((x) => x !== null && x !== undefined).map(String);
+export function isTestContact(c: {
+  first_name?: unknown;
+  last_name?: unknown;
+  full_name?: unknown;
+  email?: unknown;
+  phone?: unknown;
+}): boolean {
+  const names = [c.first_name, c.last_name, c.full_name]
+    .filter((x) => x !== null && x !== undefined)
+    .map(String);
   if (names.some((n) => TEST_NAME.test(n))) return true;
   if (emailDomainType(c.email) === 'test') return true;
   const email = c.email === null || c.email === undefined ? '' : String(c.email).toLowerCase();

@@ -13,11 +13,15 @@ describe('parseWindow', () => {
   });
 
   it('when since equals until then window.empty', () => {
-    expect(() => parseWindow('2026-03-01', '2026-03-01', 0)).toThrow(expect.objectContaining({ code: 'window.empty' }));
+    expect(() => parseWindow('2026-03-01', '2026-03-01', 0)).toThrow(
+      expect.objectContaining({ code: 'window.empty' }),
+    );
   });
 
   it('when since is after until then window.empty', () => {
-    expect(() => parseWindow('2026-04-01', '2026-03-01', 0)).toThrow(expect.objectContaining({ code: 'window.empty' }));
+    expect(() => parseWindow('2026-04-01', '2026-03-01', 0)).toThrow(
+      expect.objectContaining({ code: 'window.empty' }),
+    );
   });
 
   it('when a date is malformed or impossible then window.badDate names the flag', () => {

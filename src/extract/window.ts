@@ -43,7 +43,12 @@ export function parseWindow(since: string, until: string, lookbackDays: number):
     );
   }
   const effective = new Date(s.getTime() - lookbackDays * 86_400_000);
-  return { since: s.toISOString(), until: u.toISOString(), lookbackDays, effectiveSince: effective.toISOString() };
+  return {
+    since: s.toISOString(),
+    until: u.toISOString(),
+    lookbackDays,
+    effectiveSince: effective.toISOString(),
+  };
 }
 
 /** The window of the last `days` whole UTC days before `now` (until = today's midnight UTC). */

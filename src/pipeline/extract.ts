@@ -2,7 +2,7 @@
 // picks the PII key, extracts the snapshot and runs the quality checks on it.
 
 import { isAbsolute, join, resolve } from 'node:path';
-import { findPreviousSnapshot, runChecks, writeQualityReport, type QualityReport } from '../check/index.js';
+import { findPreviousSnapshot, type QualityReport, runChecks, writeQualityReport } from '../check/index.js';
 import type { Config } from '../config/schema.js';
 import type { SourceAdapter } from '../db/adapter.js';
 import { loadQueryPack, openSource, shippedPackDir } from '../db/index.js';
@@ -71,7 +71,11 @@ export async function runExtract(input: RunExtractInput): Promise<RunExtractResu
     });
     const snapshot = await openSnapshot(extracted.dir);
     const previous = await findPreviousSnapshot(snapshotsDir, snapshot);
-    const quality = await runChecks(snapshot, config.check, { ...(previous ? { previous } : {}), now: now(), progress });
+    const quality = await runChecks(snapshot, config.check, {
+      ...(previous ? { previous } : {}),
+      now: now(),
+      progress,
+    });
     await writeQualityReport(extracted.dir, quality);
     return { dir: extracted.dir, manifest: extracted.manifest, quality };
   } finally {

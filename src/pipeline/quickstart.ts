@@ -28,7 +28,12 @@ export interface QuickstartInput {
 }
 
 export interface QuickstartResult {
-  readonly demo: { readonly file: string; readonly truthPath: string; readonly reused: boolean; readonly truth: DemoTruth };
+  readonly demo: {
+    readonly file: string;
+    readonly truthPath: string;
+    readonly reused: boolean;
+    readonly truth: DemoTruth;
+  };
   readonly extract: RunExtractResult;
   /** Absent when the quality gate failed and the run stopped. */
   readonly clean?: { readonly dir: string; readonly report: CleanReport };

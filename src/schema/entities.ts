@@ -49,7 +49,12 @@ export interface EntityDef {
   readonly timeColumn?: string;
 }
 
-const col = (name: string, type: ValueType, doc: string, opts: Omit<EntityColumn, 'name' | 'type' | 'doc'> = {}) => ({
+const col = (
+  name: string,
+  type: ValueType,
+  doc: string,
+  opts: Omit<EntityColumn, 'name' | 'type' | 'doc'> = {},
+) => ({
   name,
   type,
   doc,
@@ -81,7 +86,11 @@ export const ENTITIES: readonly EntityDef[] = [
       col('phone', 'string', 'PII: hashed; has_phone and phone_area_code derived.', { pii: 'hash' }),
       col('lead_source', 'string', 'Lead source attribution.'),
       col('lead_source_detail', 'string', 'Finer attribution.'),
-      col('qualification_status', 'string', 'Current qualification status (a snapshot value: not a feature).'),
+      col(
+        'qualification_status',
+        'string',
+        'Current qualification status (a snapshot value: not a feature).',
+      ),
       col('timezone', 'string', 'IANA time zone.'),
       col('region', 'string', 'State or region.'),
       col('created_at', 'timestamp', 'When the lead entered the CRM.'),
@@ -199,7 +208,9 @@ export const ENTITIES: readonly EntityDef[] = [
       col('org_id', 'id', 'Organization (via the contact).', { required: true }),
       col('contact_id', 'id', 'Contact (via ghl_contact_id).', { required: true }),
       col('message_id', 'string', 'Message id.', { required: true }),
-      col('thread_id', 'string', 'Thread.'),
+      col('thread_id', 'string', 'Thread; hashed, since CRMs build thread ids from contact ids.', {
+        pii: 'hash',
+      }),
       col('channel', 'string', 'Channel.', { allowed: CHANNELS }),
       col('direction', 'string', 'inbound or outbound.', { required: true, allowed: DIRECTIONS }),
       col('sender', 'string', 'PII: dropped.', { pii: 'drop' }),

@@ -131,8 +131,16 @@ export const REFERENCE_TABLES: readonly RefTable[] = [
       ext('ghl_contact_id', 'text', 'The CRM contact id used by the communication log and bookings.'),
       ext('lead_source', 'text', 'Lead source attribution (e.g. facebook_ads, referral, webinar).'),
       ext('lead_source_detail', 'text', 'Finer attribution (ad set, referrer type).'),
-      ext('qualification_status', 'text', 'Current qualification status (new, qualified, disqualified, ...).'),
-      ext('timezone', 'text', "IANA time zone of the contact (e.g. America/Chicago), for local-time features."),
+      ext(
+        'qualification_status',
+        'text',
+        'Current qualification status (new, qualified, disqualified, ...).',
+      ),
+      ext(
+        'timezone',
+        'text',
+        'IANA time zone of the contact (e.g. America/Chicago), for local-time features.',
+      ),
       ext('region', 'text', 'State or region.'),
       ext('created_at', 'timestamp', 'When the lead entered the CRM.'),
       ext('updated_at', 'timestamp', 'Last update of the row.'),

@@ -44,7 +44,11 @@ export interface SnapshotManifest {
     readonly effective_since: string;
   };
   /** How PII was handled: which key (by fingerprint, never the key) hashed it. */
-  readonly pii: { readonly hash: 'hmac-sha256'; readonly key_fingerprint: string; readonly demo_key: boolean };
+  readonly pii: {
+    readonly hash: 'hmac-sha256';
+    readonly key_fingerprint: string;
+    readonly demo_key: boolean;
+  };
   readonly entities: Readonly<Record<EntityName, EntityManifest>>;
   readonly timings_ms: Readonly<Record<string, number>>;
 }

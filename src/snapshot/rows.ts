@@ -402,17 +402,33 @@ export interface ByteRange {
  * the file is small), for reading in parallel with {@link readLineBatches}. The header
  * is in none of them.
  */
-export async function splitRowFile(path: string, parts: number): Promise<{ columns: string[]; ranges: ByteRange[] }> {
+export async function splitRowFile(
+  path: string,
+  parts: number,
+): Promise<{ columns: string[]; ranges: ByteRange[] }> {
   const handle = await open(path, 'r');
   try {
     const size = (await handle.stat()).size;
+    if (size === 0) {
+      throw new LeadliftError(
+        'snapshot.emptyFile',
+        `Row file ${path} is empty; it should start with a header line.`,
+        {
+          details: { path },
+        },
+      );
+    }
     const headerEnd = await nextLineStart(handle, 0, size);
     const headerText = await readBytes(handle, 0, headerEnd);
     const columns = parseLine(headerText.replace(/^\uFEFF/, '').trim(), path, 1);
     if (headerEnd === 0 || !Array.isArray(columns) || columns.some((c) => typeof c !== 'string')) {
-      throw new LeadliftError('snapshot.badHeader', `Row file ${path} has no header of column names on line 1.`, {
-        details: { path },
-      });
+      throw new LeadliftError(
+        'snapshot.badHeader',
+        `Row file ${path} has no header of column names on line 1.`,
+        {
+          details: { path },
+        },
+      );
     }
     const ranges: ByteRange[] = [];
     let start = headerEnd;
@@ -464,7 +480,9 @@ async function* fileLineBatches(path: string, range?: ByteRange): AsyncGenerator
   const decoder = new TextDecoder('utf-8');
   let rest = '';
   if (range && range.end <= range.start) return;
-  const options = range ? { highWaterMark: 1 << 20, start: range.start, end: range.end - 1 } : { highWaterMark: 1 << 20 };
+  const options = range
+    ? { highWaterMark: 1 << 20, start: range.start, end: range.end - 1 }
+    : { highWaterMark: 1 << 20 };
   for await (const chunk of createReadStream(path, options)) {
     const text = rest + decoder.decode(chunk as Buffer, { stream: true });
     const lines: string[] = [];
@@ -572,14 +590,20 @@ export async function copyRows(
         await emit(pieces);
       }
       if (!header) {
-        throw new LeadliftError('snapshot.emptyFile', `Row file ${path} is empty; it should start with a header line.`, {
-          details: { path },
-        });
+        throw new LeadliftError(
+          'snapshot.emptyFile',
+          `Row file ${path} is empty; it should start with a header line.`,
+          {
+            details: { path },
+          },
+        );
       }
       headerMode = 'skip';
     }
     if (!header) {
-      throw new LeadliftError('snapshot.emptyFile', `No row file to copy to ${destPath}.`, { details: { path: destPath } });
+      throw new LeadliftError('snapshot.emptyFile', `No row file to copy to ${destPath}.`, {
+        details: { path: destPath },
+      });
     }
     await new Promise<void>((resolve, reject) => {
       out.end((e?: Error | null) => (e ? reject(e) : resolve()));

@@ -32,7 +32,10 @@ export function registerExtract(program: Command, ctx: CommandContext): void {
     .option('--since <date>', 'window start, inclusive: YYYY-MM-DD (UTC) or ISO-8601 time')
     .option('--until <date>', 'window end, exclusive: YYYY-MM-DD (UTC) or ISO-8601 time')
     .option('--days-back <n>', 'instead of --since/--until: the last n whole UTC days before today')
-    .option('--source-url <url>', 'source DB: sqlite:FILE | postgres://… | mssql://… (env LEADLIFT_SOURCE_URL)')
+    .option(
+      '--source-url <url>',
+      'source DB: sqlite:FILE | postgres://… | mssql://… (env LEADLIFT_SOURCE_URL)',
+    )
     .option('--query-dir <dir>', "query pack folder (default: the shipped pack for the source's dialect)")
     .option('--out <dir>', 'snapshot folder to create (default: <snapshotsDir>/<timestamp>)')
     .option('--lookback-days <n>', 'days before --since also extracted for history features (default 30)')
@@ -46,8 +49,16 @@ export function registerExtract(program: Command, ctx: CommandContext): void {
       });
       const window =
         flags.daysBack !== undefined
-          ? windowFromDaysBack(intFlag('--days-back', flags.daysBack, 1, 3650) ?? 1, new Date(), config.lookbackDays)
-          : parseWindow(requireFlag('--since', flags.since, 'or use --days-back N'), requireFlag('--until', flags.until, 'or use --days-back N'), config.lookbackDays);
+          ? windowFromDaysBack(
+              intFlag('--days-back', flags.daysBack, 1, 3650) ?? 1,
+              new Date(),
+              config.lookbackDays,
+            )
+          : parseWindow(
+              requireFlag('--since', flags.since, 'or use --days-back N'),
+              requireFlag('--until', flags.until, 'or use --days-back N'),
+              config.lookbackDays,
+            );
       const result = await runExtract({
         config,
         window,
@@ -66,10 +77,16 @@ export function registerExtract(program: Command, ctx: CommandContext): void {
       ctx.say(cmd, `Snapshot ${result.dir}`);
       ctx.say(cmd, `Window [${window.since}, ${window.until}) with ${window.lookbackDays} days of look-back`);
       ctx.say(cmd, formatTable(entities));
-      if (enrollments === 0) ctx.say(cmd, 'No enrollments in this window: the snapshot holds no rows to score.');
+      if (enrollments === 0)
+        ctx.say(cmd, 'No enrollments in this window: the snapshot holds no rows to score.');
       ctx.say(cmd, '');
       ctx.say(cmd, formatQualityTable(result.quality));
-      ctx.json(cmd, { ok: result.quality.ok, snapshot: result.dir, manifest: result.manifest, quality: result.quality });
+      ctx.json(cmd, {
+        ok: result.quality.ok,
+        snapshot: result.dir,
+        manifest: result.manifest,
+        quality: result.quality,
+      });
       if (!result.quality.ok) ctx.setExitCode(ExitCode.gate);
     });
 }

@@ -12,4 +12,12 @@ import { registerSchema } from './schema.js';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerQuickstart, registerDemoDb, registerExtract, registerCheck, registerClean, registerSchema, registerConfig];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerQuickstart,
+  registerDemoDb,
+  registerExtract,
+  registerCheck,
+  registerClean,
+  registerSchema,
+  registerConfig,
+];

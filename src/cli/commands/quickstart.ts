@@ -56,7 +56,10 @@ export function registerQuickstart(program: Command, ctx: CommandContext): void 
       );
       const errors = extract.quality.findings.filter((f) => f.severity === 'error').length;
       const warnings = extract.quality.findings.filter((f) => f.severity === 'warn').length;
-      ctx.say(cmd, `  quality      ${extract.quality.ok ? 'passed' : 'FAILED'}: ${errors} errors, ${warnings} warnings`);
+      ctx.say(
+        cmd,
+        `  quality      ${extract.quality.ok ? 'passed' : 'FAILED'}: ${errors} errors, ${warnings} warnings`,
+      );
       if (!extract.quality.ok) {
         ctx.say(cmd, '');
         ctx.say(cmd, formatQualityTable(extract.quality));
@@ -73,7 +76,12 @@ export function registerQuickstart(program: Command, ctx: CommandContext): void 
           .filter((r) => r.count > 0)
           .sort((a, b) => b.count - a.count)
           .slice(0, 6)
-          .map((r) => ({ rule: r.rule, entity: r.entity, column: r.column ?? '-', count: r.count.toLocaleString('en-US') }));
+          .map((r) => ({
+            rule: r.rule,
+            entity: r.entity,
+            column: r.column ?? '-',
+            count: r.count.toLocaleString('en-US'),
+          }));
         ctx.say(cmd, indent(formatTable(top), 15));
       }
       ctx.say(cmd, '');

@@ -53,9 +53,13 @@ export function fitGbt(train: Dataset, params: Partial<GbtParams> = {}, options:
   // Bin every feature once.
   const sample = binSampleRows(n, p.binConstructSampleCnt, p.seed);
   const edges = train.x.columns.map((c) => fitBinEdges(c, p.maxBin, sample));
+  // Bins per column (partitioning reads one feature) and row-major (histograms read a
+  // row's bins together; see buildHistogram): 2 bytes per value in all.
   const binned = train.x.columns.map((c, f) => binColumn(c, edges[f]!, new Uint8Array(n)));
+  const binnedRows = new Uint8Array(n * nFeatures);
+  train.x.columns.forEach((c, f) => binColumn(c, edges[f]!, binnedRows, f, nFeatures));
   const layout = histogramLayout(Int32Array.from(edges, (e) => e.length + 1));
-  const learner = new TreeLearner(binned, layout, p, n);
+  const learner = new TreeLearner(binnedRows, binned, nFeatures, layout, p, n);
 
   const initScore = logit(positives / n);
   const score = new Float64Array(n).fill(initScore);
@@ -111,7 +115,9 @@ export function fitGbt(train: Dataset, params: Partial<GbtParams> = {}, options:
     }
     if (inBag) {
       for (let i = 0; i < n; i++) {
-        if (inBag[i] === 0) score[i] = score[i]! + tree.leafValue[leafOfBinned(grown, binned, layout.valueBins, i)]!;
+        if (inBag[i] === 0) {
+          score[i] = score[i]! + tree.leafValue[leafOfBinned(grown, binned, layout.valueBins, i)]!;
+        }
       }
     }
     trees.push(tree);

@@ -38,8 +38,7 @@ export interface GrownTree {
 export class TreeLearner {
   private readonly rows: Uint32Array;
   private readonly scratch: Uint32Array;
-  private readonly orderedG: Float64Array;
-  private readonly orderedH: Float64Array;
+  private readonly featureOffset: Int32Array;
   private readonly hists: (Float64Array | undefined)[];
   private readonly histOf: Int32Array;
   private readonly leafBegin: Int32Array;
@@ -60,7 +59,11 @@ export class TreeLearner {
   private readonly internalCount: Float64Array;
 
   constructor(
-    private readonly binned: readonly Uint8Array[],
+    /** Row-major bins (row r's bin of feature f at r·nFeatures + f), for histograms. */
+    private readonly binnedRows: Uint8Array,
+    /** The same bins per column, for partitioning a leaf on one feature. */
+    private readonly binnedColumns: readonly Uint8Array[],
+    private readonly nFeatures: number,
     private readonly layout: HistogramLayout,
     private readonly limits: GrowLimits,
     nRows: number,
@@ -68,8 +71,7 @@ export class TreeLearner {
     const L = limits.numLeaves;
     this.rows = new Uint32Array(nRows);
     this.scratch = new Uint32Array(nRows);
-    this.orderedG = new Float64Array(nRows);
-    this.orderedH = new Float64Array(nRows);
+    this.featureOffset = new Int32Array(nFeatures);
     this.hists = new Array<Float64Array | undefined>(L).fill(undefined);
     this.histOf = new Int32Array(L);
     this.leafBegin = new Int32Array(L);
@@ -119,6 +121,7 @@ export class TreeLearner {
     this.leafParent[0] = -1;
     this.histOf[0] = 0;
     this.best[0]!.gain = Number.NEGATIVE_INFINITY;
+    for (let u = 0; u < nFeatures; u++) this.featureOffset[u] = this.layout.offset[features[u]!]! * HIST_STRIDE;
     if (this.canSplit(0, 1)) {
       this.build(0, g, h, features, nFeatures);
       this.search(0, features, nFeatures);
@@ -176,25 +179,19 @@ export class TreeLearner {
   }
 
   private build(leaf: number, g: Float64Array, h: Float64Array, features: Int32Array, nFeatures: number): void {
-    const begin = this.leafBegin[leaf]!;
-    const count = this.leafCount[leaf]!;
-    const { rows, orderedG, orderedH } = this;
-    for (let k = 0; k < count; k++) {
-      const r = rows[begin + k]!;
-      orderedG[k] = g[r]!;
-      orderedH[k] = h[r]!;
-    }
     buildHistogram(
       this.histogram(leaf),
       this.layout,
-      this.binned,
+      this.binnedRows,
+      this.nFeatures,
       features,
+      this.featureOffset,
       nFeatures,
-      rows,
-      begin,
-      count,
-      orderedG,
-      orderedH,
+      this.rows,
+      this.leafBegin[leaf]!,
+      this.leafCount[leaf]!,
+      g,
+      h,
     );
   }
 
@@ -219,7 +216,7 @@ export class TreeLearner {
     const begin = this.leafBegin[leaf]!;
     const count = this.leafCount[leaf]!;
     // Stable in-place partition of the leaf's rows.
-    const bins = this.binned[s.feature]!;
+    const bins = this.binnedColumns[s.feature]!;
     const missingBin = this.layout.valueBins[s.feature]!;
     const { rows, scratch } = this;
     let nl = 0;

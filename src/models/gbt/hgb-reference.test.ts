@@ -36,7 +36,7 @@ describe('fitGbt against HistGradientBoostingClassifier', () => {
     const yTest = Uint8Array.from(ref.test.y);
     const auc = rocAuc(yTest, p) as number;
     const ap = averagePrecision(yTest, p) as number;
-    expect(Math.abs(auc - ref.sklearn.rocAuc)).toBeLessThan(0.01);
-    expect(Math.abs(ap - ref.sklearn.averagePrecision)).toBeLessThan(0.02);
+    expect(Math.abs(auc - ref.sklearn.rocAuc)).toBeLessThan(0.005);
+    expect(Math.abs(ap - ref.sklearn.averagePrecision)).toBeLessThan(0.01);
   });
 });

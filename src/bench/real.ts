@@ -1,0 +1,324 @@
+// `npm run bench:real`: leadlift's logistic regression and gradient-boosted trees on a
+// real campaign-outcome table (UCI Bank Marketing, without the leaking `duration`), on a
+// stratified random split and a chronological split, side by side with scikit-learn's
+// HistGradientBoosting and LogisticRegression measured in the same run when python3 with
+// sklearn is available. A benchmark, not a test: it prints a table and the targets.
+//
+// Data: LEADLIFT_BANK_CSV, or ../shared/datasets/bank-marketing/bank-additional-full.csv
+// next to the package root. Python: LEADLIFT_PYTHON, else python3, else /usr/bin/python3.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatTable } from '../cli/format.js';
+import { averagePrecision } from '../evaluate/average-precision.js';
+import { brierScore } from '../evaluate/brier-score.js';
+import type { MetricValue } from '../evaluate/metric-value.js';
+import { rocAuc } from '../evaluate/roc-auc.js';
+import { fitGbt } from '../models/gbt/fit.js';
+import { predictProbaGbt } from '../models/gbt/predict.js';
+import { fitLogreg } from '../models/logreg/fit.js';
+import { predictProbaLogreg } from '../models/logreg/predict.js';
+import { type Dataset, type Frame, takeDataset } from '../numeric/frame.js';
+import { SeededRng } from '../numeric/rng.js';
+import { PACKAGE_ROOT } from '../version.js';
+
+const NUMERIC = [
+  'age',
+  'campaign',
+  'pdays',
+  'previous',
+  'emp.var.rate',
+  'cons.price.idx',
+  'cons.conf.idx',
+  'euribor3m',
+  'nr.employed',
+];
+const CATEGORICAL = [
+  'job',
+  'marital',
+  'education',
+  'default',
+  'housing',
+  'loan',
+  'contact',
+  'month',
+  'day_of_week',
+  'poutcome',
+];
+const LEAKS = 'duration';
+
+interface Table {
+  readonly ordinal: Frame;
+  readonly oneHot: Frame;
+  readonly y: Uint8Array;
+}
+
+interface Row {
+  readonly model: string;
+  readonly split: string;
+  readonly prAuc: number;
+  readonly rocAuc: number;
+  readonly brier: number;
+  readonly fitSeconds: number;
+}
+
+function csvPath(): string {
+  return (
+    process.env.LEADLIFT_BANK_CSV ??
+    join(PACKAGE_ROOT, '..', 'shared', 'datasets', 'bank-marketing', 'bank-additional-full.csv')
+  );
+}
+
+/** Reads the `;`-separated, quoted UCI file; categoricals coded two ways (ordinal, one-hot). */
+function load(path: string): Table {
+  const lines = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.length > 0);
+  const unquote = (s: string) => (s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s);
+  const header = lines[0]!.split(';').map(unquote);
+  const col = (name: string) => {
+    const j = header.indexOf(name);
+    if (j < 0) throw new Error(`${path}: column "${name}" not found; is this bank-additional-full.csv?`);
+    return j;
+  };
+  if (!header.includes(LEAKS)) throw new Error(`${path}: expected a "${LEAKS}" column to drop`);
+  const rows = lines.slice(1).map((l) => l.split(';').map(unquote));
+  const n = rows.length;
+  const y = Uint8Array.from(rows, (r) => (r[col('y')] === 'yes' ? 1 : 0));
+  const ordNames: string[] = [];
+  const ordCols: Float64Array[] = [];
+  const hotNames: string[] = [];
+  const hotCols: Float64Array[] = [];
+  for (const name of NUMERIC) {
+    const j = col(name);
+    const c = Float64Array.from(rows, (r) => Number(r[j]));
+    ordNames.push(name);
+    ordCols.push(c);
+    hotNames.push(name);
+    hotCols.push(c);
+  }
+  for (const name of CATEGORICAL) {
+    const j = col(name);
+    const categories = [...new Set(rows.map((r) => r[j]!))].sort();
+    const code = new Map(categories.map((c, k) => [c, k] as const));
+    ordNames.push(name);
+    ordCols.push(Float64Array.from(rows, (r) => code.get(r[j]!)!));
+    for (const cat of categories) {
+      hotNames.push(`${name}=${cat}`);
+      hotCols.push(Float64Array.from(rows, (r) => (r[j] === cat ? 1 : 0)));
+    }
+  }
+  return {
+    ordinal: { nRows: n, names: ordNames, columns: ordCols },
+    oneHot: { nRows: n, names: hotNames, columns: hotCols },
+    y,
+  };
+}
+
+/** Stratified random 80/20 split (per class, seeded); both parts in row (time) order. */
+function stratifiedSplit(
+  y: Uint8Array,
+  testShare: number,
+  seed: number,
+): { train: number[]; test: number[] } {
+  const rng = new SeededRng(seed);
+  const test = new Set<number>();
+  for (const cls of [0, 1]) {
+    const idx = Uint32Array.from([...y.keys()].filter((i) => y[i] === cls));
+    rng.shuffle(idx);
+    const k = Math.round(testShare * idx.length);
+    for (let t = 0; t < k; t++) test.add(idx[t]!);
+  }
+  const train: number[] = [];
+  const testIdx: number[] = [];
+  for (let i = 0; i < y.length; i++) (test.has(i) ? testIdx : train).push(i);
+  return { train, test: testIdx };
+}
+
+function chronologicalSplit(n: number, testShare: number): { train: number[]; test: number[] } {
+  const cut = n - Math.ceil(testShare * n);
+  return { train: range(0, cut), test: range(cut, n) };
+}
+
+function range(a: number, b: number): number[] {
+  return Array.from({ length: b - a }, (_, k) => a + k);
+}
+
+const num = (m: MetricValue): number => (typeof m === 'number' ? m : Number.NaN);
+
+function measure(model: string, split: string, y: Uint8Array, p: Float64Array, fitSeconds: number): Row {
+  return {
+    model,
+    split,
+    prAuc: num(averagePrecision(y, p)),
+    rocAuc: num(rocAuc(y, p)),
+    brier: num(brierScore(y, p)),
+    fitSeconds,
+  };
+}
+
+function timed<T>(fn: () => T): [T, number] {
+  const t0 = process.hrtime.bigint();
+  const v = fn();
+  return [v, Number(process.hrtime.bigint() - t0) / 1e9];
+}
+
+/** leadlift's candidates on one split, plus the model selected on a time-ordered validation slice. */
+function runLeadlift(
+  table: Table,
+  split: string,
+  trainIdx: number[],
+  testIdx: number[],
+): { rows: Row[]; note: string } {
+  const take = (x: Frame, rows: number[]): Dataset => takeDataset({ x, y: table.y }, rows);
+  const trainOrd = take(table.ordinal, trainIdx);
+  const testOrd = take(table.ordinal, testIdx);
+  const trainHot = take(table.oneHot, trainIdx);
+  const testHot = take(table.oneHot, testIdx);
+  const rows: Row[] = [];
+
+  const [lr, lrSec] = timed(() => fitLogreg(trainHot));
+  rows.push(measure('leadlift logreg', split, testHot.y, predictProbaLogreg(lr, testHot.x), lrSec));
+  const [gbt, gbtSec] = timed(() => fitGbt(trainOrd));
+  rows.push(measure('leadlift gbt (100 rounds)', split, testOrd.y, predictProbaGbt(gbt, testOrd.x), gbtSec));
+
+  // Selection: fit on the earlier 80% of the training rows, compare PR-AUC on the latest 20%.
+  const cut = Math.floor(trainIdx.length * 0.8);
+  const fitPart = trainIdx.slice(0, cut);
+  const valPart = trainIdx.slice(cut);
+  const [selected, selSec] = timed(() => {
+    const valOrd = take(table.ordinal, valPart);
+    const valHot = take(table.oneHot, valPart);
+    const lrSub = fitLogreg(take(table.oneHot, fitPart));
+    const gbtSub = fitGbt(
+      take(table.ordinal, fitPart),
+      { numIterations: 500, earlyStoppingRounds: 20 },
+      { validation: valOrd },
+    );
+    const lrVal = num(averagePrecision(valHot.y, predictProbaLogreg(lrSub, valHot.x)));
+    const gbtVal = num(averagePrecision(valOrd.y, predictProbaGbt(gbtSub, valOrd.x)));
+    if (gbtVal > lrVal) {
+      const model = fitGbt(trainOrd, { numIterations: Math.max(1, gbtSub.bestIteration) });
+      return {
+        p: predictProbaGbt(model, testOrd.x),
+        note: `${split}: validation PR-AUC logreg ${lrVal.toFixed(3)}, gbt ${gbtVal.toFixed(3)} (${gbtSub.bestIteration} rounds) → gbt`,
+        kind: `gbt, ${gbtSub.bestIteration} rounds`,
+      };
+    }
+    return {
+      p: predictProbaLogreg(fitLogreg(trainHot), testHot.x),
+      note: `${split}: validation PR-AUC logreg ${lrVal.toFixed(3)}, gbt ${gbtVal.toFixed(3)} (${gbtSub.bestIteration} rounds) → logreg`,
+      kind: 'logreg',
+    };
+  });
+  rows.push(measure(`leadlift selected (${selected.kind})`, split, testOrd.y, selected.p, selSec));
+  return { rows, note: selected.note };
+}
+
+/** scikit-learn on the same matrices and splits, or the reason it was skipped. */
+function runSklearn(
+  table: Table,
+  splits: Record<string, { train: number[]; test: number[] }>,
+): { rows: Row[]; note: string } {
+  const script = join(PACKAGE_ROOT, 'scripts', 'golden', 'bank_sklearn.py');
+  const candidates = process.env.LEADLIFT_PYTHON
+    ? [process.env.LEADLIFT_PYTHON]
+    : ['python3', '/usr/bin/python3'];
+  const python = candidates.find(
+    (py) => spawnSync(py, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0,
+  );
+  if (!python)
+    return {
+      rows: [],
+      note: 'scikit-learn: skipped (no python3 with sklearn; apt-get install python3-sklearn)',
+    };
+  const dir = mkdtempSync(join(tmpdir(), 'leadlift-bench-'));
+  try {
+    const writeFrame = (file: string, f: Frame) => {
+      const buf = new Float64Array(f.nRows * f.columns.length);
+      f.columns.forEach((c, j) => buf.set(c, j * f.nRows));
+      writeFileSync(join(dir, file), buf);
+    };
+    writeFrame('ord.f64', table.ordinal);
+    writeFrame('onehot.f64', table.oneHot);
+    writeFileSync(join(dir, 'y.u8'), table.y);
+    writeFileSync(
+      join(dir, 'meta.json'),
+      JSON.stringify({
+        nRows: table.y.length,
+        ordNames: table.ordinal.names,
+        oneHotNames: table.oneHot.names,
+        splits,
+      }),
+    );
+    const r = spawnSync(python, [script, dir], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    if (r.status !== 0) return { rows: [], note: `scikit-learn: failed (${r.stderr.slice(-500)})` };
+    const out = JSON.parse(r.stdout) as { sklearn: string; results: Row[] };
+    return { rows: out.results, note: `scikit-learn ${out.sklearn} via ${python}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function main(): number {
+  const path = csvPath();
+  if (!existsSync(path)) {
+    process.stderr.write(
+      `bench:real: ${path} not found. Set LEADLIFT_BANK_CSV to bank-additional-full.csv (UCI Bank Marketing).\n`,
+    );
+    return 2;
+  }
+  const table = load(path);
+  const splits = {
+    random: stratifiedSplit(table.y, 0.2, 42),
+    chronological: chronologicalSplit(table.y.length, 0.2),
+  };
+  process.stdout.write(
+    `leadlift bench:real — ${table.y.length} rows (duration dropped), ${table.ordinal.names.length} features ` +
+      `(${table.oneHot.names.length} one-hot for logreg); ${cpus().length} cores, node ${process.version}\n`,
+  );
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  for (const [name, s] of Object.entries(splits)) {
+    const r = runLeadlift(table, name, s.train, s.test);
+    rows.push(...r.rows);
+    notes.push(r.note);
+  }
+  const sk = runSklearn(table, splits);
+  rows.push(...sk.rows);
+  notes.push(sk.note);
+  const order = Object.keys(splits);
+  rows.sort((a, b) => order.indexOf(a.split) - order.indexOf(b.split));
+  process.stdout.write(
+    `${formatTable(
+      rows.map((r) => ({
+        model: r.model,
+        split: r.split,
+        'PR-AUC': r.prAuc.toFixed(3),
+        'ROC-AUC': r.rocAuc.toFixed(3),
+        Brier: r.brier.toFixed(4),
+        'fit s': r.fitSeconds.toFixed(2),
+      })),
+    )}\n\n`,
+  );
+  for (const n of notes) process.stdout.write(`${n}\n`);
+  const targets: Record<string, number> = { random: 0.497, chronological: 0.53 };
+  for (const split of order) {
+    const selected = rows.find((r) => r.split === split && r.model.startsWith('leadlift selected'));
+    const gbt = rows.find((r) => r.split === split && r.model === 'leadlift gbt (100 rounds)');
+    const hgb = rows.find((r) => r.split === split && r.model === 'sklearn HGB (100 rounds, no ES)');
+    const ratio = gbt && hgb ? gbt.fitSeconds / hgb.fitSeconds : Number.NaN;
+    process.stdout.write(
+      `${split}: selected PR-AUC ${selected?.prAuc.toFixed(3)} (target ≥ ${targets[split]}: ${
+        selected && selected.prAuc >= targets[split]! ? 'met' : 'not met'
+      }); gbt fit time / HGB's = ${Number.isNaN(ratio) ? 'n/a' : ratio.toFixed(2)} (target ≤ 2: ${
+        Number.isNaN(ratio) ? 'n/a' : ratio <= 2 ? 'met' : 'not met'
+      })\n`,
+    );
+  }
+  return 0;
+}
+
+process.exitCode = main();

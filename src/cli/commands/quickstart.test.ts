@@ -1,0 +1,36 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { captureIo } from '../io.js';
+import { runCli } from '../run.js';
+
+describe('quickstart (command)', () => {
+  it('when run twice in an empty folder then it builds the demo DB once and runs extract, check and clean', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'leadlift-quickstart-'));
+    const first = captureIo({ cwd });
+    expect(await runCli(['quickstart', '--enrollments', '300', '--quiet'], first)).toBe(0);
+    expect(first.out()).toContain('(built;');
+    expect(first.out()).toMatch(/quality\s+passed/);
+    expect(existsSync(join(cwd, 'tmp/demo/agent-cory.sqlite'))).toBe(true);
+    expect(existsSync(join(cwd, 'tmp/demo/agent-cory.truth.json'))).toBe(true);
+    const snapshots = readdirSync(join(cwd, 'tmp/snapshots'));
+    expect(snapshots).toHaveLength(1);
+    expect(existsSync(join(cwd, 'tmp/cleaned', snapshots[0]!, 'clean.json'))).toBe(true);
+
+    const second = captureIo({ cwd });
+    expect(await runCli(['quickstart', '--json'], second)).toBe(0);
+    const summary = JSON.parse(second.out()) as { ok: boolean; demo: { reused: boolean }; cleaned: unknown };
+    expect(summary.ok).toBe(true);
+    expect(summary.demo.reused).toBe(true);
+    expect(summary.cleaned).not.toBeNull();
+    expect(readdirSync(join(cwd, 'tmp/snapshots'))).toHaveLength(2);
+  });
+
+  it('when --enrollments is not a number then exit 2 naming the flag', async () => {
+    const io = captureIo({ cwd: await mkdtemp(join(tmpdir(), 'leadlift-quickstart-')) });
+    expect(await runCli(['quickstart', '--enrollments', 'lots'], io)).toBe(2);
+    expect(io.err()).toContain('--enrollments');
+  });
+});

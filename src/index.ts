@@ -1,0 +1,42 @@
+// leadlift's public library API: re-exports only. The CLI is built on exactly these.
+
+export type { CliIo } from './cli/io.js';
+export { runCli } from './cli/run.js';
+export * from './check/index.js';
+export * from './clean/index.js';
+export { loadConfig } from './config/load.js';
+export { type Config, configSchema } from './config/schema.js';
+export type {
+  Dialect,
+  DialectHooks,
+  Row,
+  SourceAdapter,
+  SourceFingerprint,
+  SqlParams,
+  SqlValue,
+  TargetAdapter,
+} from './db/adapter.js';
+export {
+  assertSelectOnly,
+  ddlFor,
+  hooksFor,
+  loadQueryPack,
+  openSource,
+  openTarget,
+  parseDbUrl,
+  redactUrl,
+  shippedPackDir,
+} from './db/index.js';
+export { type DemoOptions, type DemoTruth, DemoGenerator, writeDemoDb } from './demo/index.js';
+export { writeDemoSqlite } from './demo/sqlite-file.js';
+export { ExitCode, isLeadliftError, LeadliftError } from './errors.js';
+export { extractSnapshot, type ExtractOptions, type ExtractResult } from './extract/extract.js';
+export { emailDomainType, PiiHasher, redactText } from './extract/pii.js';
+export { parseWindow, type Window, windowFromDaysBack } from './extract/window.js';
+export { type RunExtractInput, type RunExtractResult, runExtract } from './pipeline/extract.js';
+export { type QuickstartInput, type QuickstartResult, runQuickstart } from './pipeline/quickstart.js';
+export { type Progress, type ProgressTask, silentProgress } from './progress.js';
+export { ENTITIES, type EntityDef, type EntityName, entityDef, snapshotColumns } from './schema/entities.js';
+export { REFERENCE_TABLES, type RefTable } from './schema/reference.js';
+export { openSnapshot, type Snapshot, type SnapshotManifest } from './snapshot/manifest.js';
+export { openRows, RowWriter } from './snapshot/rows.js';
