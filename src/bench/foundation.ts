@@ -42,9 +42,21 @@ function runStage(stage: string, argv: string[], dir: string): StageResult {
   } catch {
     /* the child died before writing it */
   }
-  if (r.status !== 0 && r.status !== 3)
+  if (r.status !== 0)
     process.stderr.write(`${stage} exited ${r.status}: ${r.stderr.toString().slice(-2000)}\n`);
   return { stage, ms, peakMiB: peakKiB / 1024, code: r.status ?? -1 };
+}
+
+/** Activities plus messages in a snapshot: the engagement rows the targets speak of. */
+function engagementRows(snapshotDir: string): number {
+  try {
+    const m = JSON.parse(readFileSync(join(snapshotDir, 'manifest.json'), 'utf8')) as {
+      entities: Record<string, { rows: number }>;
+    };
+    return (m.entities.activities?.rows ?? 0) + (m.entities.messages?.rows ?? 0);
+  } catch {
+    return 0;
+  }
 }
 
 const rows: Record<string, string | number>[] = [];
@@ -57,48 +69,41 @@ for (const n of sizes) {
   mkdirSync(dir, { recursive: true });
   const db = join(dir, 'agent-cory.sqlite');
   const snap = join(dir, 'snapshot');
+  const demo = ['--enrollments', String(n), '--seed', '7', '--start', '2025-09-01', '--days', '180'];
+  const window = ['--since', '2025-09-01', '--until', '2026-02-28', '--lookback-days', '0'];
   const results = [
-    runStage('generate', ['demo-db', '--out', db, '--enrollments', String(n), '--seed', '7', '--start', '2025-09-01', '--days', '180'], dir),
-    runStage(
-      'extract',
-      [
-        'extract',
-        '--source-url',
-        `sqlite:${db}`,
-        '--since',
-        '2026-01-01',
-        '--until',
-        '2027-01-01',
-        '--lookback-days',
-        '0',
-        '--out',
-        snap,
-      ],
-      dir,
-    ),
+    runStage('generate', ['demo-db', '--out', db, ...demo], dir),
+    runStage('extract', ['extract', '--source-url', `sqlite:${db}`, ...window, '--out', snap], dir),
     runStage('check', ['check', snap], dir),
     runStage('clean', ['clean', snap, '--out', join(dir, 'cleaned')], dir),
   ];
   const pipeline = results.slice(1).reduce((s, r) => s + r.ms, 0);
+  const engagement = engagementRows(snap);
+  const label = n.toLocaleString('en-US');
   for (const r of results) {
     rows.push({
-      enrollments: n.toLocaleString('en-US'),
+      enrollments: label,
+      'engagement rows': engagement.toLocaleString('en-US'),
       stage: r.stage,
       seconds: (r.ms / 1000).toFixed(1),
+      'rows/s': Math.round(engagement / (r.ms / 1000)).toLocaleString('en-US'),
       'peak MiB': r.peakMiB.toFixed(0),
       exit: r.code,
     });
   }
   rows.push({
-    enrollments: n.toLocaleString('en-US'),
+    enrollments: label,
+    'engagement rows': engagement.toLocaleString('en-US'),
     stage: 'extract+check+clean',
     seconds: (pipeline / 1000).toFixed(1),
-    'peak MiB': '-',
+    'rows/s': Math.round(engagement / (pipeline / 1000)).toLocaleString('en-US'),
+    'peak MiB': Math.max(...results.slice(1).map((r) => r.peakMiB)).toFixed(0),
     exit: '-',
   });
   process.stdout.write(`${formatTable(rows.slice(-5))}\n\n`);
   if (!keep) rmSync(dir, { recursive: true, force: true });
 }
 process.stdout.write(
-  `Summary\n${formatTable(rows)}\nTarget: 1M enrollments through extract+check+clean in < 300 s and < 4096 MiB.\n`,
+  `Summary\n${formatTable(rows)}\n` +
+    'extract includes its own run of the checks. Target: 1M enrollments through extract+check+clean in < 300 s and < 4096 MiB.\n',
 );

@@ -28,6 +28,7 @@ describe('shardCount', () => {
     expect(shardCount(MIN_SHARD_BYTES - 1)).toBe(1);
     expect(shardCount(100 * MIN_SHARD_BYTES)).toBeGreaterThanOrEqual(1);
     expect(shardCount(100 * MIN_SHARD_BYTES)).toBeLessThanOrEqual(4);
+    expect(shardCount(100 * MIN_SHARD_BYTES, undefined, 1_000)).toBe(1);
     expect(shardCount(10, 3)).toBe(3);
     expect(shardCount(10, 0)).toBe(1);
   });

@@ -20,12 +20,14 @@ export const MAX_SHARDS = 4;
 
 /**
  * How many shards to cut a file of `bytes` into: 1 below {@link MIN_SHARD_BYTES}, else
- * the available cores (at most {@link MAX_SHARDS}). `requested` overrides (tests).
+ * the available cores less `reservedCores` (at most {@link MAX_SHARDS}). `requested`
+ * overrides (tests, benchmarks).
  */
-export function shardCount(bytes: number, requested?: number): number {
+export function shardCount(bytes: number, requested?: number, reservedCores = 0): number {
   if (requested !== undefined) return Math.max(1, Math.floor(requested));
   if (bytes < MIN_SHARD_BYTES) return 1;
-  return Math.max(1, Math.min(MAX_SHARDS, availableParallelism(), Math.floor(bytes / MIN_SHARD_BYTES)));
+  const cores = availableParallelism() - reservedCores;
+  return Math.max(1, Math.min(MAX_SHARDS, cores, Math.floor(bytes / MIN_SHARD_BYTES)));
 }
 
 /** True when `url` points at a worker script that exists (the compiled build). */

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import type { LeadliftError } from '../errors.js';
 import type { Progress } from '../progress.js';
 import type { CliIo } from './io.js';
 import { cliProgress } from './progress-bar.js';
@@ -28,6 +29,8 @@ export interface CommandContext {
   json(cmd: Command, value: unknown): void;
   /** Sets the exit code without throwing (e.g. a gate that failed after its report printed). */
   setExitCode(code: number): void;
+  /** Reports an error on stderr as one line and sets its exit code, after the command's own output. */
+  fail(error: LeadliftError): void;
 }
 
 /** Builds the context; `exitCode` holds what setExitCode set. */
@@ -59,6 +62,10 @@ export function createContext(io: CliIo): CommandContext & { exitCode: number } 
     },
     setExitCode(code: number): void {
       ctx.exitCode = code;
+    },
+    fail(error: LeadliftError): void {
+      io.stderr(`leadlift: ${error.message} [${error.code}]\n`);
+      ctx.exitCode = error.exitCode;
     },
   };
   return ctx;

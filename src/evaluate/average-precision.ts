@@ -1,7 +1,7 @@
 // PR-AUC as average precision, exactly scikit-learn's average_precision_score: the sum
 // over distinct score thresholds of (recall gained) × (precision at that threshold).
 
-import { averagePrecisionKernel } from './kernels.js';
+import { averagePrecisionKernel } from '../numeric/metric-kernels.js';
 import { type MetricValue, pairStats, rankingUnavailable } from './metric-value.js';
 import { registerWeighted } from './weighted.js';
 import { argsortDescending } from '../numeric/sort.js';

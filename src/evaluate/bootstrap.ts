@@ -4,7 +4,7 @@
 import { LeadliftError } from '../errors.js';
 import { SeededRng } from '../numeric/rng.js';
 import { argsortDescending, quantileSorted } from '../numeric/sort.js';
-import { weightedRankable } from './kernels.js';
+import { weightedRankable } from '../numeric/metric-kernels.js';
 import { isAvailable, type MetricFn, type Unavailable, unavailable } from './metric-value.js';
 import { weightedOf } from './weighted.js';
 

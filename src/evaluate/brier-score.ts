@@ -1,7 +1,7 @@
 // The Brier score: mean squared error of predicted probabilities (lower is better), as
 // scikit-learn's brier_score_loss.
 
-import { brierKernel } from './kernels.js';
+import { brierKernel } from '../numeric/metric-kernels.js';
 import { type MetricValue, pairStats, probabilityUnavailable } from './metric-value.js';
 import { registerWeighted } from './weighted.js';
 

@@ -3,7 +3,7 @@
 
 import { LeadliftError } from '../errors.js';
 import { argsortDescending } from '../numeric/sort.js';
-import { topKPositivesKernel } from './kernels.js';
+import { topKPositivesKernel } from '../numeric/metric-kernels.js';
 import { type MetricFn, type MetricValue, pairStats, rankingUnavailable, type Unavailable } from './metric-value.js';
 import { registerWeighted } from './weighted.js';
 

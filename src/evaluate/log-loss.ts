@@ -1,6 +1,6 @@
 // Log loss (cross-entropy) of predicted probabilities, as scikit-learn 1.2's log_loss.
 
-import { logLossKernel } from './kernels.js';
+import { logLossKernel } from '../numeric/metric-kernels.js';
 import { type MetricValue, pairStats, probabilityUnavailable } from './metric-value.js';
 import { registerWeighted } from './weighted.js';
 

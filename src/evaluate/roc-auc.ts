@@ -3,7 +3,7 @@
 // counts one half.
 
 import { argsortDescending } from '../numeric/sort.js';
-import { rocAucKernel } from './kernels.js';
+import { rocAucKernel } from '../numeric/metric-kernels.js';
 import { type MetricValue, pairStats, rankingUnavailable } from './metric-value.js';
 import { registerWeighted } from './weighted.js';
 

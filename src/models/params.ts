@@ -27,6 +27,14 @@ export const is = {
         ? `must be an integer in [${min}, ${max}]`
         : undefined,
   boolean: (v: unknown): string | undefined => (typeof v === 'boolean' ? undefined : 'must be true or false'),
+  oneOf:
+    (allowed: readonly string[]) =>
+    (v: unknown): string | undefined =>
+      typeof v === 'string' && allowed.includes(v)
+        ? undefined
+        : `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}${
+            typeof v === 'string' && closest(v, allowed) ? ` (did you mean "${closest(v, allowed)}"?)` : ''
+          }`,
 };
 
 /**

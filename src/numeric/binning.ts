@@ -54,18 +54,15 @@ export function fitBinEdges(column: Float64Array, maxBin: number, sampleRows?: U
 
 /**
  * Bins `column` with `edges` into `out` (Uint8Array, so at most 255 value bins): bin of
- * x = the number of edges < x; NaN goes to the missing bin `edges.length + 1`. Row i is
- * written at `out[offset + i·stride]` (defaults 0 and 1: a column of its own; offset f
- * and stride nFeatures: column f of a row-major matrix).
+ * x = the number of edges < x; NaN goes to the missing bin `edges.length + 1`.
  */
-export function binColumn(column: Float64Array, edges: Float64Array, out: Uint8Array, offset = 0, stride = 1): Uint8Array {
+export function binColumn(column: Float64Array, edges: Float64Array, out: Uint8Array): Uint8Array {
   const nEdges = edges.length;
   const missingBin = nEdges + 1;
   for (let i = 0; i < column.length; i++) {
     const x = column[i]!;
-    const at = offset + i * stride;
     if (Number.isNaN(x)) {
-      out[at] = missingBin;
+      out[i] = missingBin;
       continue;
     }
     let lo = 0;
@@ -75,7 +72,7 @@ export function binColumn(column: Float64Array, edges: Float64Array, out: Uint8A
       if (x <= edges[mid]!) hi = mid;
       else lo = mid + 1;
     }
-    out[at] = lo;
+    out[i] = lo;
   }
   return out;
 }

@@ -10,7 +10,7 @@ import {
   writeQualityReport,
 } from '../../check/index.js';
 import { sameSource } from '../../check/volume.js';
-import { ExitCode, LeadliftError } from '../../errors.js';
+import { LeadliftError } from '../../errors.js';
 import { openSnapshot, type Snapshot } from '../../snapshot/manifest.js';
 import type { CommandContext } from '../context.js';
 
@@ -57,10 +57,7 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
       ctx.say(cmd, `Wrote ${path}`);
       ctx.json(cmd, report);
       const failure = qualityError(report);
-      if (failure) {
-        ctx.io.stderr(`leadlift: ${failure.message} [${failure.code}]\n`);
-        ctx.setExitCode(ExitCode.gate);
-      }
+      if (failure) ctx.fail(failure);
     });
 }
 

@@ -1,8 +1,7 @@
 // `leadlift extract`: source DB → immutable snapshot folder, checked.
 
 import { type Command, Option } from 'commander';
-import { formatQualityTable } from '../../check/index.js';
-import { ExitCode } from '../../errors.js';
+import { formatQualityTable, qualityError } from '../../check/index.js';
 import { parseWindow, windowFromDaysBack } from '../../extract/window.js';
 import { runExtract } from '../../pipeline/extract.js';
 import type { CommandContext } from '../context.js';
@@ -87,6 +86,7 @@ export function registerExtract(program: Command, ctx: CommandContext): void {
         manifest: result.manifest,
         quality: result.quality,
       });
-      if (!result.quality.ok) ctx.setExitCode(ExitCode.gate);
+      const failure = qualityError(result.quality);
+      if (failure) ctx.fail(failure);
     });
 }

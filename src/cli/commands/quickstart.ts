@@ -1,8 +1,7 @@
 // `leadlift quickstart`: the main job end to end on the embedded SQLite demo DB.
 
 import type { Command } from 'commander';
-import { formatQualityTable } from '../../check/index.js';
-import { ExitCode } from '../../errors.js';
+import { formatQualityTable, qualityError } from '../../check/index.js';
 import { QUICKSTART_DB, runQuickstart } from '../../pipeline/quickstart.js';
 import type { CommandContext } from '../context.js';
 import { formatTable, intFlag } from '../format.js';
@@ -93,7 +92,8 @@ export function registerQuickstart(program: Command, ctx: CommandContext): void 
         quality: extract.quality,
         cleaned: clean ? { dir: clean.dir, entities: clean.report.entities } : null,
       });
-      if (!extract.quality.ok) ctx.setExitCode(ExitCode.gate);
+      const failure = qualityError(extract.quality);
+      if (failure) ctx.fail(failure);
     });
 }
 

@@ -2,8 +2,7 @@
 // Platt or isotonic, by cross-validated Brier score on the validation slice, then refit
 // on all of it.
 
-import { brierScore } from '../../evaluate/brier-score.js';
-import { isAvailable } from '../../evaluate/metric-value.js';
+import { brierKernel } from '../../numeric/metric-kernels.js';
 import { LeadliftError } from '../../errors.js';
 import { sigmoidAll } from '../../numeric/logistic.js';
 import { SeededRng } from '../../numeric/rng.js';
@@ -66,8 +65,7 @@ export function selectCalibration(
   const n = raw.length;
   let pos = 0;
   for (let i = 0; i < n; i++) pos += y[i]!;
-  const noneBrier = brierScore(y, sigmoidAll(raw));
-  const none = isAvailable(noneBrier) ? noneBrier : Number.POSITIVE_INFINITY;
+  const none = brierKernel(y, sigmoidAll(raw), undefined);
   if (pos === 0 || pos === n || n < 2 * nFolds) {
     return {
       calibrator: { kind: 'none' },
@@ -97,10 +95,8 @@ export function selectCalibration(
       oofIso[i] = pIso[k]!;
     });
   }
-  const plattB = brierScore(y, oofPlatt);
-  const isoB = brierScore(y, oofIso);
-  const platt = isAvailable(plattB) ? plattB : Number.POSITIVE_INFINITY;
-  const isotonic = isAvailable(isoB) ? isoB : Number.POSITIVE_INFINITY;
+  const platt = brierKernel(y, oofPlatt, undefined);
+  const isotonic = brierKernel(y, oofIso, undefined);
   const brier = { none, platt, isotonic };
   if (none <= platt && none <= isotonic) {
     return { calibrator: { kind: 'none' }, brier, reason: `model's own probabilities have the lowest Brier (${none.toFixed(5)})` };

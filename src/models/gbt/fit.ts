@@ -9,14 +9,16 @@ import { log1pExp, logit, sigmoid } from '../../numeric/logistic.js';
 import { SeededRng } from '../../numeric/rng.js';
 import { type Progress, silentProgress } from '../../progress.js';
 import { type GrownTree, TreeLearner } from './grow.js';
-import { histogramLayout } from './histogram.js';
+import { binIndexOf, histogramLayout } from './histogram.js';
 import { type GbtModel, type GbtTree, THRESHOLD_INFINITY } from './model.js';
-import { type GbtParams, resolveGbtParams } from './params.js';
+import { type GbtMetric, type GbtParams, resolveGbtParams } from './params.js';
+import { averagePrecisionKernel, rocAucKernel } from '../../numeric/metric-kernels.js';
+import { argsortDescending } from '../../numeric/sort.js';
 
 /** Options of {@link fitGbt} that are not parameters (not part of model.params). */
 export interface FitGbtOptions {
   /**
-   * Rows to measure log loss on after every round (e.g. the latest slice of the training
+   * Rows to measure the validation metric on after every round (e.g. the latest slice of the training
    * period). Required when earlyStoppingRounds > 0; columns matched by name.
    */
   readonly validation?: Dataset;
@@ -43,9 +45,16 @@ export function fitGbt(train: Dataset, params: Partial<GbtParams> = {}, options:
     );
   }
   let valCols: Float64Array[] | undefined;
+  const higherIsBetter = p.metric !== 'binaryLogloss';
   if (validation) {
     valCols = alignColumns(validation.x, train.x.names, 'fitGbt (validation)');
-    validateLabels(validation.y, validation.x.nRows, 'fitGbt (validation)', false);
+    const valPositives = validateLabels(validation.y, validation.x.nRows, 'fitGbt (validation)', false);
+    if (higherIsBetter && (valPositives === 0 || valPositives === validation.x.nRows)) {
+      throw new LeadliftError(
+        'models.invalidValidation',
+        `fitGbt: metric "${p.metric}" needs both classes in the validation rows; they hold ${valPositives} positives of ${validation.x.nRows}. Use a longer validation slice or metric "binaryLogloss".`,
+      );
+    }
   }
 
   const n = train.x.nRows;
@@ -53,20 +62,18 @@ export function fitGbt(train: Dataset, params: Partial<GbtParams> = {}, options:
   // Bin every feature once.
   const sample = binSampleRows(n, p.binConstructSampleCnt, p.seed);
   const edges = train.x.columns.map((c) => fitBinEdges(c, p.maxBin, sample));
-  // Bins per column (partitioning reads one feature) and row-major (histograms read a
-  // row's bins together; see buildHistogram): 2 bytes per value in all.
+  // Bins per column (partitioning reads one feature) and as row-major global bin indices
+  // (histograms read a row's bins together; see buildHistogram): 3 bytes per value.
   const binned = train.x.columns.map((c, f) => binColumn(c, edges[f]!, new Uint8Array(n)));
-  const binnedRows = new Uint8Array(n * nFeatures);
-  train.x.columns.forEach((c, f) => binColumn(c, edges[f]!, binnedRows, f, nFeatures));
   const layout = histogramLayout(Int32Array.from(edges, (e) => e.length + 1));
-  const learner = new TreeLearner(binnedRows, binned, nFeatures, layout, p, n);
+  const learner = new TreeLearner(binIndexOf(binned, layout, n), binned, nFeatures, layout, p, n);
 
   const initScore = logit(positives / n);
   const score = new Float64Array(n).fill(initScore);
   const g = new Float64Array(n);
   const h = new Float64Array(n);
   const valScore = valCols ? new Float64Array(validation!.x.nRows).fill(initScore) : undefined;
-  const validationLoss: number[] = [];
+  const validationValues: number[] = [];
 
   const bagging = p.baggingFreq > 0 && p.baggingFraction < 1;
   const bagCount = bagging ? Math.max(1, Math.floor(p.baggingFraction * n)) : n;
@@ -82,7 +89,7 @@ export function fitGbt(train: Dataset, params: Partial<GbtParams> = {}, options:
   for (let f = 0; f < nFeatures; f++) features[f] = f;
 
   const trees: GbtTree[] = [];
-  let bestLoss = Number.POSITIVE_INFINITY;
+  let bestValue = higherIsBetter ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   let bestIteration = 0;
   let iterationsRun = 0;
   const task = (options.progress ?? silentProgress).task('gradient boosting rounds', p.numIterations);
@@ -125,10 +132,10 @@ export function fitGbt(train: Dataset, params: Partial<GbtParams> = {}, options:
     task.tick();
     if (valCols && valScore) {
       addTree(tree, valCols, valScore);
-      const loss = meanLogLoss(validation!.y, valScore);
-      validationLoss.push(loss);
-      if (loss < bestLoss) {
-        bestLoss = loss;
+      const value = validationMetric(p.metric, validation!.y, valScore);
+      validationValues.push(value);
+      if (higherIsBetter ? value > bestValue : value < bestValue) {
+        bestValue = value;
         bestIteration = iter + 1;
       } else if (p.earlyStoppingRounds > 0 && iter + 1 - bestIteration >= p.earlyStoppingRounds) {
         break;
@@ -147,7 +154,7 @@ export function fitGbt(train: Dataset, params: Partial<GbtParams> = {}, options:
     trees: kept,
     bestIteration: kept.length,
     iterationsRun,
-    validationLoss: valCols ? validationLoss : null,
+    validation: valCols ? { metric: p.metric, values: validationValues } : null,
     nTrain: n,
   });
 }
@@ -225,6 +232,15 @@ function addTree(tree: GbtTree, cols: readonly Float64Array[], score: Float64Arr
     }
     score[i] = score[i]! + tree.leafValue[~node]!;
   }
+}
+
+/** The early-stopping metric on raw validation scores (ranking metrics are link-invariant). */
+function validationMetric(metric: GbtMetric, y: Uint8Array, raw: Float64Array): number {
+  if (metric === 'binaryLogloss') return meanLogLoss(y, raw);
+  // Both classes are present (checked up front), so neither is NaN; constant scores
+  // give the no-skill values (prevalence, 0.5).
+  const order = argsortDescending(raw);
+  return metric === 'auc' ? rocAucKernel(y, raw, order, undefined) : averagePrecisionKernel(y, raw, order, undefined);
 }
 
 function meanLogLoss(y: Uint8Array, raw: Float64Array): number {

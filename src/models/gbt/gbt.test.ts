@@ -124,11 +124,31 @@ describe('fitGbt', () => {
     const train = synthetic(500, 5);
     const validation = synthetic(500, 6);
     const model = fitGbt(train, { numIterations: 300, learningRate: 0.3, earlyStoppingRounds: 5 }, { validation });
-    const losses = model.validationLoss!;
+    expect(model.validation!.metric).toBe('binaryLogloss');
+    const losses = model.validation!.values;
     expect(model.iterationsRun).toBeLessThan(300);
     expect(model.trees.length).toBe(model.bestIteration);
     expect(losses[model.bestIteration - 1]).toBe(Math.min(...losses));
     expect(model.iterationsRun - model.bestIteration).toBe(5);
+  });
+
+  it('when early stopping tracks average precision then the kept iteration has the highest value', () => {
+    const train = synthetic(500, 5);
+    const validation = synthetic(500, 6);
+    const model = fitGbt(
+      train,
+      { numIterations: 200, learningRate: 0.3, earlyStoppingRounds: 10, metric: 'averagePrecision' },
+      { validation },
+    );
+    const values = model.validation!.values;
+    expect(values[model.bestIteration - 1]).toBe(Math.max(...values));
+  });
+
+  it('when a ranking metric meets one-class validation rows then it throws models.invalidValidation', () => {
+    const validation = { ...synthetic(50, 6), y: new Uint8Array(50) };
+    expect(() => fitGbt(synthetic(100, 7), { metric: 'auc' }, { validation })).toThrow(
+      expect.objectContaining({ code: 'models.invalidValidation' }),
+    );
   });
 
   it('when earlyStoppingRounds is set without a validation set then it throws models.noValidation', () => {

@@ -2,7 +2,7 @@
 // gains most, partitioning its rows in place and building one child's histogram while
 // the other's comes from subtraction. All buffers are allocated once per fit.
 
-import { buildHistogram, HIST_STRIDE, type HistogramLayout, subtractHistogram } from './histogram.js';
+import { type BinIndex, buildHistogram, HIST_STRIDE, type HistogramLayout, subtractHistogram } from './histogram.js';
 import { emptySplit, findBestSplit, type SplitCandidate, type SplitConstraints } from './split.js';
 
 /** Growth limits of one tree (from the parameters). */
@@ -38,7 +38,6 @@ export interface GrownTree {
 export class TreeLearner {
   private readonly rows: Uint32Array;
   private readonly scratch: Uint32Array;
-  private readonly featureOffset: Int32Array;
   private readonly hists: (Float64Array | undefined)[];
   private readonly histOf: Int32Array;
   private readonly leafBegin: Int32Array;
@@ -59,8 +58,8 @@ export class TreeLearner {
   private readonly internalCount: Float64Array;
 
   constructor(
-    /** Row-major bins (row r's bin of feature f at r·nFeatures + f), for histograms. */
-    private readonly binnedRows: Uint8Array,
+    /** Row-major global bin indices (see binIndexOf), for histograms. */
+    private readonly binIndex: BinIndex,
     /** The same bins per column, for partitioning a leaf on one feature. */
     private readonly binnedColumns: readonly Uint8Array[],
     private readonly nFeatures: number,
@@ -71,7 +70,6 @@ export class TreeLearner {
     const L = limits.numLeaves;
     this.rows = new Uint32Array(nRows);
     this.scratch = new Uint32Array(nRows);
-    this.featureOffset = new Int32Array(nFeatures);
     this.hists = new Array<Float64Array | undefined>(L).fill(undefined);
     this.histOf = new Int32Array(L);
     this.leafBegin = new Int32Array(L);
@@ -121,7 +119,6 @@ export class TreeLearner {
     this.leafParent[0] = -1;
     this.histOf[0] = 0;
     this.best[0]!.gain = Number.NEGATIVE_INFINITY;
-    for (let u = 0; u < nFeatures; u++) this.featureOffset[u] = this.layout.offset[features[u]!]! * HIST_STRIDE;
     if (this.canSplit(0, 1)) {
       this.build(0, g, h, features, nFeatures);
       this.search(0, features, nFeatures);
@@ -182,10 +179,9 @@ export class TreeLearner {
     buildHistogram(
       this.histogram(leaf),
       this.layout,
-      this.binnedRows,
+      this.binIndex,
       this.nFeatures,
       features,
-      this.featureOffset,
       nFeatures,
       this.rows,
       this.leafBegin[leaf]!,
@@ -218,13 +214,15 @@ export class TreeLearner {
     // Stable in-place partition of the leaf's rows.
     const bins = this.binnedColumns[s.feature]!;
     const missingBin = this.layout.valueBins[s.feature]!;
+    const threshold = s.bin;
+    const missingLeft = s.defaultLeft ? 1 : 0;
     const { rows, scratch } = this;
     let nl = 0;
     let nr = 0;
     for (let k = begin; k < begin + count; k++) {
       const r = rows[k]!;
       const b = bins[r]!;
-      if (b === missingBin ? s.defaultLeft : b <= s.bin) rows[begin + nl++] = r;
+      if (b === missingBin ? missingLeft === 1 : b <= threshold) rows[begin + nl++] = r;
       else scratch[nr++] = r;
     }
     rows.set(scratch.subarray(0, nr), begin + nl);

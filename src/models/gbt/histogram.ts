@@ -26,23 +26,39 @@ export function histogramLayout(valueBins: Int32Array): HistogramLayout {
   return { offset, valueBins, totalBins: total };
 }
 
+/** Global bin index (feature offset + bin) per row and feature, row-major. */
+export type BinIndex = Uint16Array | Uint32Array;
+
 /**
- * Fills `hist` for the features `features[0..nFeatures)` from the rows
+ * Row-major global bin indices: entry r·nFeatures + f is layout.offset[f] + the bin of
+ * row r for feature f. Uint16 while the layout has at most 65,536 bins, else Uint32.
+ */
+export function binIndexOf(binnedColumns: readonly Uint8Array[], layout: HistogramLayout, nRows: number): BinIndex {
+  const nF = binnedColumns.length;
+  const out = layout.totalBins <= 65_536 ? new Uint16Array(nRows * nF) : new Uint32Array(nRows * nF);
+  binnedColumns.forEach((bins, f) => {
+    const off = layout.offset[f]!;
+    for (let i = 0; i < nRows; i++) out[i * nF + f] = off + bins[i]!;
+  });
+  return out;
+}
+
+/**
+ * Fills `hist` for the features `features[0..nFeatures)` (ascending) from the rows
  * `rows[begin..begin+count)` with gradients `g` and hessians `h` (indexed by row).
- * `binnedRows` is row-major (row r's bins at r·stride .. r·stride + nFeatures): scanning
- * row by row reads each row's gradient once and spreads consecutive updates over
- * different features, which measured 1.5× faster than one pass per feature (consecutive
- * rows of a time-ordered table often share a bin, which chains dependent updates).
- * `featureOffset[u]` is the entry offset (bins × stride) of feature `features[u]`.
- * Other features' entries are left as they are.
+ * Rows are scanned one at a time over `binIndex` (row-major, `stride` = all features):
+ * each row's gradient is read once and consecutive updates land on different features,
+ * and the precomputed global bin index saves two loads per update — together about 2×
+ * faster than one pass per feature over per-column bins (measured; consecutive rows of a
+ * time-ordered table often share a bin, which chains dependent updates). Other
+ * features' entries are left as they are.
  */
 export function buildHistogram(
   hist: Float64Array,
   layout: HistogramLayout,
-  binnedRows: Uint8Array,
+  binIndex: BinIndex,
   stride: number,
   features: Int32Array,
-  featureOffset: Int32Array,
   nFeatures: number,
   rows: Uint32Array,
   begin: number,
@@ -52,17 +68,32 @@ export function buildHistogram(
 ): void {
   for (let u = 0; u < nFeatures; u++) {
     const f = features[u]!;
-    const start = featureOffset[u]!;
+    const start = layout.offset[f]! * HIST_STRIDE;
     hist.fill(0, start, start + (layout.valueBins[f]! + 1) * HIST_STRIDE);
   }
   const end = begin + count;
+  if (nFeatures === stride) {
+    for (let k = begin; k < end; k++) {
+      const r = rows[k]!;
+      const gv = g[r]!;
+      const hv = h[r]!;
+      const base = r * stride;
+      for (let f = 0; f < stride; f++) {
+        const j = binIndex[base + f]! * HIST_STRIDE;
+        hist[j] = hist[j]! + gv;
+        hist[j + 1] = hist[j + 1]! + hv;
+        hist[j + 2] = hist[j + 2]! + 1;
+      }
+    }
+    return;
+  }
   for (let k = begin; k < end; k++) {
     const r = rows[k]!;
     const gv = g[r]!;
     const hv = h[r]!;
     const base = r * stride;
     for (let u = 0; u < nFeatures; u++) {
-      const j = featureOffset[u]! + binnedRows[base + features[u]!]! * HIST_STRIDE;
+      const j = binIndex[base + features[u]!]! * HIST_STRIDE;
       hist[j] = hist[j]! + gv;
       hist[j + 1] = hist[j + 1]! + hv;
       hist[j + 2] = hist[j + 2]! + 1;

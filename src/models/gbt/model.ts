@@ -1,7 +1,7 @@
 // The fitted gradient-boosted tree ensemble as a readonly, JSON-serializable value
 // (model.json): trees as parallel arrays, LightGBM's layout.
 
-import type { GbtParams } from './params.js';
+import type { GbtMetric, GbtParams } from './params.js';
 
 /**
  * One regression tree. Internal nodes are 0..numLeaves−2; a child index c ≥ 0 is an
@@ -43,8 +43,8 @@ export interface GbtModel {
   readonly bestIteration: number;
   /** Rounds run before stopping. */
   readonly iterationsRun: number;
-  /** Validation log loss after each round run; null without a validation set. */
-  readonly validationLoss: readonly number[] | null;
+  /** The validation metric after each round run; null without a validation set. */
+  readonly validation: { readonly metric: GbtMetric; readonly values: readonly number[] } | null;
   readonly nTrain: number;
 }
 

@@ -3,6 +3,10 @@
 
 import { is, type ParamSpec, resolveParams } from '../params.js';
 
+/** Validation metrics for early stopping, LightGBM's names in camelCase. */
+export const GBT_METRICS = ['binaryLogloss', 'averagePrecision', 'auc'] as const;
+export type GbtMetric = (typeof GBT_METRICS)[number];
+
 /** Parameters of {@link fitGbt}. All optional. */
 export interface GbtParams {
   /** Boosting rounds (trees) at most. Default 100 (LightGBM num_iterations). */
@@ -36,6 +40,12 @@ export interface GbtParams {
    * the best iteration's trees; 0 disables. Needs a validation set. Default 0.
    */
   readonly earlyStoppingRounds: number;
+  /**
+   * Validation metric tracked each round and used by early stopping: "binaryLogloss"
+   * (lower is better), "averagePrecision" or "auc" (higher is better; need both classes
+   * in the validation rows). Default "binaryLogloss" (LightGBM's for binary).
+   */
+  readonly metric: GbtMetric;
   /** Seed of bagging, feature sampling and bin sampling. Default 0. */
   readonly seed: number;
 }
@@ -55,6 +65,7 @@ const SPECS: { readonly [K in keyof GbtParams]: ParamSpec<GbtParams[K]> } = {
   maxBin: { default: 255, check: is.integer(2, 255) },
   binConstructSampleCnt: { default: 200_000, check: is.integer(1, Number.MAX_SAFE_INTEGER) },
   earlyStoppingRounds: { default: 0, check: is.integer(0, 100_000) },
+  metric: { default: 'binaryLogloss', check: is.oneOf(GBT_METRICS) },
   seed: { default: 0, check: is.integer(0, 4_294_967_295) },
 };
 

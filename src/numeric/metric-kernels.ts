@@ -1,6 +1,7 @@
-// Weighted metric kernels over scores sorted once: the facades call them with unit
-// weights, and the bootstrap calls them with resample multiplicities, so a resample costs
-// O(n) instead of a sort.
+// Weighted metric kernels over scores sorted once, shared by evaluate/ (whose facades
+// add availability checks) and models (early stopping, calibration choice). The facades
+// call them with unit weights and the bootstrap with resample multiplicities, so a
+// resample costs O(n) instead of a sort.
 
 /**
  * Average precision over rows in `order` (descending score), each row counted `w[i]`
