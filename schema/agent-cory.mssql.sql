@@ -161,6 +161,8 @@ CREATE TABLE [education].[booking_appointments] (
 
 CREATE INDEX [ix_education_booking_appointments_contact_id] ON [education].[booking_appointments] ([contact_id]);
 
+CREATE INDEX [ix_education_booking_appointments_enrollment_id] ON [education].[booking_appointments] ([enrollment_id]);
+
 CREATE INDEX [ix_education_booking_appointments_created_at] ON [education].[booking_appointments] ([created_at]);
 
 -- extension table
@@ -178,5 +180,7 @@ CREATE TABLE [education].[lead_outcome_events] (
 );
 
 CREATE INDEX [ix_education_lead_outcome_events_contact_id] ON [education].[lead_outcome_events] ([contact_id]);
+
+CREATE INDEX [ix_education_lead_outcome_events_enrollment_id] ON [education].[lead_outcome_events] ([enrollment_id]);
 
 CREATE INDEX [ix_education_lead_outcome_events_created_at] ON [education].[lead_outcome_events] ([created_at]);

@@ -159,6 +159,8 @@ CREATE TABLE "education_booking_appointments" (
 
 CREATE INDEX "ix_education_booking_appointments_contact_id" ON "education_booking_appointments" ("contact_id");
 
+CREATE INDEX "ix_education_booking_appointments_enrollment_id" ON "education_booking_appointments" ("enrollment_id");
+
 CREATE INDEX "ix_education_booking_appointments_created_at" ON "education_booking_appointments" ("created_at");
 
 -- extension table
@@ -176,5 +178,7 @@ CREATE TABLE "education_lead_outcome_events" (
 );
 
 CREATE INDEX "ix_education_lead_outcome_events_contact_id" ON "education_lead_outcome_events" ("contact_id");
+
+CREATE INDEX "ix_education_lead_outcome_events_enrollment_id" ON "education_lead_outcome_events" ("enrollment_id");
 
 CREATE INDEX "ix_education_lead_outcome_events_created_at" ON "education_lead_outcome_events" ("created_at");

@@ -9,7 +9,7 @@
  * - 2 usage: unknown command or flag, invalid config, bad input file
  * - 3 a gate failed: data-quality errors (check) or model gates (train)
  * - 4 database: unreachable, query failed, or permission refused
- * - 5 busy: another job holds the lock
+ * - 5 busy: another job holds the lock (reserved for the scheduled daily job)
  */
 export const ExitCode = {
   ok: 0,

@@ -1,6 +1,8 @@
--- contacts: leads with an enrollment created in the window [@since, @until), plus leads
--- created in it. PII columns (names, email, phone, ghl_contact_id) are returned as they
--- are: extract hashes or drops them before anything is written.
+-- contacts: leads created in the window [@since, @until), plus every lead that an
+-- extracted enrollment, a windowed message or a windowed outcome refers to (the parent
+-- closure of enrollments.sql, messages.sql and outcomes.sql). PII columns (names, email,
+-- phone, ghl_contact_id) are returned as they are: extract hashes or drops them before
+-- anything is written, and uses the names to mask them in message text.
 SELECT
   c.org_id,
   c.id AS contact_id,
@@ -20,9 +22,26 @@ SELECT
 FROM education.contacts AS c
 WHERE (c.created_at >= @since AND c.created_at < @until)
    OR EXISTS (
-     SELECT 1
-     FROM education.campaign_enrollments AS e
+     SELECT 1 FROM education.campaign_enrollments AS e
      WHERE e.contact_id = c.id
-       AND e.created_at >= @since AND e.created_at < @until
+       AND (
+         (e.created_at >= @since AND e.created_at < @until)
+         OR EXISTS (
+           SELECT 1 FROM education.campaign_activities AS a
+           WHERE a.enrollment_id = e.id AND a.created_at >= @since AND a.created_at < @until
+         )
+       )
+   )
+   OR EXISTS (
+     SELECT 1 FROM dbo.Education_Cory_Communication_Log AS m
+     WHERE m.ghl_contact_id = c.ghl_contact_id AND m.created_at >= @since AND m.created_at < @until
+   )
+   OR EXISTS (
+     SELECT 1 FROM education.booking_appointments AS b
+     WHERE b.contact_id = c.id AND b.created_at >= @since AND b.created_at < @until
+   )
+   OR EXISTS (
+     SELECT 1 FROM education.lead_outcome_events AS o
+     WHERE o.contact_id = c.id AND o.created_at >= @since AND o.created_at < @until
    )
 ORDER BY c.org_id, c.id;

@@ -1,4 +1,6 @@
--- enrollments: rows created in the window [@since, @until).
+-- enrollments: rows created in the window [@since, @until), plus every enrollment that a
+-- windowed activity or outcome refers to, so each extracted event has its parent (and
+-- its contact's names are known to extract for masking text).
 SELECT
   e.org_id,
   e.id AS enrollment_id,
@@ -11,5 +13,17 @@ SELECT
   e.created_at,
   e.updated_at
 FROM education_campaign_enrollments AS e
-WHERE e.created_at >= @since AND e.created_at < @until
+WHERE (e.created_at >= @since AND e.created_at < @until)
+   OR EXISTS (
+     SELECT 1 FROM education_campaign_activities AS a
+     WHERE a.enrollment_id = e.id AND a.created_at >= @since AND a.created_at < @until
+   )
+   OR EXISTS (
+     SELECT 1 FROM education_booking_appointments AS b
+     WHERE b.enrollment_id = e.id AND b.created_at >= @since AND b.created_at < @until
+   )
+   OR EXISTS (
+     SELECT 1 FROM education_lead_outcome_events AS o
+     WHERE o.enrollment_id = e.id AND o.created_at >= @since AND o.created_at < @until
+   )
 ORDER BY e.org_id, e.id;

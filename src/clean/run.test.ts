@@ -139,6 +139,21 @@ describe('cleanSnapshot', () => {
       expect((await read(out, 'activities')).map((r) => r.activity_id)).toEqual(['a2', 'a3', 'a1-later']);
       expect(count(report, 'clean.duplicateKey', 'activities')).toBe(1);
     });
+
+    it('when two rows share a key with a missing part then both are kept', async () => {
+      const rows = sampleRows();
+      const base = { ...rows.activities[0]!, step_id: null };
+      rows.activities[0] = base;
+      rows.activities.push({ ...base, activity_id: 'a1-other', updated_at: '2026-01-05T10:00:00Z' });
+      const { report, out } = await clean(rows);
+      expect((await read(out, 'activities')).map((r) => r.activity_id)).toEqual([
+        'a1',
+        'a2',
+        'a3',
+        'a1-other',
+      ]);
+      expect(count(report, 'clean.duplicateKey', 'activities')).toBe(0);
+    });
   });
 
   describe('categoricals', () => {

@@ -12,6 +12,7 @@ import {
   growFloat64,
   growUint8,
   growUint32,
+  hash64,
   KeyHasher,
   KeyIndex,
   type KeyIndexState,
@@ -217,9 +218,16 @@ export async function cleanShard(
           reason = growUint8(reason, cap);
           if (isEnrollments) created = growFloat64(created, cap);
         }
-        hasher.row(out, keyIdx);
-        hashHi[i] = hasher.hi;
-        hashLo[i] = hasher.lo;
+        if (keyIdx.some((k) => out[k] === null)) {
+          // A key with a missing part identifies nothing: the row is never a duplicate of another.
+          const unique = hash64(`\u0000unkeyed\u0000${input.range.start}\u0000${i}`);
+          hashHi[i] = unique.hi;
+          hashLo[i] = unique.lo;
+        } else {
+          hasher.row(out, keyIdx);
+          hashHi[i] = hasher.hi;
+          hashLo[i] = hasher.lo;
+        }
         updated[i] =
           updatedAt >= 0 && !Number.isNaN(ms[updatedAt]!) ? ms[updatedAt]! : Number.NEGATIVE_INFINITY;
         if (isEnrollments) created[i] = createdAt >= 0 ? ms[createdAt]! : Number.NaN;

@@ -20,6 +20,21 @@ export function driverMessage(cause: unknown, secrets: readonly (string | undefi
   return msg;
 }
 
+/**
+ * Masks quoted text in a driver message unless it appears in the SQL itself: a failed
+ * cast quotes the offending value ('invalid input syntax for type integer: "…"'), which
+ * can be PII, while quoted identifiers from the query are kept for the fix.
+ */
+export function scrubDataValues(message: string, sql: string): string {
+  const lowerSql = sql.toLowerCase();
+  return message.replace(/"([^"]*)"|'([^']*)'/g, (whole, dq: string | undefined, sq: string | undefined) => {
+    const inner = (dq ?? sq ?? '').toLowerCase();
+    // Servers fold unquoted names (PostgreSQL to lower case) and may qualify them.
+    const parts = inner.split('.');
+    return inner.length > 0 && parts.every((p) => lowerSql.includes(p)) ? whole : '"…"';
+  });
+}
+
 /** First {@link SQL_EXCERPT_CHARS} characters of `sql`, whitespace collapsed. */
 export function sqlExcerpt(sql: string): string {
   const flat = sql.replace(/\s+/g, ' ').trim();
@@ -61,7 +76,7 @@ export function queryFailed(
   const label = options.label ? ` (${options.label})` : '';
   return new LeadliftError(
     'db.queryFailed',
-    `Query failed${label}: ${driverMessage(cause, options.secrets)}.\nSQL (${nParams} parameter${nParams === 1 ? '' : 's'}): ${sqlExcerpt(sql)}\nTo fix, correct the query or the schema it reads; parameter values are not shown.`,
+    `Query failed${label}: ${scrubDataValues(driverMessage(cause, options.secrets), sql)}.\nSQL (${nParams} parameter${nParams === 1 ? '' : 's'}): ${sqlExcerpt(sql)}\nTo fix, correct the query or the schema it reads; parameter values are not shown.`,
     {
       exitCode: ExitCode.database,
       details: { sql: sqlExcerpt(sql), params: nParams, ...(options.label ? { label: options.label } : {}) },
@@ -74,7 +89,7 @@ export function queryFailed(
 export function readOnlyViolation(sql: string, cause: unknown, label?: string): LeadliftError {
   return new LeadliftError(
     'db.readOnlyViolation',
-    `The source database refused a write${label ? ` in ${label}` : ''}: ${driverMessage(cause)}. Sources are read-only: query files may only SELECT.\nSQL: ${sqlExcerpt(sql)}`,
+    `The source database refused a write${label ? ` in ${label}` : ''}: ${scrubDataValues(driverMessage(cause), sql)}. Sources are read-only: query files may only SELECT.\nSQL: ${sqlExcerpt(sql)}`,
     { exitCode: ExitCode.database, details: { sql: sqlExcerpt(sql), ...(label ? { label } : {}) }, cause },
   );
 }

@@ -231,3 +231,27 @@ describe('toPositional', () => {
     }
   });
 });
+
+describe('assertSelectOnly (T-SQL statements without a semicolon)', () => {
+  it.each([
+    'SELECT 1 AS x DISABLE TRIGGER ALL ON DATABASE',
+    'SELECT 1 AS x RECEIVE TOP(1) * FROM dbo.q',
+    "SELECT 1 AS x SETUSER 'dbo'",
+    'SELECT 1 AS x UPDATETEXT t.c @ptr 0 NULL',
+    "SELECT 1 AS x WAITFOR DELAY '01:00'",
+    'SELECT 1 AS x SAVE TRANSACTION s',
+    "SELECT 1 AS x NOTIFY chan, 'x'",
+  ])('when %s then query.notSelect', (sql) => {
+    expect(() => assertSelectOnly(sql, 'q.sql', { dialect: 'mssql' })).toThrow(
+      expect.objectContaining({ code: 'query.notSelect' }),
+    );
+  });
+
+  it('when OFFSET … FETCH NEXT pages a select then it is allowed', () => {
+    expect(() =>
+      assertSelectOnly('SELECT id FROM t ORDER BY id OFFSET 0 ROWS FETCH NEXT 10 ROWS ONLY', 'q.sql', {
+        dialect: 'mssql',
+      }),
+    ).not.toThrow();
+  });
+});

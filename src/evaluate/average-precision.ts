@@ -2,9 +2,9 @@
 // over distinct score thresholds of (recall gained) × (precision at that threshold).
 
 import { averagePrecisionKernel } from '../numeric/metric-kernels.js';
+import { argsortDescending } from '../numeric/sort.js';
 import { type MetricValue, pairStats, rankingUnavailable } from './metric-value.js';
 import { registerWeighted } from './weighted.js';
-import { argsortDescending } from '../numeric/sort.js';
 
 /**
  * Average precision of `scores` for binary `yTrue` (1 = positive): AP = Σₙ (Rₙ − Rₙ₋₁) Pₙ

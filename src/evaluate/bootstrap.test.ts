@@ -52,7 +52,11 @@ describe('bootstrapInterval', () => {
   });
 
   it('when the point metric is unavailable then the interval is unavailable with its reason', () => {
-    const r = bootstrapInterval(averagePrecision, new Uint8Array(5), new Float64Array([0.1, 0.2, 0.3, 0.4, 0.5]));
+    const r = bootstrapInterval(
+      averagePrecision,
+      new Uint8Array(5),
+      new Float64Array([0.1, 0.2, 0.3, 0.4, 0.5]),
+    );
     expect(r).toMatchObject({ unavailable: true, code: 'oneClass' });
   });
 
@@ -60,7 +64,9 @@ describe('bootstrapInterval', () => {
     const yy = new Uint8Array(20);
     yy[0] = 1;
     const pp = Float64Array.from({ length: 20 }, (_, i) => i / 20);
-    expect(bootstrapInterval(averagePrecision, yy, pp, { nBoot: 200 })).toMatchObject({ code: 'tooFewResamples' });
+    expect(bootstrapInterval(averagePrecision, yy, pp, { nBoot: 200 })).toMatchObject({
+      code: 'tooFewResamples',
+    });
   });
 
   it('when nBoot or alpha is invalid then it throws evaluate.invalidOption', () => {

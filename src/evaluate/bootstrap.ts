@@ -2,9 +2,9 @@
 // replacement from one seed, so the same inputs always give the same interval.
 
 import { LeadliftError } from '../errors.js';
+import { weightedRankable } from '../numeric/metric-kernels.js';
 import { SeededRng } from '../numeric/rng.js';
 import { argsortDescending, quantileSorted } from '../numeric/sort.js';
-import { weightedRankable } from '../numeric/metric-kernels.js';
 import { isAvailable, type MetricFn, type Unavailable, unavailable } from './metric-value.js';
 import { weightedOf } from './weighted.js';
 
@@ -52,10 +52,16 @@ export function bootstrapInterval(
   const seed = options.seed ?? 0;
   const alpha = options.alpha ?? 0.05;
   if (!Number.isInteger(nBoot) || nBoot < 1) {
-    throw new LeadliftError('evaluate.invalidOption', `bootstrapInterval: nBoot must be a positive integer; got ${nBoot}.`);
+    throw new LeadliftError(
+      'evaluate.invalidOption',
+      `bootstrapInterval: nBoot must be a positive integer; got ${nBoot}.`,
+    );
   }
   if (!(alpha > 0 && alpha < 1)) {
-    throw new LeadliftError('evaluate.invalidOption', `bootstrapInterval: alpha must be in (0, 1), e.g. 0.05; got ${alpha}.`);
+    throw new LeadliftError(
+      'evaluate.invalidOption',
+      `bootstrapInterval: alpha must be in (0, 1), e.g. 0.05; got ${alpha}.`,
+    );
   }
   const point = metricFn(yTrue, scores);
   if (!isAvailable(point)) {

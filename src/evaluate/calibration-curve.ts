@@ -92,7 +92,10 @@ export function expectedCalibrationError(
 
 function checkBins(nBins: number): number {
   if (!Number.isInteger(nBins) || nBins < 1) {
-    throw new LeadliftError('evaluate.invalidOption', `calibrationCurve: nBins must be a positive integer; got ${nBins}.`);
+    throw new LeadliftError(
+      'evaluate.invalidOption',
+      `calibrationCurve: nBins must be a positive integer; got ${nBins}.`,
+    );
   }
   return nBins;
 }

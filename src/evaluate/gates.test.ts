@@ -29,7 +29,10 @@ describe('evaluateGates', () => {
     const missing = evaluateGates({ brier: 0.05 }, baseline);
     expect(missing.passed).toBe(false);
     expect(missing.reason).toContain('prAuc of the candidate is missing');
-    const unav = evaluateGates({ prAuc: 0.9, brier: 0.05 }, { prAuc: unavailable('oneClass', 'one class'), brier: 0.1 });
+    const unav = evaluateGates(
+      { prAuc: 0.9, brier: 0.05 },
+      { prAuc: unavailable('oneClass', 'one class'), brier: 0.1 },
+    );
     expect(unav.passed).toBe(false);
     expect(unav.reason).toContain('baseline is unavailable: one class');
     const nan = evaluateGates({ prAuc: Number.NaN, brier: 0.05 }, baseline);
@@ -46,7 +49,11 @@ describe('evaluateGates', () => {
   });
 
   it('when an absolute rule is configured then it applies without a baseline', () => {
-    const r = evaluateGates({ liftTop10: 2.5 }, {}, { rules: [{ metric: 'liftTop10', better: 'higher', absolute: 2 }] });
+    const r = evaluateGates(
+      { liftTop10: 2.5 },
+      {},
+      { rules: [{ metric: 'liftTop10', better: 'higher', absolute: 2 }] },
+    );
     expect(r.passed).toBe(true);
   });
 

@@ -71,7 +71,11 @@ export function evaluateGates(
 ): GateReport {
   checkConfig(config);
   if (config.rules.length === 0) {
-    return { passed: false, results: [], reason: 'no gates are configured; a model is never accepted without one' };
+    return {
+      passed: false,
+      results: [],
+      reason: 'no gates are configured; a model is never accepted without one',
+    };
   }
   const results = config.rules.map((rule) => applyRule(rule, candidate, baseline));
   const failed = results.filter((r) => !r.passed);
@@ -130,7 +134,9 @@ function read(record: MetricRecord, metric: string): { value: number | null; why
     return isAvailable(v) ? { value: v, why: undefined } : { value: null, why: `not finite (${v})` };
   }
   if ('unavailable' in v) return { value: null, why: `unavailable: ${v.reason}` };
-  return isAvailable(v.point) ? { value: v.point, why: undefined } : { value: null, why: `not finite (${v.point})` };
+  return isAvailable(v.point)
+    ? { value: v.point, why: undefined }
+    : { value: null, why: `not finite (${v.point})` };
 }
 
 function checkConfig(config: GateConfig): void {
@@ -139,8 +145,10 @@ function checkConfig(config: GateConfig): void {
     if (r.relative === undefined && r.absolute === undefined) {
       problems.push(`rule ${i} (${r.metric}) has neither "relative" nor "absolute"`);
     }
-    if (r.relative !== undefined && !Number.isFinite(r.relative)) problems.push(`rule ${i} relative is ${r.relative}`);
-    if (r.absolute !== undefined && !Number.isFinite(r.absolute)) problems.push(`rule ${i} absolute is ${r.absolute}`);
+    if (r.relative !== undefined && !Number.isFinite(r.relative))
+      problems.push(`rule ${i} relative is ${r.relative}`);
+    if (r.absolute !== undefined && !Number.isFinite(r.absolute))
+      problems.push(`rule ${i} absolute is ${r.absolute}`);
     if (r.better !== 'higher' && r.better !== 'lower') {
       problems.push(`rule ${i} better is "${String(r.better)}" (allowed: higher, lower)`);
     }

@@ -11,13 +11,13 @@ export {
 } from './calibration-curve.js';
 export {
   DEFAULT_GATE_CONFIG,
+  evaluateGates,
   type GateConfig,
   type GateMetric,
   type GateReport,
   type GateResult,
   type GateRule,
   type MetricRecord,
-  evaluateGates,
 } from './gates.js';
 export { liftAt, liftAtFraction, type PrecisionAtK, precisionAtK, topCount } from './lift.js';
 export { LOG_LOSS_EPS, logLoss } from './log-loss.js';

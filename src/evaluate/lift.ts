@@ -2,9 +2,15 @@
 // the cut shared in proportion so the value never depends on row order.
 
 import { LeadliftError } from '../errors.js';
-import { argsortDescending } from '../numeric/sort.js';
 import { topKPositivesKernel } from '../numeric/metric-kernels.js';
-import { type MetricFn, type MetricValue, pairStats, rankingUnavailable, type Unavailable } from './metric-value.js';
+import { argsortDescending } from '../numeric/sort.js';
+import {
+  type MetricFn,
+  type MetricValue,
+  pairStats,
+  rankingUnavailable,
+  type Unavailable,
+} from './metric-value.js';
 import { registerWeighted } from './weighted.js';
 
 /** Rows in the top `fraction` of `n`: ⌈fraction·n⌉ (at least 1), robust to float noise. */
@@ -68,7 +74,10 @@ export interface PrecisionAtK {
  */
 export function precisionAtK(yTrue: Uint8Array, scores: Float64Array, k: number): PrecisionAtK | Unavailable {
   if (!Number.isInteger(k) || k < 1) {
-    throw new LeadliftError('evaluate.invalidOption', `precisionAtK: k must be a positive integer; got ${k}.`);
+    throw new LeadliftError(
+      'evaluate.invalidOption',
+      `precisionAtK: k must be a positive integer; got ${k}.`,
+    );
   }
   const st = pairStats('precisionAtK', yTrue, scores);
   const why = rankingUnavailable(`Precision@${k}`, st);

@@ -99,7 +99,10 @@ export function rankingUnavailable(metric: string, st: PairStats): Unavailable |
     );
   }
   if (st.min === st.max) {
-    return unavailable('constantScores', `${metric} needs varying scores; all ${st.n} scores equal ${st.min}.`);
+    return unavailable(
+      'constantScores',
+      `${metric} needs varying scores; all ${st.n} scores equal ${st.min}.`,
+    );
   }
   return undefined;
 }

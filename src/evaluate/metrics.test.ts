@@ -31,7 +31,8 @@ const value = (m: MetricValue): number => {
   if (typeof m !== 'number') throw new Error(`unavailable: ${m.reason}`);
   return m;
 };
-const codeOf = (m: MetricValue | object): string | undefined => ('unavailable' in Object(m) ? (m as { code: string }).code : undefined);
+const codeOf = (m: MetricValue | object): string | undefined =>
+  'unavailable' in Object(m) ? (m as { code: string }).code : undefined;
 
 describe('golden fixture', () => {
   it('when loaded then it records tool, version and seed', () => {
@@ -43,9 +44,12 @@ describe('golden fixture', () => {
 });
 
 describe('averagePrecision', () => {
-  it.each(golden.cases.map((c) => [c.name, c] as const))('when case %s then it equals scikit-learn', (_n, c) => {
-    expect(value(averagePrecision(y(c.yTrue), s(c.scores)))).toBeCloseTo(c.averagePrecision, 12);
-  });
+  it.each(golden.cases.map((c) => [c.name, c] as const))(
+    'when case %s then it equals scikit-learn',
+    (_n, c) => {
+      expect(value(averagePrecision(y(c.yTrue), s(c.scores)))).toBeCloseTo(c.averagePrecision, 12);
+    },
+  );
 
   it('when scores are distinct then AP is the sum of precision at each recall step', () => {
     // recall steps 1/2 at precision 1, 1/2 at precision 2/3.
@@ -68,15 +72,22 @@ describe('averagePrecision', () => {
   });
 
   it('when lengths differ or labels are not 0/1 then it throws evaluate.invalidInput', () => {
-    expect(() => averagePrecision(y([1, 0]), s([0.1]))).toThrow(expect.objectContaining({ code: 'evaluate.invalidInput' }));
-    expect(() => averagePrecision(y([2, 0]), s([0.1, 0.2]))).toThrow(expect.objectContaining({ code: 'evaluate.invalidInput' }));
+    expect(() => averagePrecision(y([1, 0]), s([0.1]))).toThrow(
+      expect.objectContaining({ code: 'evaluate.invalidInput' }),
+    );
+    expect(() => averagePrecision(y([2, 0]), s([0.1, 0.2]))).toThrow(
+      expect.objectContaining({ code: 'evaluate.invalidInput' }),
+    );
   });
 });
 
 describe('rocAuc', () => {
-  it.each(golden.cases.map((c) => [c.name, c] as const))('when case %s then it equals scikit-learn', (_n, c) => {
-    expect(value(rocAuc(y(c.yTrue), s(c.scores)))).toBeCloseTo(c.rocAuc, 12);
-  });
+  it.each(golden.cases.map((c) => [c.name, c] as const))(
+    'when case %s then it equals scikit-learn',
+    (_n, c) => {
+      expect(value(rocAuc(y(c.yTrue), s(c.scores)))).toBeCloseTo(c.rocAuc, 12);
+    },
+  );
 
   it('when a positive ties a negative then the pair counts one half', () => {
     // pairs: (.9 vs .5) = 1, (.5 vs .5) = 1/2.
@@ -90,9 +101,12 @@ describe('rocAuc', () => {
 });
 
 describe('brierScore', () => {
-  it.each(golden.cases.map((c) => [c.name, c] as const))('when case %s then it equals scikit-learn', (_n, c) => {
-    expect(value(brierScore(y(c.yTrue), s(c.scores)))).toBeCloseTo(c.brierScore, 14);
-  });
+  it.each(golden.cases.map((c) => [c.name, c] as const))(
+    'when case %s then it equals scikit-learn',
+    (_n, c) => {
+      expect(value(brierScore(y(c.yTrue), s(c.scores)))).toBeCloseTo(c.brierScore, 14);
+    },
+  );
 
   it('when there is one class or constant probabilities then it is still defined', () => {
     expect(value(brierScore(y([0, 0]), s([0.1, 0.3])))).toBeCloseTo((0.01 + 0.09) / 2, 15);
@@ -107,9 +121,12 @@ describe('brierScore', () => {
 });
 
 describe('logLoss', () => {
-  it.each(golden.cases.map((c) => [c.name, c] as const))('when case %s then it equals scikit-learn', (_n, c) => {
-    expect(value(logLoss(y(c.yTrue), s(c.scores)))).toBeCloseTo(c.logLoss, 12);
-  });
+  it.each(golden.cases.map((c) => [c.name, c] as const))(
+    'when case %s then it equals scikit-learn',
+    (_n, c) => {
+      expect(value(logLoss(y(c.yTrue), s(c.scores)))).toBeCloseTo(c.logLoss, 12);
+    },
+  );
 
   it('when a probability is exactly wrong then it is clipped, not infinite', () => {
     expect(value(logLoss(y([1]), s([0])))).toBeCloseTo(-Math.log(1e-15), 10);
@@ -124,8 +141,12 @@ describe('calibrationCurve', () => {
         if ('unavailable' in curve) throw new Error(curve.reason);
         const want = c.calibrationCurve[nBins]!;
         expect(curve.probTrue.length).toBe(want.probTrue.length);
-        curve.probTrue.forEach((v, k) => expect(v).toBeCloseTo(want.probTrue[k]!, 14));
-        curve.probPred.forEach((v, k) => expect(v).toBeCloseTo(want.probPred[k]!, 14));
+        curve.probTrue.forEach((v, k) => {
+          expect(v).toBeCloseTo(want.probTrue[k]!, 14);
+        });
+        curve.probPred.forEach((v, k) => {
+          expect(v).toBeCloseTo(want.probPred[k]!, 14);
+        });
       });
     }
   }

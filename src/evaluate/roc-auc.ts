@@ -2,8 +2,8 @@
 // under the ROC curve of distinct thresholds, so a tie between a positive and a negative
 // counts one half.
 
-import { argsortDescending } from '../numeric/sort.js';
 import { rocAucKernel } from '../numeric/metric-kernels.js';
+import { argsortDescending } from '../numeric/sort.js';
 import { type MetricValue, pairStats, rankingUnavailable } from './metric-value.js';
 import { registerWeighted } from './weighted.js';
 

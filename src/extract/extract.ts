@@ -112,6 +112,7 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
     };
     await writeFile(join(tmpDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     for (const def of ENTITIES) await chmod(join(tmpDir, entityFile(def.name)), 0o444);
+    await chmod(join(tmpDir, 'manifest.json'), 0o444);
     await rename(tmpDir, outDir);
     return { dir: outDir, manifest };
   } catch (e) {
@@ -139,15 +140,18 @@ async function extractEntity(
 ): Promise<EntityManifest> {
   const task = progress.task(`extract ${def.name}`);
   const params = { since: options.window.effectiveSince, until: options.window.until };
-  const stream = options.source.stream(query.sql, params);
+  const stream = options.source.stream(query.sql, params, { label: query.path });
   const outColumns = snapshotColumns(def);
   const writer = new RowWriter(join(tmpDir, entityFile(def.name)), outColumns);
   let plan: RowPlan | undefined;
   let coerced = 0;
+  let withheld = 0;
   try {
     for await (const row of stream) {
       if (!plan) plan = makePlan(def, query, Object.keys(row));
-      coerced += writeRow(def, plan, row, options, state, writer);
+      const counts = writeRow(def, plan, row, options, state, writer);
+      coerced += counts.coerced;
+      withheld += counts.withheld;
       if ((writer.rowCount & 4095) === 0) {
         await writer.flush();
         task.tick(4096);
@@ -166,6 +170,7 @@ async function extractEntity(
       query_file: basename(query.path),
       ignored_columns: plan.ignored,
       ...(coerced > 0 ? { values_set_to_null: coerced } : {}),
+      ...(withheld > 0 ? { texts_withheld: withheld } : {}),
     };
   } catch (e) {
     await writer.abort();
@@ -203,7 +208,7 @@ function makePlan(def: EntityDef, query: QueryFile, returned: readonly string[])
   return { sourceNames, byName: new Map(def.columns.map((c, i) => [c.name, sourceNames[i]!])), ignored };
 }
 
-/** Writes one transformed row; returns how many values were set to null for a wrong type. */
+/** Writes one transformed row; returns how many values were set to null (wrong type) and text withheld. */
 function writeRow(
   def: EntityDef,
   plan: RowPlan,
@@ -211,8 +216,9 @@ function writeRow(
   options: ExtractOptions,
   state: ExtractState,
   writer: RowWriter,
-): number {
+): { coerced: number; withheld: number } {
   let coerced = 0;
+  let withheld = 0;
   const out: CellValue[] = [];
   const raw = (name: string): SqlValue => {
     const source = plan.byName.get(name);
@@ -232,10 +238,15 @@ function writeRow(
       case 'drop':
         break;
       case 'hash':
+      case 'pseudonym':
         out.push(options.hasher.hash(hashKind(c), v));
         break;
       case 'redact':
-        out.push(redactText(v, contact));
+        // Without its contact's names, text can't be masked safely: it is withheld.
+        if (contact === undefined && v !== null) {
+          withheld++;
+          out.push(null);
+        } else out.push(redactText(v, contact));
         break;
       default: {
         const converted = coerce(c, v);
@@ -268,7 +279,7 @@ function writeRow(
       state.enrollmentContact.set(enrollmentId, contactKey(raw('org_id'), raw('contact_id')));
   }
   writer.write(out);
-  return coerced;
+  return { coerced, withheld };
 }
 
 function contactKey(org: SqlValue, contact: SqlValue): string {

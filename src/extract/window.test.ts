@@ -33,6 +33,12 @@ describe('parseWindow', () => {
     );
   });
 
+  it('when a full ISO time names an impossible day then window.badDate', () => {
+    expect(() => parseWindow('2025-02-30T00:00:00Z', '2025-03-05', 0)).toThrow(
+      expect.objectContaining({ code: 'window.badDate' }),
+    );
+  });
+
   it('when an ISO time with offset is given then it is converted to UTC', () => {
     expect(parseWindow('2026-03-01T00:00:00-05:00', '2026-03-02', 0).since).toBe('2026-03-01T05:00:00.000Z');
   });

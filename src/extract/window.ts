@@ -21,7 +21,15 @@ export function parseBound(flag: string, value: string): Date {
   const v = value.trim();
   const ok = DATE_ONLY.test(v) || ISO_UTC.test(v);
   const d = new Date(DATE_ONLY.test(v) ? `${v}T00:00:00.000Z` : v);
-  if (!ok || Number.isNaN(d.getTime()) || (DATE_ONLY.test(v) && d.toISOString().slice(0, 10) !== v)) {
+  // Date rolls impossible days over (Feb 30 → Mar 2): the calendar date must survive a round trip.
+  const day = v.slice(0, 10);
+  const roundTrip = new Date(`${day}T00:00:00.000Z`);
+  if (
+    !ok ||
+    Number.isNaN(d.getTime()) ||
+    Number.isNaN(roundTrip.getTime()) ||
+    roundTrip.toISOString().slice(0, 10) !== day
+  ) {
     throw new LeadliftError(
       'window.badDate',
       `${flag} "${value}" is not a date; use YYYY-MM-DD (UTC midnight) or an ISO-8601 time with a zone, e.g. 2026-03-01T00:00:00Z.`,

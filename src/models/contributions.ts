@@ -29,7 +29,11 @@ export interface RowReasons {
  * feature order, so the result is deterministic.
  */
 export function topReasons(contributions: Contributions, row: number, k = 3): RowReasons {
-  const all = contributions.names.map((feature, j) => ({ feature, contribution: contributions.columns[j]![row]!, j }));
+  const all = contributions.names.map((feature, j) => ({
+    feature,
+    contribution: contributions.columns[j]![row]!,
+    j,
+  }));
   const positive = all
     .filter((r) => r.contribution > 0)
     .sort((a, b) => b.contribution - a.contribution || a.j - b.j)

@@ -8,7 +8,10 @@ import { explain, modelFromJson, predictProba, predictRaw } from './model.js';
 const x: Frame = {
   nRows: 60,
   names: ['a', 'b'],
-  columns: [Float64Array.from({ length: 60 }, (_, i) => i % 10), Float64Array.from({ length: 60 }, (_, i) => (i * 7) % 13)],
+  columns: [
+    Float64Array.from({ length: 60 }, (_, i) => i % 10),
+    Float64Array.from({ length: 60 }, (_, i) => (i * 7) % 13),
+  ],
 };
 const y = Uint8Array.from({ length: 60 }, (_, i) => (i % 10 > 4 ? 1 : 0));
 
@@ -21,7 +24,9 @@ describe('modelFromJson', () => {
   });
 
   it('when the file is not a model then it throws models.invalidModelFile naming the problem', () => {
-    expect(() => modelFromJson({ kind: 'forest' })).toThrow(expect.objectContaining({ code: 'models.invalidModelFile' }));
+    expect(() => modelFromJson({ kind: 'forest' })).toThrow(
+      expect.objectContaining({ code: 'models.invalidModelFile' }),
+    );
     const gbt = JSON.parse(JSON.stringify(fitGbt({ x, y }, { numIterations: 2, minDataInLeaf: 5 })));
     gbt.trees[0].leafValue.pop();
     expect(() => modelFromJson(gbt)).toThrow(/tree 0 leaves/);

@@ -46,29 +46,21 @@ export function modelFromJson(value: unknown): Model {
     problems.push(`formatVersion is ${JSON.stringify(v.formatVersion)}; this leadlift reads version 1`);
   } else {
     const names = v.featureNames;
-    if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) problems.push('featureNames is not a list of names');
+    if (!Array.isArray(names) || !names.every((n) => typeof n === 'string'))
+      problems.push('featureNames is not a list of names');
     const nF = Array.isArray(names) ? names.length : 0;
     if (v.kind === 'logreg') {
       if (!numbers(v.coefficients, nF)) problems.push(`coefficients is not ${nF} numbers`);
       if (typeof v.intercept !== 'number') problems.push('intercept is not a number');
       const sc = v.scaler as Record<string, unknown> | undefined;
-      if (!sc || !numbers(sc.mean, nF) || !numbers(sc.scale, nF)) problems.push(`scaler lacks ${nF} means and scales`);
+      if (!sc || !numbers(sc.mean, nF) || !numbers(sc.scale, nF))
+        problems.push(`scaler lacks ${nF} means and scales`);
     } else {
       if (typeof v.initScore !== 'number') problems.push('initScore is not a number');
       if (!Array.isArray(v.trees)) problems.push('trees is not a list');
       else
-        v.trees.forEach((t: Record<string, unknown>, k: number) => {
-          const L = t?.numLeaves;
-          if (typeof L !== 'number' || L < 1) return problems.push(`tree ${k} has no numLeaves`);
-          for (const key of ['splitFeature', 'threshold', 'leftChild', 'rightChild', 'internalCount', 'splitGain']) {
-            if (!numbers(t[key], L - 1)) problems.push(`tree ${k}.${key} is not ${L - 1} numbers`);
-          }
-          if (!Array.isArray(t.defaultLeft) || t.defaultLeft.length !== L - 1) problems.push(`tree ${k}.defaultLeft`);
-          if (!numbers(t.leafValue, L) || !numbers(t.leafCount, L)) problems.push(`tree ${k} leaves are not ${L} numbers`);
-          if (numbers(t.splitFeature, L - 1) && (t.splitFeature as number[]).some((f) => f < 0 || f >= nF)) {
-            problems.push(`tree ${k} splits on a feature index outside 0..${nF - 1}`);
-          }
-          return undefined;
+        v.trees.forEach((t: unknown, k: number) => {
+          checkTree(t, k, nF, problems);
         });
     }
   }
@@ -80,6 +72,34 @@ export function modelFromJson(value: unknown): Model {
     );
   }
   return value as Model;
+}
+
+const TREE_NODE_ARRAYS = [
+  'splitFeature',
+  'threshold',
+  'leftChild',
+  'rightChild',
+  'internalCount',
+  'splitGain',
+];
+
+/** Adds the problems of tree `k` (of a model with `nF` features) to `problems`. */
+function checkTree(tree: unknown, k: number, nF: number, problems: string[]): void {
+  const t = (tree ?? {}) as Record<string, unknown>;
+  const L = t.numLeaves;
+  if (typeof L !== 'number' || L < 1) {
+    problems.push(`tree ${k} has no numLeaves`);
+    return;
+  }
+  for (const key of TREE_NODE_ARRAYS) {
+    if (!numbers(t[key], L - 1)) problems.push(`tree ${k}.${key} is not ${L - 1} numbers`);
+  }
+  if (!Array.isArray(t.defaultLeft) || t.defaultLeft.length !== L - 1) problems.push(`tree ${k}.defaultLeft`);
+  if (!numbers(t.leafValue, L) || !numbers(t.leafCount, L))
+    problems.push(`tree ${k} leaves are not ${L} numbers`);
+  if (numbers(t.splitFeature, L - 1) && (t.splitFeature as number[]).some((f) => f < 0 || f >= nF)) {
+    problems.push(`tree ${k} splits on a feature index outside 0..${nF - 1}`);
+  }
 }
 
 function numbers(a: unknown, n: number): boolean {

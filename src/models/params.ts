@@ -65,9 +65,13 @@ export function resolveParams<T extends object>(
     out[key] = value;
   }
   if (problems.length > 0) {
-    throw new LeadliftError('models.invalidParams', `${estimator}: invalid parameters — ${problems.join('; ')}.`, {
-      details: { problems },
-    });
+    throw new LeadliftError(
+      'models.invalidParams',
+      `${estimator}: invalid parameters — ${problems.join('; ')}.`,
+      {
+        details: { problems },
+      },
+    );
   }
   return Object.freeze(out) as Readonly<T>;
 }

@@ -52,7 +52,8 @@ export function validateFrame(frame: Frame, context: string): void {
       bad.push(`"${frame.names[j] ?? j}" (${c instanceof Float64Array ? c.length : typeof c})`);
     }
   });
-  if (bad.length > 0) problems.push(`columns that are not Float64Array of length ${frame.nRows}: ${listSome(bad)}`);
+  if (bad.length > 0)
+    problems.push(`columns that are not Float64Array of length ${frame.nRows}: ${listSome(bad)}`);
   if (problems.length > 0) {
     throw new LeadliftError(
       'models.invalidFrame',
@@ -67,7 +68,12 @@ export function validateFrame(frame: Frame, context: string): void {
  * `requireBothClasses` is false) both classes present. Throws `models.invalidLabels` or
  * `models.oneClass` (exit code 2) naming the counts and the fix. Returns the positives.
  */
-export function validateLabels(y: Uint8Array, nRows: number, context: string, requireBothClasses = true): number {
+export function validateLabels(
+  y: Uint8Array,
+  nRows: number,
+  context: string,
+  requireBothClasses = true,
+): number {
   if (!(y instanceof Uint8Array) || y.length !== nRows) {
     throw new LeadliftError(
       'models.invalidLabels',

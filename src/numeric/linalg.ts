@@ -7,7 +7,13 @@
  * (length p) the solution. Returns false, leaving `x` unspecified, when `A` is not
  * numerically positive definite.
  */
-export function choleskySolve(a: Float64Array, b: Float64Array, p: number, work: Float64Array, x: Float64Array): boolean {
+export function choleskySolve(
+  a: Float64Array,
+  b: Float64Array,
+  p: number,
+  work: Float64Array,
+  x: Float64Array,
+): boolean {
   const l = work;
   for (let i = 0; i < p; i++) {
     for (let j = 0; j <= i; j++) {

@@ -37,7 +37,12 @@ export function averagePrecisionKernel(
  * curve of distinct thresholds, so tied scores count one half, as scikit-learn's
  * roc_auc_score. NaN when a class has no weight.
  */
-export function rocAucKernel(y: Uint8Array, s: Float64Array, order: Uint32Array, w: Float64Array | undefined): number {
+export function rocAucKernel(
+  y: Uint8Array,
+  s: Float64Array,
+  order: Uint32Array,
+  w: Float64Array | undefined,
+): number {
   let tp = 0;
   let fp = 0;
   let prevTp = 0;
@@ -72,7 +77,12 @@ export function brierKernel(y: Uint8Array, s: Float64Array, w: Float64Array | un
 }
 
 /** Weighted mean log loss with probabilities clipped to [eps, 1 − eps]. */
-export function logLossKernel(y: Uint8Array, s: Float64Array, w: Float64Array | undefined, eps: number): number {
+export function logLossKernel(
+  y: Uint8Array,
+  s: Float64Array,
+  w: Float64Array | undefined,
+  eps: number,
+): number {
   let sum = 0;
   let total = 0;
   for (let i = 0; i < y.length; i++) {

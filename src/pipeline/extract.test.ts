@@ -21,6 +21,10 @@ beforeAll(async () => {
   window = { since: truth.window.start.slice(0, 10), until: truth.window.as_of.slice(0, 10) };
 });
 
+function addDays(ymd: string, days: number): string {
+  return new Date(Date.parse(`${ymd}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 async function extract(args: string[], env: Record<string, string> = {}) {
   const io = captureIo({ cwd: work, env });
   const code = await runCli(['extract', '--source-url', `sqlite:${dbFile}`, '--quiet', ...args], io);
@@ -34,83 +38,94 @@ function allText(dir: string): string {
 }
 
 describe('extract (command)', () => {
-  it('when the demo DB is extracted then no PII value of the source appears anywhere in the snapshot', async () => {
-    const out = join(work, 'snap-pii');
-    const r = await extract(['--since', window.since, '--until', window.until, '--out', out]);
-    expect(r.code).toBe(0);
-    const text = allText(out).toLowerCase();
-    const db = new Database(dbFile, { readonly: true });
-    const contacts = db
-      .prepare(
-        'SELECT id, first_name, last_name, full_name, email, phone, ghl_contact_id FROM education_contacts',
-      )
-      .all() as Record<string, string | number | null>[];
-    const log = db
-      .prepare('SELECT sender, recipient FROM dbo_Education_Cory_Communication_Log')
-      .all() as Record<string, string | null>[];
-    db.close();
-    expect(contacts.length).toBeGreaterThan(100);
+  it.each([
+    ['the whole history', () => [window.since, window.until]],
+    ['a window in the middle of the history', () => [addDays(window.since, 60), addDays(window.since, 90)]],
+  ])(
+    'when %s is extracted then no PII value of the source appears anywhere in the snapshot',
+    async (label, bounds) => {
+      const [since, until] = bounds();
+      const out = join(work, `snap-pii-${label.length}`);
+      const r = await extract(['--since', since!, '--until', until!, '--out', out]);
+      expect(r.err).not.toContain('check.');
+      expect(r.code).toBe(0);
+      const text = allText(out).toLowerCase();
+      const db = new Database(dbFile, { readonly: true });
+      const contacts = db
+        .prepare(
+          'SELECT id, first_name, last_name, full_name, email, phone, ghl_contact_id FROM education_contacts',
+        )
+        .all() as Record<string, string | number | null>[];
+      const log = db
+        .prepare('SELECT sender, recipient FROM dbo_Education_Cory_Communication_Log')
+        .all() as Record<string, string | null>[];
+      db.close();
+      expect(contacts.length).toBeGreaterThan(100);
 
-    const leaked: string[] = [];
-    const mustNotAppear = new Set<string>();
-    for (const c of contacts) {
-      for (const v of [c.email, c.full_name, c.ghl_contact_id])
-        if (v && String(v).length >= 5) mustNotAppear.add(String(v));
-      if (c.phone) {
-        mustNotAppear.add(String(c.phone));
-        const digits = String(c.phone).replace(/\D/g, '');
-        if (digits.length >= 7) mustNotAppear.add(digits);
-      }
-    }
-    for (const m of log)
-      for (const v of [m.sender, m.recipient]) if (v && v.length >= 5) mustNotAppear.add(v);
-    for (const v of mustNotAppear)
-      if (text.includes(v.toLowerCase())) leaked.push(v.replace(/./g, '*').slice(0, 8));
-    expect(leaked, `${leaked.length} PII values found in the snapshot`).toEqual([]);
-
-    // First and last names are ordinary words too ("Grace", "Long"), so they are searched in
-    // the text that belongs to their own contact.
-    const names = new Map(
-      contacts.map((c) => [String(c.id), [c.first_name, c.last_name].filter(Boolean).map(String)]),
-    );
-    const enrollmentContact = new Map<string, string>();
-    for (const line of readFileSync(join(out, 'enrollments.jsonl'), 'utf8').trim().split('\n').slice(1)) {
-      const row = JSON.parse(line) as string[];
-      enrollmentContact.set(row[1]!, row[2]!);
-    }
-    let checked = 0;
-    const own = (contactId: string | undefined, texts: unknown[]) => {
-      for (const name of names.get(contactId ?? '') ?? []) {
-        const word = new RegExp(`(^|[^\\p{L}])${name}([^\\p{L}]|$)`, 'iu');
-        for (const t of texts) {
-          if (typeof t !== 'string') continue;
-          checked++;
-          if (word.test(t)) leaked.push(`${contactId}:${name.length}`);
+      const leaked: string[] = [];
+      const mustNotAppear = new Set<string>();
+      for (const c of contacts) {
+        for (const v of [c.email, c.full_name, c.ghl_contact_id])
+          if (v && String(v).length >= 5) mustNotAppear.add(String(v));
+        if (c.phone) {
+          mustNotAppear.add(String(c.phone));
+          const digits = String(c.phone).replace(/\D/g, '');
+          if (digits.length >= 7) mustNotAppear.add(digits);
         }
       }
-    };
-    const activities = readFileSync(join(out, 'activities.jsonl'), 'utf8').trim().split('\n');
-    const aCols = JSON.parse(activities[0]!) as string[];
-    for (const line of activities.slice(1)) {
-      const row = JSON.parse(line) as unknown[];
-      own(enrollmentContact.get(String(row[aCols.indexOf('enrollment_id')])), [
-        row[aCols.indexOf('generated_message')],
-        row[aCols.indexOf('prompt_used')],
-      ]);
-    }
-    const messages = readFileSync(join(out, 'messages.jsonl'), 'utf8').trim().split('\n');
-    const mCols = JSON.parse(messages[0]!) as string[];
-    for (const line of messages.slice(1)) {
-      const row = JSON.parse(line) as unknown[];
-      own(String(row[mCols.indexOf('contact_id')]), [
-        row[mCols.indexOf('body')],
-        row[mCols.indexOf('subject')],
-      ]);
-    }
-    expect(checked).toBeGreaterThan(1000);
-    expect(leaked, `${leaked.length} names found in their own contact's text`).toEqual([]);
-    expect(text).toContain('[first_name]');
-  });
+      for (const m of log)
+        for (const v of [m.sender, m.recipient]) if (v && v.length >= 5) mustNotAppear.add(v);
+      for (const v of mustNotAppear)
+        if (text.includes(v.toLowerCase())) leaked.push(v.replace(/./g, '*').slice(0, 8));
+      expect(leaked, `${leaked.length} PII values found in the snapshot`).toEqual([]);
+
+      // First and last names are ordinary words too ("Grace", "Long"), so they are searched in
+      // the text that belongs to their own contact.
+      const names = new Map(
+        contacts.map((c) => [String(c.id), [c.first_name, c.last_name].filter(Boolean).map(String)]),
+      );
+      const enrollmentContact = new Map<string, string>();
+      for (const line of readFileSync(join(out, 'enrollments.jsonl'), 'utf8').trim().split('\n').slice(1)) {
+        const row = JSON.parse(line) as string[];
+        enrollmentContact.set(row[1]!, row[2]!);
+      }
+      let checked = 0;
+      let unknownContact = 0;
+      const own = (contactId: string | undefined, texts: unknown[]) => {
+        if (contactId === undefined) unknownContact++;
+        for (const name of names.get(contactId ?? '') ?? []) {
+          const word = new RegExp(`(^|[^\\p{L}])${name}([^\\p{L}]|$)`, 'iu');
+          for (const t of texts) {
+            if (typeof t !== 'string') continue;
+            checked++;
+            if (word.test(t)) leaked.push(`${contactId}:${name.length}`);
+          }
+        }
+      };
+      const activities = readFileSync(join(out, 'activities.jsonl'), 'utf8').trim().split('\n');
+      const aCols = JSON.parse(activities[0]!) as string[];
+      for (const line of activities.slice(1)) {
+        const row = JSON.parse(line) as unknown[];
+        own(enrollmentContact.get(String(row[aCols.indexOf('enrollment_id')])), [
+          row[aCols.indexOf('generated_message')],
+          row[aCols.indexOf('prompt_used')],
+        ]);
+      }
+      const messages = readFileSync(join(out, 'messages.jsonl'), 'utf8').trim().split('\n');
+      const mCols = JSON.parse(messages[0]!) as string[];
+      for (const line of messages.slice(1)) {
+        const row = JSON.parse(line) as unknown[];
+        own(String(row[mCols.indexOf('contact_id')]), [
+          row[mCols.indexOf('body')],
+          row[mCols.indexOf('subject')],
+        ]);
+      }
+      expect(checked).toBeGreaterThan(200);
+      expect(unknownContact, 'activities whose enrollment is not in the snapshot').toBe(0);
+      expect(leaked, `${leaked.length} names found in their own contact's text`).toEqual([]);
+      expect(text).toContain('[first_name]');
+    },
+  );
 
   it('when extract succeeds then the manifest records counts, hashes, window, source and pack', async () => {
     const out = join(work, 'snap-manifest');
@@ -151,6 +166,24 @@ describe('extract (command)', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('No enrollments in this window');
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).entities.enrollments.rows).toBe(0);
+  });
+
+  it('when --days-back is given with --since then cli.conflictingFlags and exit 2', async () => {
+    const r = await extract(['--days-back', '7', '--since', '2026-01-01']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('cli.conflictingFlags');
+  });
+
+  it('when --pii-key-env names a variable then its key hashes the PII', async () => {
+    const out = join(work, 'snap-keyenv');
+    const r = await extract(
+      ['--since', window.since, '--until', window.until, '--pii-key-env', 'MY_KEY', '--out', out],
+      {
+        MY_KEY: 'my-own-key-of-good-length',
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).pii.demo_key).toBe(false);
   });
 
   it('when since is not before until then window.empty and exit 2', async () => {

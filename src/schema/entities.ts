@@ -9,10 +9,12 @@ export type ValueType = 'id' | 'string' | 'text' | 'integer' | 'number' | 'boole
  * What extract does with a column the query returns:
  * - `keep`: written as is.
  * - `hash`: replaced by a keyed hash (HMAC-SHA256), written as `<name>_hash`.
+ * - `pseudonym`: an identifier that may embed PII (thread and message ids built from
+ *   contact ids or addresses): keyed hash under the same name, so joins and keys still work.
  * - `drop`: used in memory only (to redact free text), never written.
- * - `redact`: free text; the contact's own PII and any email, phone or URL in it are masked.
+ * - `redact`: free text; the contact's own names and any email address or phone number in it are masked.
  */
-export type PiiRule = 'keep' | 'hash' | 'drop' | 'redact';
+export type PiiRule = 'keep' | 'hash' | 'pseudonym' | 'drop' | 'redact';
 
 export interface EntityColumn {
   readonly name: string;
@@ -207,9 +209,12 @@ export const ENTITIES: readonly EntityDef[] = [
     columns: [
       col('org_id', 'id', 'Organization (via the contact).', { required: true }),
       col('contact_id', 'id', 'Contact (via ghl_contact_id).', { required: true }),
-      col('message_id', 'string', 'Message id.', { required: true }),
+      col('message_id', 'string', 'Message id; hashed, since ids often embed addresses.', {
+        required: true,
+        pii: 'pseudonym',
+      }),
       col('thread_id', 'string', 'Thread; hashed, since CRMs build thread ids from contact ids.', {
-        pii: 'hash',
+        pii: 'pseudonym',
       }),
       col('channel', 'string', 'Channel.', { allowed: CHANNELS }),
       col('direction', 'string', 'inbound or outbound.', { required: true, allowed: DIRECTIONS }),

@@ -229,7 +229,7 @@ export const REFERENCE_TABLES: readonly RefTable[] = [
       c('created_at', 'timestamp', 'When the row was written.'),
       ext('enrollment_id', 'id', 'Enrollment credited with the booking, when known.'),
     ],
-    indexes: [['contact_id'], ['created_at']],
+    indexes: [['contact_id'], ['enrollment_id'], ['created_at']],
   },
   {
     schema: 'education',
@@ -247,7 +247,7 @@ export const REFERENCE_TABLES: readonly RefTable[] = [
       c('amount', 'float', 'Deal value for conversions.'),
       c('source', 'text', 'System that recorded the event.'),
     ],
-    indexes: [['contact_id'], ['created_at']],
+    indexes: [['contact_id'], ['enrollment_id'], ['created_at']],
   },
 ];
 

@@ -27,6 +27,8 @@ export interface EntityManifest {
   readonly ignored_columns: readonly string[];
   /** Values of the wrong type (e.g. text in a number column) written as null. */
   readonly values_set_to_null?: number;
+  /** Free-text values written as null because their contact was not extracted, so it could not be masked. */
+  readonly texts_withheld?: number;
 }
 
 export interface SnapshotManifest {

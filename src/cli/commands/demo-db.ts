@@ -29,6 +29,7 @@ interface DemoDbFlags {
 export const registerDemoDb: RegisterCommand = (program: Command, ctx: CommandContext) => {
   program
     .command('demo-db')
+    .summary('write a demo Agent Cory DB with planted effects and a ground-truth file')
     .description(
       'Writes a realistic Agent Cory demo database (SQLite by default) with planted effects, and a ground-truth\n' +
         'file (<db>.truth.json) listing every effect with its ids and every kind of messiness injected.',

@@ -1,7 +1,8 @@
 // `leadlift extract`: source DB → immutable snapshot folder, checked.
 
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { formatQualityTable, qualityError } from '../../check/index.js';
+import { LeadliftError } from '../../errors.js';
 import { parseWindow, windowFromDaysBack } from '../../extract/window.js';
 import { runExtract } from '../../pipeline/extract.js';
 import type { CommandContext } from '../context.js';
@@ -16,6 +17,7 @@ interface ExtractFlags {
   out?: string;
   lookbackDays?: string;
   outcomesQueryFile?: string;
+  piiKeyEnv?: string;
 }
 
 export function registerExtract(program: Command, ctx: CommandContext): void {
@@ -39,13 +41,23 @@ export function registerExtract(program: Command, ctx: CommandContext): void {
     .option('--out <dir>', 'snapshot folder to create (default: <snapshotsDir>/<timestamp>)')
     .option('--lookback-days <n>', 'days before --since also extracted for history features (default 30)')
     .option('--outcomes-query-file <file>', "SQL file replacing the pack's outcomes.sql")
-    .addOption(new Option('--pii-key-env <name>', 'environment variable holding the PII key').hideHelp())
+    .option(
+      '--pii-key-env <name>',
+      'environment variable holding the PII hashing key (default LEADLIFT_PII_KEY)',
+    )
     .action(async (flags: ExtractFlags, cmd: Command) => {
       const config = await ctx.config(cmd, {
         sourceUrl: flags.sourceUrl,
         queryDir: flags.queryDir,
         lookbackDays: intFlag('--lookback-days', flags.lookbackDays, 0, 3650),
+        piiKeyEnv: flags.piiKeyEnv,
       });
+      if (flags.daysBack !== undefined && (flags.since !== undefined || flags.until !== undefined)) {
+        throw new LeadliftError(
+          'cli.conflictingFlags',
+          '--days-back sets the window itself; give either --days-back N or --since and --until, not both.',
+        );
+      }
       const window =
         flags.daysBack !== undefined
           ? windowFromDaysBack(

@@ -26,7 +26,9 @@ describe('fitIsotonic', () => {
     it(`when case ${c.name} then predictions equal scikit-learn's IsotonicRegression`, () => {
       const cal = fitIsotonic(Float64Array.from(c.raw), Uint8Array.from(c.y));
       const p = applyIsotonic(cal, Float64Array.from(c.probes));
-      p.forEach((v, i) => expect(v).toBeCloseTo(c.isotonic[i]!, 12));
+      p.forEach((v, i) => {
+        expect(v).toBeCloseTo(c.isotonic[i]!, 12);
+      });
     });
   }
 
@@ -94,14 +96,19 @@ describe('selectCalibration', () => {
   });
 
   it('when the validation rows hold one class then the identity is kept with a reason', () => {
-    const choice = selectCalibration(Float64Array.from([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1]), new Uint8Array(11));
+    const choice = selectCalibration(
+      Float64Array.from([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1]),
+      new Uint8Array(11),
+    );
     expect(choice.calibrator).toEqual({ kind: 'none' });
     expect(choice.reason).toContain('too few');
   });
 
   it('when the same inputs and seed are given then the choice is identical', () => {
     const { raw, y } = scores(500, 1, 2);
-    expect(JSON.stringify(selectCalibration(raw, y, { seed: 3 }))).toBe(JSON.stringify(selectCalibration(raw, y, { seed: 3 })));
+    expect(JSON.stringify(selectCalibration(raw, y, { seed: 3 }))).toBe(
+      JSON.stringify(selectCalibration(raw, y, { seed: 3 })),
+    );
   });
 
   it('when applied then every calibrator gives probabilities in [0, 1]', () => {

@@ -1,12 +1,12 @@
 // Probability calibration of raw model scores: Platt, isotonic, or none, chosen on validation.
 
-export { type IsotonicCalibrator, applyIsotonic, fitIsotonic } from './isotonic.js';
-export { type PlattCalibrator, applyPlatt, fitPlatt } from './platt.js';
+export { applyIsotonic, fitIsotonic, type IsotonicCalibrator } from './isotonic.js';
+export { applyPlatt, fitPlatt, type PlattCalibrator } from './platt.js';
 export {
+  applyCalibrator,
   type CalibrationChoice,
   type Calibrator,
   type IdentityCalibrator,
   type SelectCalibrationOptions,
-  applyCalibrator,
   selectCalibration,
 } from './select.js';

@@ -60,7 +60,8 @@ export function fitIsotonic(raw: Float64Array, y: Uint8Array): IsotonicCalibrato
     nb++;
   }
   const fitted = new Float64Array(m);
-  for (let bIdx = 0, k = 0; bIdx < nb; bIdx++) for (let s = 0; s < bSize[bIdx]!; s++) fitted[k++] = bMean[bIdx]!;
+  for (let bIdx = 0, k = 0; bIdx < nb; bIdx++)
+    for (let s = 0; s < bSize[bIdx]!; s++) fitted[k++] = bMean[bIdx]!;
   // Keep the ends and every point where the value changes on either side.
   const xs: number[] = [];
   const ys: number[] = [];

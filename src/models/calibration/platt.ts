@@ -84,14 +84,20 @@ export function applyPlatt(cal: PlattCalibrator, raw: Float64Array): Float64Arra
 /** Shared input checks of the calibrators. */
 export function checkInputs(fn: string, raw: Float64Array, y: Uint8Array): void {
   if (raw.length === 0) {
-    throw new LeadliftError('evaluate.invalidInput', `${fn}: no rows to calibrate on; the validation slice is empty.`);
+    throw new LeadliftError(
+      'evaluate.invalidInput',
+      `${fn}: no rows to calibrate on; the validation slice is empty.`,
+    );
   }
   if (raw.length !== y.length) {
     throw new LeadliftError('evaluate.invalidInput', `${fn}: ${raw.length} scores but ${y.length} labels.`);
   }
   for (let i = 0; i < raw.length; i++) {
     if (Number.isNaN(raw[i]!)) {
-      throw new LeadliftError('evaluate.invalidInput', `${fn}: score of row ${i} is NaN; calibrate on scored rows only.`);
+      throw new LeadliftError(
+        'evaluate.invalidInput',
+        `${fn}: score of row ${i} is NaN; calibrate on scored rows only.`,
+      );
     }
   }
 }

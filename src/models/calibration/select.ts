@@ -2,9 +2,9 @@
 // Platt or isotonic, by cross-validated Brier score on the validation slice, then refit
 // on all of it.
 
-import { brierKernel } from '../../numeric/metric-kernels.js';
 import { LeadliftError } from '../../errors.js';
 import { sigmoidAll } from '../../numeric/logistic.js';
+import { brierKernel } from '../../numeric/metric-kernels.js';
 import { SeededRng } from '../../numeric/rng.js';
 import { applyIsotonic, fitIsotonic, type IsotonicCalibrator } from './isotonic.js';
 import { applyPlatt, checkInputs, fitPlatt, type PlattCalibrator } from './platt.js';
@@ -59,7 +59,10 @@ export function selectCalibration(
 ): CalibrationChoice {
   const nFolds = options.nFolds ?? 5;
   if (!Number.isInteger(nFolds) || nFolds < 2) {
-    throw new LeadliftError('evaluate.invalidOption', `selectCalibration: nFolds must be an integer ≥ 2; got ${nFolds}.`);
+    throw new LeadliftError(
+      'evaluate.invalidOption',
+      `selectCalibration: nFolds must be an integer ≥ 2; got ${nFolds}.`,
+    );
   }
   checkInputs('selectCalibration', raw, y);
   const n = raw.length;
@@ -99,10 +102,18 @@ export function selectCalibration(
   const isotonic = brierKernel(y, oofIso, undefined);
   const brier = { none, platt, isotonic };
   if (none <= platt && none <= isotonic) {
-    return { calibrator: { kind: 'none' }, brier, reason: `model's own probabilities have the lowest Brier (${none.toFixed(5)})` };
+    return {
+      calibrator: { kind: 'none' },
+      brier,
+      reason: `model's own probabilities have the lowest Brier (${none.toFixed(5)})`,
+    };
   }
   if (platt <= isotonic) {
-    return { calibrator: fitPlatt(raw, y), brier, reason: `Platt has the lowest cross-validated Brier (${platt.toFixed(5)})` };
+    return {
+      calibrator: fitPlatt(raw, y),
+      brier,
+      reason: `Platt has the lowest cross-validated Brier (${platt.toFixed(5)})`,
+    };
   }
   return {
     calibrator: fitIsotonic(raw, y),

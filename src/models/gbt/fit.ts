@@ -6,14 +6,14 @@ import { LeadliftError } from '../../errors.js';
 import { binColumn, binSampleRows, fitBinEdges } from '../../numeric/binning.js';
 import { alignColumns, type Dataset, validateFrame, validateLabels } from '../../numeric/frame.js';
 import { log1pExp, logit, sigmoid } from '../../numeric/logistic.js';
+import { averagePrecisionKernel, rocAucKernel } from '../../numeric/metric-kernels.js';
 import { SeededRng } from '../../numeric/rng.js';
+import { argsortDescending } from '../../numeric/sort.js';
 import { type Progress, silentProgress } from '../../progress.js';
 import { type GrownTree, TreeLearner } from './grow.js';
 import { binIndexOf, histogramLayout } from './histogram.js';
 import { type GbtModel, type GbtTree, THRESHOLD_INFINITY } from './model.js';
 import { type GbtMetric, type GbtParams, resolveGbtParams } from './params.js';
-import { averagePrecisionKernel, rocAucKernel } from '../../numeric/metric-kernels.js';
-import { argsortDescending } from '../../numeric/sort.js';
 
 /** Options of {@link fitGbt} that are not parameters (not part of model.params). */
 export interface FitGbtOptions {
@@ -33,7 +33,11 @@ export interface FitGbtOptions {
  * earlyStoppingRounds > 0 without a validation set. Constant and all-missing columns are
  * allowed (never split on).
  */
-export function fitGbt(train: Dataset, params: Partial<GbtParams> = {}, options: FitGbtOptions = {}): GbtModel {
+export function fitGbt(
+  train: Dataset,
+  params: Partial<GbtParams> = {},
+  options: FitGbtOptions = {},
+): GbtModel {
   const p = resolveGbtParams(params);
   validateFrame(train.x, 'fitGbt');
   const positives = validateLabels(train.y, train.x.nRows, 'fitGbt');
@@ -160,7 +164,12 @@ export function fitGbt(train: Dataset, params: Partial<GbtParams> = {}, options:
 }
 
 /** Converts a grown tree to its serializable form: raw thresholds and leaf values. */
-function toTree(grown: GrownTree, edges: readonly Float64Array[], learningRate: number, lambda: number): GbtTree {
+function toTree(
+  grown: GrownTree,
+  edges: readonly Float64Array[],
+  learningRate: number,
+  lambda: number,
+): GbtTree {
   const m = grown.numLeaves - 1;
   const splitFeature: number[] = [];
   const threshold: number[] = [];
@@ -203,7 +212,12 @@ function toTree(grown: GrownTree, edges: readonly Float64Array[], learningRate: 
 }
 
 /** The leaf of training row i, walking the grown tree on binned values. */
-function leafOfBinned(grown: GrownTree, binned: readonly Uint8Array[], valueBins: Int32Array, i: number): number {
+function leafOfBinned(
+  grown: GrownTree,
+  binned: readonly Uint8Array[],
+  valueBins: Int32Array,
+  i: number,
+): number {
   if (grown.numLeaves === 1) return 0;
   let node = 0;
   while (node >= 0) {
@@ -240,7 +254,9 @@ function validationMetric(metric: GbtMetric, y: Uint8Array, raw: Float64Array): 
   // Both classes are present (checked up front), so neither is NaN; constant scores
   // give the no-skill values (prevalence, 0.5).
   const order = argsortDescending(raw);
-  return metric === 'auc' ? rocAucKernel(y, raw, order, undefined) : averagePrecisionKernel(y, raw, order, undefined);
+  return metric === 'auc'
+    ? rocAucKernel(y, raw, order, undefined)
+    : averagePrecisionKernel(y, raw, order, undefined);
 }
 
 function meanLogLoss(y: Uint8Array, raw: Float64Array): number {

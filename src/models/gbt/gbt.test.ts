@@ -52,7 +52,10 @@ describe('fitGbt', () => {
   it('when lambdaL2 is set then the gain and leaf values shrink as G²/(H+λ)', () => {
     const x = frame({ x: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
     const y = Uint8Array.from([0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
-    const model = fitGbt({ x, y }, { numIterations: 1, numLeaves: 2, minDataInLeaf: 1, learningRate: 1, lambdaL2: 1 });
+    const model = fitGbt(
+      { x, y },
+      { numIterations: 1, numLeaves: 2, minDataInLeaf: 1, learningRate: 1, lambdaL2: 1 },
+    );
     const t = model.trees[0]!;
     expect(t.splitGain[0]).toBeCloseTo((2 * 2.5 ** 2) / 2.25, 12);
     expect(t.leafValue[0]).toBeCloseTo(-2.5 / 2.25, 12);
@@ -70,7 +73,9 @@ describe('fitGbt', () => {
 
   it('when labels are one class or empty then it throws models.oneClass', () => {
     const x = frame({ x: [1, 2, 3] });
-    expect(() => fitGbt({ x, y: Uint8Array.from([1, 1, 1]) })).toThrow(expect.objectContaining({ code: 'models.oneClass' }));
+    expect(() => fitGbt({ x, y: Uint8Array.from([1, 1, 1]) })).toThrow(
+      expect.objectContaining({ code: 'models.oneClass' }),
+    );
     expect(() => fitGbt({ x: frame({ x: [] }), y: new Uint8Array(0) })).toThrow(
       expect.objectContaining({ code: 'models.oneClass' }),
     );
@@ -99,20 +104,36 @@ describe('fitGbt', () => {
 
   it('when fitted twice with the same data, params and seed then the model JSON is bit-identical', () => {
     const data = synthetic(600, 2);
-    const params = { numIterations: 15, baggingFraction: 0.7, baggingFreq: 1, featureFraction: 0.5, seed: 11 };
+    const params = {
+      numIterations: 15,
+      baggingFraction: 0.7,
+      baggingFreq: 1,
+      featureFraction: 0.5,
+      seed: 11,
+    };
     const a = JSON.stringify(fitGbt(data, params));
     expect(JSON.stringify(fitGbt(data, params))).toBe(a);
     expect(JSON.stringify(fitGbt(data, { ...params, seed: 12 }))).not.toBe(a);
   });
 
-  it('when params are passed then model.params is what was passed and defaults are LightGBM\'s', () => {
+  it("when params are passed then model.params is what was passed and defaults are LightGBM's", () => {
     const model = fitGbt(synthetic(200, 3), { numIterations: 2 });
     expect(model.params).toEqual({ numIterations: 2 });
-    expect(model.resolvedParams).toMatchObject({ numLeaves: 31, learningRate: 0.1, minDataInLeaf: 20, maxBin: 255 });
+    expect(model.resolvedParams).toMatchObject({
+      numLeaves: 31,
+      learningRate: 0.1,
+      minDataInLeaf: 20,
+      maxBin: 255,
+    });
   });
 
   it('when limits are set then trees respect numLeaves, maxDepth and minDataInLeaf', () => {
-    const model = fitGbt(synthetic(1000, 4), { numIterations: 5, numLeaves: 8, maxDepth: 2, minDataInLeaf: 50 });
+    const model = fitGbt(synthetic(1000, 4), {
+      numIterations: 5,
+      numLeaves: 8,
+      maxDepth: 2,
+      minDataInLeaf: 50,
+    });
     for (const t of model.trees) {
       expect(t.numLeaves).toBeLessThanOrEqual(4); // depth 2
       expect(Math.min(...t.leafCount)).toBeGreaterThanOrEqual(50);
@@ -123,7 +144,11 @@ describe('fitGbt', () => {
   it('when a validation set stops improving then early stopping keeps the best iteration', () => {
     const train = synthetic(500, 5);
     const validation = synthetic(500, 6);
-    const model = fitGbt(train, { numIterations: 300, learningRate: 0.3, earlyStoppingRounds: 5 }, { validation });
+    const model = fitGbt(
+      train,
+      { numIterations: 300, learningRate: 0.3, earlyStoppingRounds: 5 },
+      { validation },
+    );
     expect(model.validation!.metric).toBe('binaryLogloss');
     const losses = model.validation!.values;
     expect(model.iterationsRun).toBeLessThan(300);
@@ -192,7 +217,8 @@ function expectation(model: GbtModel, treeIndex: number, row: number[], known: S
 function bruteForceShap(model: GbtModel, row: number[]): number[] {
   const m = row.length;
   const fact = (k: number): number => (k <= 1 ? 1 : k * fact(k - 1));
-  const v = (set: Set<number>) => model.trees.reduce((s, _t, k) => s + expectation(model, k, row, set), model.initScore);
+  const v = (set: Set<number>) =>
+    model.trees.reduce((s, _t, k) => s + expectation(model, k, row, set), model.initScore);
   const phi = new Array<number>(m).fill(0);
   for (let j = 0; j < m; j++) {
     for (let mask = 0; mask < 1 << m; mask++) {
@@ -231,7 +257,9 @@ describe('shapValues', () => {
     for (const i of [0, 1, 2, 5, 8]) {
       const row = probe.columns.map((c) => c[i]!);
       const exact = bruteForceShap(model, row);
-      exact.forEach((v, j) => expect(shap.columns[j]![i]).toBeCloseTo(v, 10));
+      exact.forEach((v, j) => {
+        expect(shap.columns[j]![i]).toBeCloseTo(v, 10);
+      });
     }
   });
 

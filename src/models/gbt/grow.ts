@@ -2,7 +2,13 @@
 // gains most, partitioning its rows in place and building one child's histogram while
 // the other's comes from subtraction. All buffers are allocated once per fit.
 
-import { type BinIndex, buildHistogram, HIST_STRIDE, type HistogramLayout, subtractHistogram } from './histogram.js';
+import {
+  type BinIndex,
+  buildHistogram,
+  HIST_STRIDE,
+  type HistogramLayout,
+  subtractHistogram,
+} from './histogram.js';
 import { emptySplit, findBestSplit, type SplitCandidate, type SplitConstraints } from './split.js';
 
 /** Growth limits of one tree (from the parameters). */
@@ -175,7 +181,13 @@ export class TreeLearner {
     return hist;
   }
 
-  private build(leaf: number, g: Float64Array, h: Float64Array, features: Int32Array, nFeatures: number): void {
+  private build(
+    leaf: number,
+    g: Float64Array,
+    h: Float64Array,
+    features: Int32Array,
+    nFeatures: number,
+  ): void {
     buildHistogram(
       this.histogram(leaf),
       this.layout,
@@ -206,7 +218,14 @@ export class TreeLearner {
   }
 
   /** Splits `leaf` into itself (left) and `right` (a new leaf), making internal node right − 1. */
-  private split(leaf: number, right: number, g: Float64Array, h: Float64Array, features: Int32Array, nFeatures: number): void {
+  private split(
+    leaf: number,
+    right: number,
+    g: Float64Array,
+    h: Float64Array,
+    features: Int32Array,
+    nFeatures: number,
+  ): void {
     const s = this.best[leaf]!;
     const node = right - 1;
     const begin = this.leafBegin[leaf]!;

@@ -29,7 +29,7 @@ const frameOf = (s: Split): Frame => ({
 });
 
 describe('fitGbt against HistGradientBoostingClassifier', () => {
-  it('when trained with matching params on the seeded problem then test ROC-AUC and PR-AUC are close to sklearn\'s', () => {
+  it("when trained with matching params on the seeded problem then test ROC-AUC and PR-AUC are close to sklearn's", () => {
     expect(ref.tool).toBe('scikit-learn');
     const model = fitGbt({ x: frameOf(ref.train), y: Uint8Array.from(ref.train.y) }, ref.leadliftParams);
     const p = predictProbaGbt(model, frameOf(ref.test));

@@ -33,7 +33,11 @@ export type BinIndex = Uint16Array | Uint32Array;
  * Row-major global bin indices: entry r·nFeatures + f is layout.offset[f] + the bin of
  * row r for feature f. Uint16 while the layout has at most 65,536 bins, else Uint32.
  */
-export function binIndexOf(binnedColumns: readonly Uint8Array[], layout: HistogramLayout, nRows: number): BinIndex {
+export function binIndexOf(
+  binnedColumns: readonly Uint8Array[],
+  layout: HistogramLayout,
+  nRows: number,
+): BinIndex {
   const nF = binnedColumns.length;
   const out = layout.totalBins <= 65_536 ? new Uint16Array(nRows * nF) : new Uint32Array(nRows * nF);
   binnedColumns.forEach((bins, f) => {

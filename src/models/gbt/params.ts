@@ -5,6 +5,7 @@ import { is, type ParamSpec, resolveParams } from '../params.js';
 
 /** Validation metrics for early stopping, LightGBM's names in camelCase. */
 export const GBT_METRICS = ['binaryLogloss', 'averagePrecision', 'auc'] as const;
+/** One of {@link GBT_METRICS}. */
 export type GbtMetric = (typeof GBT_METRICS)[number];
 
 /** Parameters of {@link fitGbt}. All optional. */

@@ -33,7 +33,9 @@ function compileTree(t: GbtTree): CompiledTree {
   return {
     numLeaves: t.numLeaves,
     feature: Int32Array.from(t.splitFeature),
-    threshold: Float64Array.from(t.threshold, (v) => (v === THRESHOLD_INFINITY ? Number.POSITIVE_INFINITY : v)),
+    threshold: Float64Array.from(t.threshold, (v) =>
+      v === THRESHOLD_INFINITY ? Number.POSITIVE_INFINITY : v,
+    ),
     defaultLeft: Uint8Array.from(t.defaultLeft, (b) => (b ? 1 : 0)),
     left: Int32Array.from(t.leftChild),
     right: Int32Array.from(t.rightChild),
@@ -47,7 +49,7 @@ export function leafOf(t: CompiledTree, cols: readonly Float64Array[], i: number
   let node = 0;
   while (node >= 0) {
     const x = cols[t.feature[node]!]![i]!;
-    const left = x !== x ? t.defaultLeft[node] === 1 : x <= t.threshold[node]!;
+    const left = Number.isNaN(x) ? t.defaultLeft[node] === 1 : x <= t.threshold[node]!;
     node = left ? t.left[node]! : t.right[node]!;
   }
   return ~node;

@@ -5,7 +5,7 @@
 import { alignColumns, type Frame } from '../../numeric/frame.js';
 import type { Contributions } from '../contributions.js';
 import type { GbtModel, GbtTree } from './model.js';
-import { compileTrees, type CompiledTree } from './predict.js';
+import { type CompiledTree, compileTrees } from './predict.js';
 
 /** A tree with leaves renumbered after the internal nodes (leaf l → node m + l) and covers. */
 interface ShapTree {
@@ -147,7 +147,7 @@ function recurse(
   }
   const f = t.feature[node]!;
   const x = cols[f]![row]!;
-  const goLeft = x !== x ? t.defaultLeft[node] === 1 : x <= t.threshold[node]!;
+  const goLeft = Number.isNaN(x) ? t.defaultLeft[node] === 1 : x <= t.threshold[node]!;
   const hot = goLeft ? t.left[node]! : t.right[node]!;
   const cold = goLeft ? t.right[node]! : t.left[node]!;
   const w = t.cover[node]!;

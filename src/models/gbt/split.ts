@@ -29,7 +29,15 @@ export interface SplitCandidate {
 
 /** A fresh candidate with no split. */
 export function emptySplit(): SplitCandidate {
-  return { gain: Number.NEGATIVE_INFINITY, feature: -1, bin: -1, defaultLeft: false, leftG: 0, leftH: 0, leftCount: 0 };
+  return {
+    gain: Number.NEGATIVE_INFINITY,
+    feature: -1,
+    bin: -1,
+    defaultLeft: false,
+    leftG: 0,
+    leftH: 0,
+    leftCount: 0,
+  };
 }
 
 /**

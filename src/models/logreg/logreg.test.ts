@@ -38,13 +38,21 @@ describe('fitLogreg', () => {
     it(`when case ${c.name} then coefficients match the optimum of scikit-learn's objective`, () => {
       const model = fitLogreg({ x: frameOfColumns(c.columns), y: Uint8Array.from(c.y) }, { c: c.c });
       expect(model.converged).toBe(true);
-      model.coefficients.forEach((w, j) => expect(w).toBeCloseTo(c.optimum.coef[j]!, 9));
+      model.coefficients.forEach((w, j) => {
+        expect(w).toBeCloseTo(c.optimum.coef[j]!, 9);
+      });
       expect(model.intercept).toBeCloseTo(c.optimum.intercept, 9);
       // scikit-learn's lbfgs stops on its own tolerances (gradient ~1e-4 at tol=1e-12).
-      model.coefficients.forEach((w, j) => expect(Math.abs(w - c.tight.coef[j]!)).toBeLessThan(1e-4));
-      model.coefficients.forEach((w, j) => expect(Math.abs(w - c.default.coef[j]!)).toBeLessThan(2e-3));
+      model.coefficients.forEach((w, j) => {
+        expect(Math.abs(w - c.tight.coef[j]!)).toBeLessThan(1e-4);
+      });
+      model.coefficients.forEach((w, j) => {
+        expect(Math.abs(w - c.default.coef[j]!)).toBeLessThan(2e-3);
+      });
       const proba = predictProbaLogreg(model, frameOfColumns(c.columns.map((col) => col.slice(0, 10))));
-      proba.forEach((p, i) => expect(p).toBeCloseTo(c.probaFirst10[i]!, 8));
+      proba.forEach((p, i) => {
+        expect(p).toBeCloseTo(c.probaFirst10[i]!, 8);
+      });
     });
   }
 
@@ -63,7 +71,9 @@ describe('fitLogreg', () => {
 
   it('when labels are one class then it throws models.oneClass', () => {
     const x = frameOfColumns([[1, 2, 3]]);
-    expect(() => fitLogreg({ x, y: new Uint8Array(3) })).toThrow(expect.objectContaining({ code: 'models.oneClass' }));
+    expect(() => fitLogreg({ x, y: new Uint8Array(3) })).toThrow(
+      expect.objectContaining({ code: 'models.oneClass' }),
+    );
   });
 
   it('when params are unknown or out of range then all problems are reported at once', () => {
@@ -108,9 +118,15 @@ describe('fitLogreg', () => {
     const c = golden.cases[1]!;
     const x = frameOfColumns(c.columns);
     const model = fitLogreg({ x, y: Uint8Array.from(c.y) }, { c: c.c });
-    const reversed: Frame = { nRows: x.nRows, names: [...x.names].reverse(), columns: [...x.columns].reverse() };
+    const reversed: Frame = {
+      nRows: x.nRows,
+      names: [...x.names].reverse(),
+      columns: [...x.columns].reverse(),
+    };
     expect(predictRawLogreg(model, reversed)).toEqual(predictRawLogreg(model, x));
     const missing: Frame = { nRows: x.nRows, names: x.names.slice(1), columns: x.columns.slice(1) };
-    expect(() => predictRawLogreg(model, missing)).toThrow(expect.objectContaining({ code: 'models.missingFeatures' }));
+    expect(() => predictRawLogreg(model, missing)).toThrow(
+      expect.objectContaining({ code: 'models.missingFeatures' }),
+    );
   });
 });

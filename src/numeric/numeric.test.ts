@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { alignColumns, takeDataset, validateFrame, validateLabels } from './frame.js';
+import { choleskySolve } from './linalg.js';
+import { log1pExp, logit, sigmoid } from './logistic.js';
+import { averagePrecisionKernel, topKPositivesKernel } from './metric-kernels.js';
+import { argsortAscending, argsortDescending, quantileSorted } from './sort.js';
+
+describe('argsortDescending', () => {
+  it('when values tie then index order is kept and NaN sorts last', () => {
+    expect(Array.from(argsortDescending(Float64Array.from([1, 3, Number.NaN, 3, 2])))).toEqual([
+      1, 3, 4, 0, 2,
+    ]);
+    expect(Array.from(argsortAscending(Float64Array.from([1, 3, Number.NaN, 3, 2])))).toEqual([
+      0, 4, 1, 3, 2,
+    ]);
+  });
+});
+
+describe('quantileSorted', () => {
+  it('when q falls between order statistics then it interpolates linearly like numpy', () => {
+    expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(quantileSorted([1, 2, 3, 4], 0.025)).toBeCloseTo(1.075, 15);
+    expect(Number.isNaN(quantileSorted([], 0.5))).toBe(true);
+  });
+});
+
+describe('sigmoid', () => {
+  it('when z is extreme then sigmoid, log1pExp and logit stay finite and consistent', () => {
+    expect(sigmoid(800)).toBe(1);
+    expect(sigmoid(-800)).toBe(0);
+    expect(log1pExp(800)).toBe(800);
+    expect(log1pExp(-800)).toBe(0);
+    expect(logit(sigmoid(2.5))).toBeCloseTo(2.5, 12);
+  });
+});
+
+describe('choleskySolve', () => {
+  it('when the matrix is SPD then it solves the system; when not then it returns false', () => {
+    const a = Float64Array.from([4, 2, 2, 3]);
+    const x = new Float64Array(2);
+    expect(choleskySolve(a, Float64Array.from([2, 1]), 2, new Float64Array(4), x)).toBe(true);
+    expect(x[0]).toBeCloseTo(0.5, 14);
+    expect(x[1]).toBeCloseTo(0, 14);
+    expect(
+      choleskySolve(Float64Array.from([1, 2, 2, 1]), Float64Array.from([1, 1]), 2, new Float64Array(4), x),
+    ).toBe(false);
+  });
+});
+
+describe('topKPositivesKernel', () => {
+  it('when weights repeat rows then they count as copies', () => {
+    const y = Uint8Array.from([1, 0, 1]);
+    const s = Float64Array.from([0.9, 0.5, 0.1]);
+    const order = argsortDescending(s);
+    // weights 2, 1, 0: the list is [1, 1, 0]; top 2 hold 2 positives.
+    expect(topKPositivesKernel(y, s, order, Float64Array.from([2, 1, 0]), 2)).toBe(2);
+    expect(averagePrecisionKernel(y, s, order, Float64Array.from([2, 1, 0]))).toBe(1);
+  });
+});
+
+describe('validateFrame', () => {
+  it('when a frame is malformed then every problem is reported in one models.invalidFrame error', () => {
+    const bad = { nRows: 3, names: ['a', 'a', 'b'], columns: [new Float64Array(3), new Float64Array(2)] };
+    try {
+      validateFrame(bad, 'test');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toMatchObject({ code: 'models.invalidFrame' });
+      expect(String(e)).toContain('duplicate column names: a');
+      expect(String(e)).toContain('3 names for 2 columns');
+      expect(String(e)).toContain('"a" (2)');
+    }
+  });
+});
+
+describe('validateLabels', () => {
+  it('when labels hold values other than 0/1 then it throws models.invalidLabels naming rows', () => {
+    expect(() => validateLabels(Uint8Array.from([0, 2, 1]), 3, 'test')).toThrow(/rows 1/);
+  });
+});
+
+describe('alignColumns', () => {
+  it('when a feature is missing then it names it and suggests a close column', () => {
+    const frame = { nRows: 1, names: ['age_days'], columns: [new Float64Array(1)] };
+    expect(() => alignColumns(frame, ['age_dayz'], 'test')).toThrow(/did you mean "age_days"/);
+  });
+});
+
+describe('takeDataset', () => {
+  it('when rows are taken then features and labels follow the given order', () => {
+    const d = takeDataset(
+      {
+        x: { nRows: 3, names: ['a'], columns: [Float64Array.from([10, 20, 30])] },
+        y: Uint8Array.from([0, 1, 0]),
+      },
+      [2, 1],
+    );
+    expect(Array.from(d.x.columns[0]!)).toEqual([30, 20]);
+    expect(Array.from(d.y)).toEqual([0, 1]);
+  });
+});
