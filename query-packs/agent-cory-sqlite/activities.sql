@@ -24,4 +24,4 @@ SELECT
   a.updated_at
 FROM education_campaign_activities AS a
 WHERE a.created_at >= @since AND a.created_at < @until
-ORDER BY a.org_id, a.enrollment_id, a.step_id, a.attempt_no, a.channel, a.id;
+ORDER BY a.id;

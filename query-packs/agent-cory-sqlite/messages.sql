@@ -19,4 +19,4 @@ SELECT
 FROM dbo_Education_Cory_Communication_Log AS m
 INNER JOIN education_contacts AS c ON c.ghl_contact_id = m.ghl_contact_id
 WHERE m.created_at >= @since AND m.created_at < @until
-ORDER BY c.org_id, m.message_id, m.created_at;
+ORDER BY m.rowid;

@@ -49,6 +49,8 @@ export interface DialectHooks {
   releaseSavepoint(name: string): string | null;
   /** Statement that undoes everything since savepoint `name`. */
   rollbackToSavepoint(name: string): string;
+  /** Statements that refresh the planner's statistics after a bulk load (ANALYZE / sp_updatestats). */
+  readonly updateStatistics: readonly string[];
 }
 
 /** Options of {@link SourceAdapter.stream}. */

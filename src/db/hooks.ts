@@ -21,6 +21,9 @@ export const sqliteHooks: DialectHooks = {
   // SQLITE_MAX_VARIABLE_NUMBER since 3.32.
   maxParams: 32766,
   maxRowsPerInsert: Number.POSITIVE_INFINITY,
+  // With STAT4 (better-sqlite3 builds with it) the planner then knows how much of a table
+  // a window covers, and scans instead of seeking an index when the window is most of it.
+  updateStatistics: ['ANALYZE'],
   ...ansiSavepoints,
 };
 
@@ -34,6 +37,7 @@ export const postgresHooks: DialectHooks = {
   // The protocol counts parameters in 16 bits.
   maxParams: 65535,
   maxRowsPerInsert: Number.POSITIVE_INFINITY,
+  updateStatistics: ['ANALYZE'],
   ...ansiSavepoints,
 };
 
@@ -46,6 +50,7 @@ export const mssqlHooks: DialectHooks = {
   // 2100 per request, less the two that sp_executesql itself takes (@stmt, @params).
   maxParams: 2098,
   maxRowsPerInsert: 1000,
+  updateStatistics: ['EXEC sp_updatestats'],
   savepoint: (name) => `SAVE TRANSACTION ${bracket(name)}`,
   // SQL Server has no RELEASE: a savepoint ends with its transaction.
   releaseSavepoint: () => null,

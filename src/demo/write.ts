@@ -71,6 +71,7 @@ export async function writeDemoDb(
 
   const indexTask = progress.task('demo-db: create indexes');
   await target.execute(ddlFor(dialect, { part: 'indexes' }));
+  await target.execute(target.hooks.updateStatistics);
   indexTask.done();
 
   const truth = g.truth();

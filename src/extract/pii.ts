@@ -14,6 +14,9 @@ export const MIN_PII_KEY_LENGTH = 16;
  */
 export const DEMO_PII_KEY = 'leadlift-demo-data-pii-key-not-secret';
 
+/** How many recent hashes a PiiHasher remembers (in memory only). */
+const RECENT_HASHES = 100_000;
+
 /** Keyed hashing of identifiers (HMAC-SHA256, 128 bits shown). */
 export class PiiHasher {
   private readonly key: Buffer;
@@ -41,8 +44,17 @@ export class PiiHasher {
   hash(kind: 'email' | 'phone' | 'id', value: unknown): string | null {
     const normalized = normalizeIdentifier(kind, value);
     if (normalized === null) return null;
-    return createHmac('sha256', this.key).update(`${kind}:${normalized}`).digest('hex').slice(0, 32);
+    const input = `${kind}:${normalized}`;
+    // Thread ids and CRM ids repeat from row to row; an HMAC costs ~2 µs, a lookup far less.
+    const known = this.recent.get(input);
+    if (known !== undefined) return known;
+    const digest = createHmac('sha256', this.key).update(input).digest('hex').slice(0, 32);
+    if (this.recent.size >= RECENT_HASHES) this.recent.clear();
+    this.recent.set(input, digest);
+    return digest;
   }
+
+  private readonly recent = new Map<string, string>();
 }
 
 function normalizeIdentifier(kind: 'email' | 'phone' | 'id', value: unknown): string | null {
@@ -168,20 +180,26 @@ export function redactText(text: unknown, contact: ContactPii | undefined): stri
   if (s.indexOf('@') >= 0) s = s.replace(EMAIL_IN_TEXT, '[email]');
   if (/\d{3}/.test(s) || /\d[\s().-]\d/.test(s)) s = s.replace(PHONE_IN_TEXT, '[phone]');
   if (contact) {
-    if (contact.fullName) s = replaceWord(s, contact.fullName, '[full_name]');
-    if (contact.firstName) s = replaceWord(s, contact.firstName, '[first_name]');
-    if (contact.lastName) s = replaceWord(s, contact.lastName, '[last_name]');
+    let lower = s.toLowerCase();
+    for (const [name, token] of [
+      [contact.fullName, '[full_name]'],
+      [contact.firstName, '[first_name]'],
+      [contact.lastName, '[last_name]'],
+    ] as const) {
+      if (!name) continue;
+      const word = name.trim().toLowerCase();
+      // Most texts hold none of the names: one search on the lower-cased text decides.
+      if (word.length < 2 || lower.indexOf(word) < 0) continue;
+      s = replaceWord(s, lower, word, token);
+      lower = s.toLowerCase();
+    }
   }
   return s;
 }
 
-function replaceWord(text: string, word: string, token: string): string {
-  const w = word.trim();
-  if (w.length < 2) return text;
-  const lowerText = text.toLowerCase();
-  const lowerWord = w.toLowerCase();
+/** Replaces whole-word, case-insensitive occurrences of `lowerWord` (already lower-cased) in `text`. */
+function replaceWord(text: string, lowerText: string, lowerWord: string, token: string): string {
   let at = lowerText.indexOf(lowerWord);
-  if (at < 0) return text;
   let out = '';
   let from = 0;
   while (at >= 0) {
