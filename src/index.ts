@@ -40,3 +40,6 @@ export { ENTITIES, type EntityDef, type EntityName, entityDef, snapshotColumns }
 export { REFERENCE_TABLES, type RefTable } from './schema/reference.js';
 export { openSnapshot, type Snapshot, type SnapshotManifest } from './snapshot/manifest.js';
 export { openRows, RowWriter } from './snapshot/rows.js';
+export * from './evaluate/index.js';
+export * from './models/index.js';
+export { type Dataset, type Frame, frameOf } from './numeric/frame.js';

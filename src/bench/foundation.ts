@@ -74,10 +74,12 @@ for (const n of sizes) {
   const results = [
     runStage('generate', ['demo-db', '--out', db, ...demo], dir),
     runStage('extract', ['extract', '--source-url', `sqlite:${db}`, ...window, '--out', snap], dir),
-    runStage('check', ['check', snap], dir),
+    runStage('check (alone)', ['check', snap], dir),
     runStage('clean', ['clean', snap, '--out', join(dir, 'cleaned')], dir),
   ];
-  const pipeline = results.slice(1).reduce((s, r) => s + r.ms, 0);
+  // extract runs the checks itself (as the pipeline does); check is also timed alone for reference.
+  const pipelineStages = [results[1]!, results[3]!];
+  const pipeline = pipelineStages.reduce((s, r) => s + r.ms, 0);
   const engagement = engagementRows(snap);
   const label = n.toLocaleString('en-US');
   for (const r of results) {
@@ -94,10 +96,10 @@ for (const n of sizes) {
   rows.push({
     enrollments: label,
     'engagement rows': engagement.toLocaleString('en-US'),
-    stage: 'extract+check+clean',
+    stage: 'pipeline: extract (with check) + clean',
     seconds: (pipeline / 1000).toFixed(1),
     'rows/s': Math.round(engagement / (pipeline / 1000)).toLocaleString('en-US'),
-    'peak MiB': Math.max(...results.slice(1).map((r) => r.peakMiB)).toFixed(0),
+    'peak MiB': Math.max(...pipelineStages.map((r) => r.peakMiB)).toFixed(0),
     exit: '-',
   });
   process.stdout.write(`${formatTable(rows.slice(-5))}\n\n`);
@@ -105,5 +107,6 @@ for (const n of sizes) {
 }
 process.stdout.write(
   `Summary\n${formatTable(rows)}\n` +
-    'extract includes its own run of the checks. Target: 1M enrollments through extract+check+clean in < 300 s and < 4096 MiB.\n',
+    'The pipeline row is extract (which runs the checks) plus clean; "check (alone)" re-runs the checks for reference.\n' +
+    'Target: 1M enrollments (~15–20M engagement rows) through extract + check + clean in < 300 s and < 4096 MiB.\n',
 );

@@ -3,10 +3,13 @@
 // is built under a temporary name and renamed only when every file and the manifest are
 // complete, so a failed extract leaves nothing that looks like a snapshot.
 
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { SourceAdapter, SqlValue } from '../db/adapter.js';
-import { LeadliftError } from '../errors.js';
+import { type ExitCode, LeadliftError } from '../errors.js';
 import { type Progress, silentProgress } from '../progress.js';
 import {
   ENTITIES,
@@ -56,6 +59,11 @@ export interface ExtractOptions {
   readonly progress?: Progress;
   /** Clock for the manifest (tests). Default: now. */
   readonly now?: () => Date;
+  /**
+   * Where a worker thread can open the source again, to extract activities while the main
+   * thread extracts messages. Without it (or where workers can't load), one thread does all.
+   */
+  readonly reopen?: { readonly sourceUrl: string; readonly cwd: string; readonly piiKey: string };
 }
 
 export interface ExtractResult {
@@ -82,15 +90,38 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
 
   const started = Date.now();
   const timings: Record<string, number> = {};
-  const entities = {} as Record<EntityName, EntityManifest>;
+  const found = {} as Record<EntityName, EntityManifest>;
+  const entities = found;
   const state: ExtractState = { contacts: new Map(), enrollmentContact: new Map() };
+  const workers: Worker[] = [];
   try {
-    for (const def of ENTITIES) {
+    const job = (def: EntityDef): EntityJob => ({
+      def,
+      query: options.queries[def.name],
+      window: options.window,
+      hasher: options.hasher,
+      state,
+      path: join(tmpDir, entityFile(def.name)),
+      progress,
+    });
+    const timed = async (def: EntityDef, run: () => Promise<EntityManifest>) => {
       const t0 = Date.now();
-      const query = options.queries[def.name];
-      entities[def.name] = await extractEntity(def, query, options, state, tmpDir, progress);
+      entities[def.name] = await run();
       timings[def.name] = Date.now() - t0;
+    };
+    let inWorker: Promise<void> | undefined;
+    for (const def of ENTITIES) {
+      if (def.name === PARALLEL_ENTITY && options.reopen && canUseWorker(options.reopen.sourceUrl)) {
+        const reopen = options.reopen;
+        inWorker = timed(def, () => extractInWorker(job(def), reopen, (w) => workers.push(w)));
+        // Keep a rejection from going unhandled while the main thread works on.
+        inWorker.catch(() => {});
+        continue;
+      }
+      await timed(def, () => extractEntity(options.source, job(def)));
+      if (def.name === JOIN_AFTER && inWorker) await inWorker;
     }
+    if (inWorker) await inWorker;
     timings.total = Date.now() - started;
     const createdAt = now();
     const manifest: SnapshotManifest = {
@@ -107,7 +138,10 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
         effective_since: options.window.effectiveSince,
       },
       pii: { hash: 'hmac-sha256', key_fingerprint: options.hasher.keyFingerprint, demo_key: options.demoKey },
-      entities,
+      entities: Object.fromEntries(ENTITIES.map((d) => [d.name, found[d.name]])) as Record<
+        EntityName,
+        EntityManifest
+      >,
       timings_ms: timings,
     };
     await writeFile(join(tmpDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -119,37 +153,125 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
     await rm(tmpDir, { recursive: true, force: true });
     throw e;
   } finally {
+    for (const w of workers) await w.terminate();
     state.contacts.clear();
     state.enrollmentContact.clear();
   }
 }
 
+/** The entity a worker thread extracts, and the one after which the main thread waits for it. */
+const PARALLEL_ENTITY: EntityName = 'activities';
+const JOIN_AFTER: EntityName = 'messages';
+
+const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+/** Workers load compiled JavaScript only (not under a TypeScript test runner), and need a source they can reopen. */
+function canUseWorker(sourceUrl: string): boolean {
+  return existsSync(WORKER_FILE) && !sourceUrl.includes(':memory:');
+}
+
+/** What a worker needs to extract one entity: plain data only. */
+export interface WorkerInput {
+  readonly sourceUrl: string;
+  readonly cwd: string;
+  readonly piiKey: string;
+  readonly entity: EntityName;
+  readonly query: QueryFile;
+  readonly window: Window;
+  readonly path: string;
+  readonly contacts: readonly (readonly [string, ContactPii])[];
+  readonly enrollmentContact: readonly (readonly [string, string])[];
+}
+
+/** Messages from the worker. */
+export type WorkerMessage =
+  | { readonly kind: 'tick'; readonly rows: number }
+  | { readonly kind: 'done'; readonly manifest: EntityManifest }
+  | {
+      readonly kind: 'error';
+      readonly error: {
+        code?: string;
+        message: string;
+        exitCode?: number;
+        details?: Record<string, unknown>;
+      };
+    };
+
+function extractInWorker(
+  job: EntityJob,
+  reopen: NonNullable<ExtractOptions['reopen']>,
+  started: (w: Worker) => void,
+): Promise<EntityManifest> {
+  const input: WorkerInput = {
+    ...reopen,
+    entity: job.def.name,
+    query: job.query,
+    window: job.window,
+    path: job.path,
+    contacts: [...job.state.contacts],
+    enrollmentContact: job.def.name === 'activities' ? [...job.state.enrollmentContact] : [],
+  };
+  const task = job.progress.task(`extract ${job.def.name}`);
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_FILE, { workerData: input });
+    started(worker);
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.kind === 'tick') task.tick(m.rows);
+      else if (m.kind === 'done') {
+        task.done(`${m.manifest.rows.toLocaleString('en-US')} rows`);
+        resolve(m.manifest);
+      } else {
+        const e = m.error;
+        reject(
+          e.code
+            ? new LeadliftError(e.code, e.message, {
+                ...(e.exitCode !== undefined ? { exitCode: e.exitCode as ExitCode } : {}),
+                ...(e.details ? { details: e.details } : {}),
+              })
+            : new Error(e.message),
+        );
+      }
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`the extract worker for ${job.def.name} stopped with code ${code}`));
+    });
+  });
+}
+
 /** In-memory facts needed to redact later entities; never written anywhere. */
-interface ExtractState {
+export interface ExtractState {
   readonly contacts: Map<string, ContactPii>;
   readonly enrollmentContact: Map<string, string>;
 }
 
-async function extractEntity(
-  def: EntityDef,
-  query: QueryFile,
-  options: ExtractOptions,
-  state: ExtractState,
-  tmpDir: string,
-  progress: Progress,
-): Promise<EntityManifest> {
+/** One entity to extract: everything but the connection. */
+export interface EntityJob {
+  readonly def: EntityDef;
+  readonly query: QueryFile;
+  readonly window: Window;
+  readonly hasher: PiiHasher;
+  readonly state: ExtractState;
+  /** Final path of the row file (written under a temporary name first). */
+  readonly path: string;
+  readonly progress: Progress;
+}
+
+/** Streams one entity's query into its row file; used by the main thread and the worker. */
+export async function extractEntity(source: SourceAdapter, job: EntityJob): Promise<EntityManifest> {
+  const { def, query, state, progress } = job;
   const task = progress.task(`extract ${def.name}`);
-  const params = { since: options.window.effectiveSince, until: options.window.until };
-  const stream = options.source.stream(query.sql, params, { label: query.path });
+  const params = { since: job.window.effectiveSince, until: job.window.until };
+  const stream = source.stream(query.sql, params, { label: query.path });
   const outColumns = snapshotColumns(def);
-  const writer = new RowWriter(join(tmpDir, entityFile(def.name)), outColumns);
+  const writer = new RowWriter(job.path, outColumns);
   let plan: RowPlan | undefined;
   let coerced = 0;
   let withheld = 0;
   try {
     for await (const row of stream) {
       if (!plan) plan = makePlan(def, query, Object.keys(row));
-      const counts = writeRow(def, plan, row, options, state, writer);
+      const counts = writeRow(def, plan, row, job.hasher, state, writer);
       coerced += counts.coerced;
       withheld += counts.withheld;
       if ((writer.rowCount & 4095) === 0) {
@@ -213,7 +335,7 @@ function writeRow(
   def: EntityDef,
   plan: RowPlan,
   row: Readonly<Record<string, SqlValue>>,
-  options: ExtractOptions,
+  hasher: PiiHasher,
   state: ExtractState,
   writer: RowWriter,
 ): { coerced: number; withheld: number } {
@@ -239,7 +361,7 @@ function writeRow(
         break;
       case 'hash':
       case 'pseudonym':
-        out.push(options.hasher.hash(hashKind(c), v));
+        out.push(hasher.hash(hashKind(c), v));
         break;
       case 'redact':
         // Without its contact's names, text can't be masked safely: it is withheld.

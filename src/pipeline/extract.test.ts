@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,12 @@ import { captureIo } from '../cli/io.js';
 import { runCli } from '../cli/run.js';
 import { shippedPackDir } from '../db/index.js';
 import { writeDemoSqlite } from '../demo/sqlite-file.js';
+import { PACKAGE_ROOT } from '../version.js';
+
+/** The compiled CLI: `npm ci` builds it (prepare) before `npm test`; workers load only compiled code. */
+const COMPILED_CLI = join(PACKAGE_ROOT, 'dist/cli/bin.js');
+if (!existsSync(COMPILED_CLI))
+  console.warn(`worker-thread extract test skipped: ${COMPILED_CLI} is not built (npm run build)`);
 
 // One small demo DB shared by the tests of this file; each test extracts into its own folder.
 let work: string;
@@ -150,6 +157,36 @@ describe('extract (command)', () => {
     const mb = JSON.parse(readFileSync(join(b, 'manifest.json'), 'utf8'));
     for (const e of Object.keys(ma.entities)) expect(mb.entities[e].sha256).toBe(ma.entities[e].sha256);
   });
+
+  it.skipIf(!existsSync(COMPILED_CLI))(
+    'when the compiled CLI extracts activities in a worker thread then the files equal a one-thread extract',
+    async () => {
+      const one = join(work, 'snap-one-thread');
+      const two = join(work, 'snap-worker');
+      expect((await extract(['--since', window.since, '--until', window.until, '--out', one])).code).toBe(0);
+      const r = spawnSync(
+        process.execPath,
+        [
+          COMPILED_CLI,
+          'extract',
+          '--source-url',
+          `sqlite:${dbFile}`,
+          '--since',
+          window.since,
+          '--until',
+          window.until,
+          '--out',
+          two,
+          '--quiet',
+        ],
+        { cwd: work, encoding: 'utf8' },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const a = JSON.parse(readFileSync(join(one, 'manifest.json'), 'utf8'));
+      const b = JSON.parse(readFileSync(join(two, 'manifest.json'), 'utf8'));
+      for (const e of Object.keys(a.entities)) expect(b.entities[e].sha256, e).toBe(a.entities[e].sha256);
+    },
+  );
 
   it('when the window holds no rows then it succeeds with an empty snapshot and says so', async () => {
     const out = join(work, 'snap-empty');

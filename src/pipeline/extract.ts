@@ -51,7 +51,8 @@ export async function runExtract(input: RunExtractInput): Promise<RunExtractResu
           'PII is replaced by keyed hashes at extraction; keep the key stable so hashes stay comparable across snapshots.',
       );
     }
-    const hasher = new PiiHasher(key === undefined || key === '' ? DEMO_PII_KEY : key);
+    const piiKey = key === undefined || key === '' ? DEMO_PII_KEY : key;
+    const hasher = new PiiHasher(piiKey);
     const snapshotsDir = resolve(cwd, config.snapshotsDir);
     const outDir = input.outDir
       ? isAbsolute(input.outDir)
@@ -68,6 +69,7 @@ export async function runExtract(input: RunExtractInput): Promise<RunExtractResu
       outDir,
       progress,
       now,
+      reopen: { sourceUrl: config.sourceUrl, cwd, piiKey },
     });
     const snapshot = await openSnapshot(extracted.dir);
     const previous = await findPreviousSnapshot(snapshotsDir, snapshot);

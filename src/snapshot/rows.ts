@@ -22,6 +22,9 @@ export interface RowFileInfo {
   readonly columns: readonly string[];
 }
 
+/** Bytes a RowWriter lets the disk fall behind before its producer waits. */
+const WRITE_BUFFER_BYTES = 16 << 20;
+
 /**
  * Writes a row file. `write` buffers and respects backpressure through `flush`; call
  * `close` to rename the temporary file into place, or `abort` to remove it.
@@ -42,7 +45,9 @@ export class RowWriter {
     this.path = path;
     this.columns = columns;
     this.tmp = `${path}.tmp-${process.pid}`;
-    this.out = createWriteStream(this.tmp, { flags: 'wx' });
+    // A deep write buffer lets the disk work in the background while rows are produced;
+    // with the 16 KiB default, producers sat idle waiting for drains (~15% of extract).
+    this.out = createWriteStream(this.tmp, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES });
     this.out.on('error', (e) => {
       this.failed = e;
     });

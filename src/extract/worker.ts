@@ -1,0 +1,38 @@
+// The extract worker thread: opens the source again (read-only) and extracts one entity
+// while the main thread extracts another. It receives the contacts' names for masking
+// text in memory, and the PII key, never from disk.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { openSource } from '../db/index.js';
+import { isLeadliftError } from '../errors.js';
+import { entityDef } from '../schema/entities.js';
+import { extractEntity, type WorkerInput, type WorkerMessage } from './extract.js';
+import { PiiHasher } from './pii.js';
+
+const input = workerData as WorkerInput;
+const post = (m: WorkerMessage) => parentPort?.postMessage(m);
+
+try {
+  const source = await openSource(input.sourceUrl, { cwd: input.cwd });
+  try {
+    const manifest = await extractEntity(source, {
+      def: entityDef(input.entity),
+      query: input.query,
+      window: input.window,
+      hasher: new PiiHasher(input.piiKey),
+      state: { contacts: new Map(input.contacts), enrollmentContact: new Map(input.enrollmentContact) },
+      path: input.path,
+      progress: { task: () => ({ tick: (n = 1) => post({ kind: 'tick', rows: n }), done: () => {} }) },
+    });
+    post({ kind: 'done', manifest });
+  } finally {
+    await source.close();
+  }
+} catch (e) {
+  post({
+    kind: 'error',
+    error: isLeadliftError(e)
+      ? { code: e.code, message: e.message, exitCode: e.exitCode, details: { ...e.details } }
+      : { message: e instanceof Error ? e.message : String(e) },
+  });
+}
