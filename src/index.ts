@@ -1,9 +1,9 @@
 // leadlift's public library API: re-exports only. The CLI is built on exactly these.
 
-export type { CliIo } from './cli/io.js';
-export { runCli } from './cli/run.js';
 export * from './check/index.js';
 export * from './clean/index.js';
+export type { CliIo } from './cli/io.js';
+export { runCli } from './cli/run.js';
 export { loadConfig } from './config/load.js';
 export { type Config, configSchema } from './config/schema.js';
 export type {
@@ -27,12 +27,15 @@ export {
   redactUrl,
   shippedPackDir,
 } from './db/index.js';
-export { type DemoOptions, type DemoTruth, DemoGenerator, writeDemoDb } from './demo/index.js';
+export { DemoGenerator, type DemoOptions, type DemoTruth, writeDemoDb } from './demo/index.js';
 export { writeDemoSqlite } from './demo/sqlite-file.js';
 export { ExitCode, isLeadliftError, LeadliftError } from './errors.js';
-export { extractSnapshot, type ExtractOptions, type ExtractResult } from './extract/extract.js';
+export * from './evaluate/index.js';
+export { type ExtractOptions, type ExtractResult, extractSnapshot } from './extract/extract.js';
 export { emailDomainType, PiiHasher, redactText } from './extract/pii.js';
 export { parseWindow, type Window, windowFromDaysBack } from './extract/window.js';
+export * from './models/index.js';
+export { type Dataset, type Frame, frameOf } from './numeric/frame.js';
 export { type RunExtractInput, type RunExtractResult, runExtract } from './pipeline/extract.js';
 export { type QuickstartInput, type QuickstartResult, runQuickstart } from './pipeline/quickstart.js';
 export { type Progress, type ProgressTask, silentProgress } from './progress.js';
@@ -40,6 +43,3 @@ export { ENTITIES, type EntityDef, type EntityName, entityDef, snapshotColumns }
 export { REFERENCE_TABLES, type RefTable } from './schema/reference.js';
 export { openSnapshot, type Snapshot, type SnapshotManifest } from './snapshot/manifest.js';
 export { openRows, RowWriter } from './snapshot/rows.js';
-export * from './evaluate/index.js';
-export * from './models/index.js';
-export { type Dataset, type Frame, frameOf } from './numeric/frame.js';
