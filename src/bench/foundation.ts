@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { formatTable } from '../cli/format.js';
+import { formatRecords } from '../text-table.js';
 import { PACKAGE_ROOT } from '../version.js';
 
 interface StageResult {
@@ -102,11 +102,11 @@ for (const n of sizes) {
     'peak MiB': Math.max(...pipelineStages.map((r) => r.peakMiB)).toFixed(0),
     exit: '-',
   });
-  process.stdout.write(`${formatTable(rows.slice(-5))}\n\n`);
+  process.stdout.write(`${formatRecords(rows.slice(-5))}\n\n`);
   if (!keep) rmSync(dir, { recursive: true, force: true });
 }
 process.stdout.write(
-  `Summary\n${formatTable(rows)}\n` +
+  `Summary\n${formatRecords(rows)}\n` +
     'The pipeline row is extract (which runs the checks) plus clean; "check (alone)" re-runs the checks for reference.\n' +
     'Target: 1M enrollments (~15–20M engagement rows) through extract + check + clean in < 300 s and < 4096 MiB.\n',
 );

@@ -12,7 +12,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatTable } from '../cli/format.js';
 import { averagePrecision } from '../evaluate/average-precision.js';
 import { brierScore } from '../evaluate/brier-score.js';
 import type { MetricValue } from '../evaluate/metric-value.js';
@@ -23,6 +22,7 @@ import { fitLogreg } from '../models/logreg/fit.js';
 import { predictProbaLogreg } from '../models/logreg/predict.js';
 import { type Dataset, type Frame, takeDataset, takeLabels } from '../numeric/frame.js';
 import { sklearnStratifiedSplit } from '../numeric/numpy-random.js';
+import { formatRecords } from '../text-table.js';
 import { PACKAGE_ROOT } from '../version.js';
 
 const NUMERIC = [
@@ -334,7 +334,7 @@ function main(): number {
   const order = Object.keys(splits);
   rows.sort((a, b) => order.indexOf(a.split) - order.indexOf(b.split));
   process.stdout.write(
-    `${formatTable(
+    `${formatRecords(
       rows.map((r) => ({
         model: r.model,
         split: r.split,

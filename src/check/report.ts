@@ -3,6 +3,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EntityName } from '../schema/entities.js';
+import { formatTable } from '../text-table.js';
 import type { CheckConfig, CheckId } from './config.js';
 
 /** Format tag of quality.json. */
@@ -103,19 +104,4 @@ export function formatShare(share: number): string {
   if (pct >= 10) return `${pct.toFixed(0)}%`;
   if (pct >= 0.1) return `${pct.toFixed(1)}%`;
   return `${pct.toPrecision(1)}%`;
-}
-
-/** An aligned text table; `rightAligned` lists the column indexes aligned right (numbers). */
-export function formatTable(
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
-  rightAligned: readonly number[] = [],
-): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (rightAligned.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -1,10 +1,10 @@
 // What clean writes besides the row files: clean.json (a count for every rule that ran)
 // and manifest.json of the cleaned folder; and how the CLI prints the counts.
 
-import { formatTable } from '../check/report.js';
 import type { SourceFingerprint } from '../db/adapter.js';
 import type { EntityName, ValueType } from '../schema/entities.js';
 import type { SnapshotManifest } from '../snapshot/manifest.js';
+import { formatTable } from '../text-table.js';
 import type { CleanConfig } from './config.js';
 import { CLEAN_RULE_IDS, type CleanRuleId } from './rules.js';
 

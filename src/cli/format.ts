@@ -1,22 +1,6 @@
-// Small helpers shared by commands: aligned text tables and flag parsing with errors
-// that name the flag, the value and the allowed range.
+// Flag parsing shared by commands, with errors that name the flag, the value and the allowed range.
 
 import { LeadliftError } from '../errors.js';
-
-/** Renders rows of equal keys as an aligned text table (right-aligns numeric-looking cells). */
-export function formatTable(rows: readonly Readonly<Record<string, string | number>>[]): string {
-  if (rows.length === 0) return '(none)';
-  const headers = Object.keys(rows[0]!);
-  const cells = rows.map((r) => headers.map((h) => String(r[h] ?? '')));
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const numeric = headers.map((_, i) => cells.every((c) => /^-?[\d,.]+%?$|^-$/.test(c[i]!)));
-  const line = (values: readonly string[]) =>
-    values
-      .map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
-}
 
 /** Parses an integer flag within [min, max]; undefined passes through. */
 export function intFlag(

@@ -5,8 +5,9 @@ import { formatQualityTable, qualityError } from '../../check/index.js';
 import { LeadliftError } from '../../errors.js';
 import { parseWindow, windowFromDaysBack } from '../../extract/window.js';
 import { runExtract } from '../../pipeline/extract.js';
+import { formatRecords } from '../../text-table.js';
 import type { CommandContext } from '../context.js';
-import { formatTable, intFlag, requireFlag } from '../format.js';
+import { intFlag, requireFlag } from '../format.js';
 
 interface ExtractFlags {
   since?: string;
@@ -87,7 +88,7 @@ export function registerExtract(program: Command, ctx: CommandContext): void {
       const enrollments = result.manifest.entities.enrollments.rows;
       ctx.say(cmd, `Snapshot ${result.dir}`);
       ctx.say(cmd, `Window [${window.since}, ${window.until}) with ${window.lookbackDays} days of look-back`);
-      ctx.say(cmd, formatTable(entities));
+      ctx.say(cmd, formatRecords(entities));
       if (enrollments === 0)
         ctx.say(cmd, 'No enrollments in this window: the snapshot holds no rows to score.');
       ctx.say(cmd, '');

@@ -3,8 +3,9 @@
 import type { Command } from 'commander';
 import { formatQualityTable, qualityError } from '../../check/index.js';
 import { QUICKSTART_DB, runQuickstart } from '../../pipeline/quickstart.js';
+import { formatRecords } from '../../text-table.js';
 import type { CommandContext } from '../context.js';
-import { formatTable, intFlag } from '../format.js';
+import { intFlag } from '../format.js';
 
 interface QuickstartFlags {
   db?: string;
@@ -51,7 +52,7 @@ export function registerQuickstart(program: Command, ctx: CommandContext): void 
       ctx.say(cmd, `  snapshot     ${extract.dir}`);
       ctx.say(
         cmd,
-        `               ${e.enrollments.rows.toLocaleString('en-US')} enrollments, ${e.activities.rows.toLocaleString('en-US')} activities, ${e.messages.rows.toLocaleString('en-US')} messages, ${e.outcomes.rows.toLocaleString('en-US')} outcomes; no raw PII`,
+        `               ${e.enrollments.rows.toLocaleString('en-US')} enrollments, ${e.activities.rows.toLocaleString('en-US')} activities, ${e.messages.rows.toLocaleString('en-US')} messages, ${e.outcomes.rows.toLocaleString('en-US')} outcomes; PII hashed or masked`,
       );
       const errors = extract.quality.findings.filter((f) => f.severity === 'error').length;
       const warnings = extract.quality.findings.filter((f) => f.severity === 'warn').length;
@@ -81,7 +82,7 @@ export function registerQuickstart(program: Command, ctx: CommandContext): void 
             column: r.column ?? '-',
             count: r.count.toLocaleString('en-US'),
           }));
-        ctx.say(cmd, indent(formatTable(top), 15));
+        ctx.say(cmd, indent(formatRecords(top), 15));
       }
       ctx.say(cmd, '');
       ctx.say(cmd, 'Next: scoring (train), recommendations and score write-back arrive in later releases.');
