@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sampleRows } from '../../test-support/rows.js';
@@ -23,6 +23,15 @@ describe('leadlift check', () => {
     expect(io.out()).toContain('No findings.');
     const report = JSON.parse(await readFile(join(dir, 'snap', 'quality.json'), 'utf8'));
     expect(report).toMatchObject({ format: 'leadlift.quality/1', ok: true });
+  });
+
+  it('when --verify is given and a file changed since extract then snapshot.tampered and exit 2', async () => {
+    await writeTestSnapshot(join(dir, 'snap'), sampleRows());
+    expect(await runCli(['check', 'snap', '-q', '--verify'], captureIo({ cwd: dir }))).toBe(0);
+    await appendFile(join(dir, 'snap', 'campaigns.jsonl'), '["x"]\n');
+    const io = captureIo({ cwd: dir });
+    expect(await runCli(['check', 'snap', '-q', '--verify'], io)).toBe(2);
+    expect(io.err()).toContain('[snapshot.tampered]');
   });
 
   it('when a check fails with an error then it exits 3 with one line naming the check, table, count and examples', async () => {

@@ -17,6 +17,7 @@ import type { CommandContext } from '../context.js';
 interface CheckFlags {
   /** A folder, or false with --no-previous. */
   previous?: string | false;
+  verify?: boolean;
 }
 
 export function registerCheck(program: Command, ctx: CommandContext): void {
@@ -35,9 +36,10 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
       'snapshot to compare volumes with (default: the latest earlier snapshot of the same source in snapshotsDir)',
     )
     .option('--no-previous', 'do not compare volumes with a previous snapshot')
+    .option('--verify', "first recompute every file's sha256 and refuse a snapshot changed since extract")
     .action(async (dir: string, flags: CheckFlags, cmd: Command) => {
       const config = await ctx.config(cmd);
-      const snapshot = await openSnapshot(resolve(ctx.io.cwd, dir));
+      const snapshot = await openSnapshot(resolve(ctx.io.cwd, dir), { verify: flags.verify === true });
       let previous: Snapshot | undefined;
       if (typeof flags.previous === 'string') {
         previous = await openSnapshot(resolve(ctx.io.cwd, flags.previous));
