@@ -7,7 +7,13 @@ import { hooksFor, openTarget } from '../db/index.js';
 import { isLeadliftError } from '../errors.js';
 import type { Progress } from '../progress.js';
 import { REFERENCE_TABLES } from '../schema/reference.js';
-import { DEMO_MARKER, dropDemoTables, inspectDemoTarget, writeDemoDb } from './write.js';
+import {
+  DEMO_MARKER,
+  DEMO_MARKER_INCOMPLETE,
+  dropDemoTables,
+  inspectDemoTarget,
+  writeDemoDb,
+} from './write.js';
 
 /** An in-memory TargetAdapter that records what it is asked to do. */
 class FakeTarget implements TargetAdapter {
@@ -76,8 +82,9 @@ describe('writeDemoDb', () => {
     expect(target.insertsOutsideTransaction).toBe(0);
     expect(target.transactions).toBeGreaterThanOrEqual(3);
     expect(ticks.reduce((a, b) => a + b, 0)).toBe(3000);
-    expect(target.marker).toContainEqual(['generator', DEMO_MARKER]);
+    expect(target.marker).toContainEqual(['generator', DEMO_MARKER_INCOMPLETE]);
     expect(target.marker).toContainEqual(['seed', '5']);
+    expect(target.statements.at(-1)).toContain(`SET "value" = '${DEMO_MARKER}'`);
   });
 
   it('when the batches are small then no insert call carries the whole database', async () => {
@@ -126,6 +133,28 @@ describe('writeDemoDb (SQLite)', () => {
         err = e;
       }
       expect(isLeadliftError(err, 'demo.notDemoDb')).toBe(true);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('when a load failed halfway then the tables are marked incomplete and --force may drop them', async () => {
+    const target = await openTarget('sqlite:halfway.sqlite', { cwd: dir, create: true });
+    try {
+      let calls = 0;
+      const failing = Object.create(target) as typeof target;
+      failing.insertRows = async (table, columns, rows) => {
+        if (++calls > 20) throw new Error('connection lost');
+        return target.insertRows(table, columns, rows);
+      };
+      await expect(writeDemoDb(failing, { enrollments: 3000 })).rejects.toThrow('connection lost');
+      expect(await inspectDemoTarget(target)).toMatchObject({ isDemo: true });
+      const marker = await target.query(
+        `SELECT value FROM ${target.hooks.tableName('dbo', 'leadlift_demo_info')} WHERE name = 'generator'`,
+      );
+      expect(marker[0]!.value).toBe(DEMO_MARKER_INCOMPLETE);
+      await dropDemoTables(target, 'halfway.sqlite');
+      expect((await inspectDemoTarget(target)).tables).toEqual([]);
     } finally {
       await target.close();
     }

@@ -28,6 +28,8 @@ export interface WriteDemoOptions extends Partial<DemoOptions> {
 
 /** The marker table's value of `generator`, which extract looks for. */
 export const DEMO_MARKER = 'leadlift-demo';
+/** The marker while a load is under way: not demo data for extract yet, but `--force` may drop it. */
+export const DEMO_MARKER_INCOMPLETE = 'leadlift-demo-incomplete';
 
 /**
  * Creates the reference schema in `target` (which must not have it yet), writes a demo DB
@@ -45,6 +47,10 @@ export async function writeDemoDb(
 
   const schemaTask = progress.task('demo-db: create tables');
   await target.execute([...ddlFor(dialect, { part: 'tables' }), markerDdl(target)]);
+  // Marked at once, so a load that fails halfway can be dropped with --force and retried.
+  await target.transaction(() =>
+    target.insertRows(markerTable(), DEMO_INFO_TABLE.columns, [['generator', DEMO_MARKER_INCOMPLETE]]),
+  );
   schemaTask.done(`${REFERENCE_TABLES.length + 1} tables`);
 
   const rowsTask = progress.task('demo-db: enrollments', g.options.enrollments);
@@ -76,7 +82,6 @@ export async function writeDemoDb(
 
   const truth = g.truth();
   const marker: SqlValue[][] = [
-    ['generator', DEMO_MARKER],
     ['version', DEMO_GENERATOR_VERSION],
     ['seed', String(truth.seed)],
     ['enrollments', String(truth.options.enrollments)],
@@ -85,7 +90,13 @@ export async function writeDemoDb(
     ['days', String(truth.options.days)],
     ['as_of', truth.window.as_of],
   ];
-  await target.transaction(() => target.insertRows(markerTable(), DEMO_INFO_TABLE.columns, marker));
+  const h = target.hooks;
+  await target.transaction(async () => {
+    await target.insertRows(markerTable(), DEMO_INFO_TABLE.columns, marker);
+    await target.execute([
+      `UPDATE ${h.tableName(DEMO_INFO_TABLE.schema, DEMO_INFO_TABLE.name)} SET ${h.quoteIdent('value')} = '${DEMO_MARKER}' WHERE ${h.quoteIdent('name')} = 'generator'`,
+    ]);
+  });
   return truth;
 }
 
@@ -124,7 +135,7 @@ export async function inspectDemoTarget(
     const rows = await target.query(
       `SELECT ${h.quoteIdent('value')} AS v FROM ${h.tableName(DEMO_INFO_TABLE.schema, DEMO_INFO_TABLE.name)} WHERE ${h.quoteIdent('name')} = 'generator'`,
     );
-    isDemo = rows.some((r) => r.v === DEMO_MARKER);
+    isDemo = rows.some((r) => r.v === DEMO_MARKER || r.v === DEMO_MARKER_INCOMPLETE);
     tables.push(markerTable());
   }
   return { tables, isDemo };
