@@ -1,0 +1,605 @@
+// Streams the cleaned row files once per entity into typed-array state: contacts and
+// enrollments in dense indexes, every engagement event as one compact record (time,
+// kind, channel, outcome, text measures) and every outcome linked to an enrollment.
+// Events are not sorted by enrollment in the files, so nothing here depends on order;
+// the families later read each enrollment's events through a sorted index.
+
+import type { CleanTables } from '../clean/tables.js';
+import { LeadliftError } from '../errors.js';
+import type { Progress } from '../progress.js';
+import type { EntityName } from '../schema/entities.js';
+import { badLine, type CellValue, openRows, RowScanner } from '../snapshot/rows.js';
+import { INTENTS, type OutboundTextStats, outboundTextStats, replyIntent, replySentiment } from './text.js';
+
+/**
+ * A copy of `s` that does not share memory with the string it was cut from. Cells come
+ * from RowScanner as slices of a line, and a line is a slice of a ~1 MB read chunk: a
+ * slice kept in a long-lived structure would keep the whole chunk alive (measured: 1.2 GB
+ * held by a few thousand cached texts on a 0.5 GB folder).
+ */
+export function fresh(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+
+/** A string dictionary: value → dense code, in first-seen order. */
+export class Dict {
+  readonly values: string[] = [];
+  private readonly map = new Map<string, number>();
+  code(s: string): number {
+    let c = this.map.get(s);
+    if (c === undefined) {
+      c = this.values.length;
+      const own = fresh(s);
+      this.map.set(own, c);
+      this.values.push(own);
+    }
+    return c;
+  }
+  get(s: string): number | undefined {
+    return this.map.get(s);
+  }
+  get size(): number {
+    return this.values.length;
+  }
+}
+
+export const KIND_ACTIVITY = 0;
+export const KIND_OUT_MESSAGE = 1;
+export const KIND_IN_MESSAGE = 2;
+export const CHANNEL_CODES = ['sms', 'email', 'voice'] as const;
+export const CHANNEL_UNKNOWN = 3;
+export const OUTCOME_OTHER = 0;
+export const OUTCOME_VOICEMAIL = 1;
+export const OUTCOME_CONNECTED = 2;
+export const OUTCOME_NO_ANSWER = 3;
+export const OUTCOME_FAILED = 4;
+export const INTENT_NONE = 255;
+export const FLAG_CTA = 1;
+
+/** Engagement events as parallel typed columns (growable). */
+export class EventTable {
+  n = 0;
+  enr: Int32Array;
+  t: Float64Array;
+  /** When the row was written (knowledge time); NaN when unknown. */
+  known: Float64Array;
+  kind: Uint8Array;
+  channel: Uint8Array;
+  outcome: Uint8Array;
+  duration: Float32Array;
+  step: Int32Array;
+  variant: Int32Array;
+  /** Text measures of the message (generated_message or body); NaN length = no text. */
+  textLen: Float32Array;
+  questions: Uint8Array;
+  personalization: Uint8Array;
+  links: Uint8Array;
+  timeOffers: Uint8Array;
+  flags: Uint8Array;
+  intent: Uint8Array;
+  sentiment: Int8Array;
+  /** Prompt measures (activities): length (NaN = none) and time offers in the prompt. */
+  promptLen: Float32Array;
+  promptOffers: Uint8Array;
+
+  /**
+   * `capacity`: records allocated up front. The loader passes the manifest's row counts, so
+   * a big load allocates once instead of doubling (a doubling copy briefly holds 3× the data).
+   */
+  constructor(capacity = 1024) {
+    this.enr = new Int32Array(capacity);
+    this.t = new Float64Array(capacity);
+    this.known = new Float64Array(capacity);
+    this.kind = new Uint8Array(capacity);
+    this.channel = new Uint8Array(capacity);
+    this.outcome = new Uint8Array(capacity);
+    this.duration = new Float32Array(capacity);
+    this.step = new Int32Array(capacity);
+    this.variant = new Int32Array(capacity);
+    this.textLen = new Float32Array(capacity);
+    this.questions = new Uint8Array(capacity);
+    this.personalization = new Uint8Array(capacity);
+    this.links = new Uint8Array(capacity);
+    this.timeOffers = new Uint8Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.intent = new Uint8Array(capacity);
+    this.sentiment = new Int8Array(capacity);
+    this.promptLen = new Float32Array(capacity);
+    this.promptOffers = new Uint8Array(capacity);
+  }
+
+  /** Reserves one more record and returns its index. */
+  add(): number {
+    if (this.n === this.enr.length) this.grow();
+    return this.n++;
+  }
+
+  private grow(): void {
+    const cap = Math.max(1024, this.enr.length * 2);
+    const g = <T extends { length: number; set(a: T): void }>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    this.enr = g(this.enr, (n) => new Int32Array(n));
+    this.t = g(this.t, (n) => new Float64Array(n));
+    this.known = g(this.known, (n) => new Float64Array(n));
+    this.kind = g(this.kind, (n) => new Uint8Array(n));
+    this.channel = g(this.channel, (n) => new Uint8Array(n));
+    this.outcome = g(this.outcome, (n) => new Uint8Array(n));
+    this.duration = g(this.duration, (n) => new Float32Array(n));
+    this.step = g(this.step, (n) => new Int32Array(n));
+    this.variant = g(this.variant, (n) => new Int32Array(n));
+    this.textLen = g(this.textLen, (n) => new Float32Array(n));
+    this.questions = g(this.questions, (n) => new Uint8Array(n));
+    this.personalization = g(this.personalization, (n) => new Uint8Array(n));
+    this.links = g(this.links, (n) => new Uint8Array(n));
+    this.timeOffers = g(this.timeOffers, (n) => new Uint8Array(n));
+    this.flags = g(this.flags, (n) => new Uint8Array(n));
+    this.intent = g(this.intent, (n) => new Uint8Array(n));
+    this.sentiment = g(this.sentiment, (n) => new Int8Array(n));
+    this.promptLen = g(this.promptLen, (n) => new Float32Array(n));
+    this.promptOffers = g(this.promptOffers, (n) => new Uint8Array(n));
+  }
+}
+
+/** Everything the families and labels need, in dense typed state. */
+export interface Loaded {
+  readonly nEnr: number;
+  readonly orgId: string[];
+  readonly enrollmentId: string[];
+  readonly contactId: string[];
+  readonly campaignId: string[];
+  /** Contact index of each enrollment. */
+  readonly enrContact: Int32Array;
+  readonly enrCreated: Float64Array;
+  /** Code of (org_id, campaign_id) in `campaigns`. */
+  readonly enrCampaign: Int32Array;
+  readonly campaigns: Dict;
+  /** Per contact: codes into the dictionaries (−1 missing) and flags (NaN missing). */
+  readonly contact: {
+    readonly leadSource: number[];
+    readonly region: number[];
+    readonly domainType: number[];
+    readonly timezone: number[];
+    readonly hasPhone: number[];
+    readonly hasEmail: number[];
+  };
+  readonly dicts: {
+    readonly leadSource: Dict;
+    readonly region: Dict;
+    readonly domainType: Dict;
+    readonly timezone: Dict;
+    readonly org: Dict;
+  };
+  /** Steps and variants by (org_id, id) code; order_id and is_control (NaN unknown). */
+  readonly steps: Dict;
+  readonly stepOrder: number[];
+  readonly variants: Dict;
+  readonly variantIsControl: number[];
+  readonly events: EventTable;
+  /** First outbound touch of each enrollment, NaN when none. */
+  readonly decision: Float64Array;
+  readonly outcomes: {
+    readonly n: number;
+    readonly enr: Int32Array;
+    readonly type: Uint8Array;
+    readonly t: Float64Array;
+  };
+  readonly unlinked: { activities: number; messages: number; outcomes: number };
+}
+
+/** Outcome type codes of the outcomes table. */
+export const OUTCOME_TYPE_CODES = { call_booked: 0, qualified: 1, converted: 2 } as const;
+
+const key = (org: unknown, id: unknown): string => `${String(org)}\u0000${String(id)}`;
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v !== '' ? v : v == null ? null : String(v);
+const ms = (v: unknown): number => (typeof v === 'string' ? isoMs(v) : Number.NaN);
+
+const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+const d2 = (s: string, i: number) => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
+
+/**
+ * Milliseconds of a timestamp. Clean writes every timestamp as YYYY-MM-DDTHH:MM:SS.mmmZ;
+ * that form is decoded from its digits (Date.parse was a tenth of the load time), any
+ * other goes through Date.parse.
+ */
+export function isoMs(s: string): number {
+  if (s.length !== 24 || s.charCodeAt(10) !== 84 || s.charCodeAt(23) !== 90 || s.charCodeAt(19) !== 46) {
+    return Date.parse(s);
+  }
+  for (const k of DIGITS) {
+    const c = s.charCodeAt(k);
+    if (c < 48 || c > 57) return Date.parse(s);
+  }
+  const month = d2(s, 5);
+  const day = d2(s, 8);
+  const hour = d2(s, 11);
+  const minute = d2(s, 14);
+  const second = d2(s, 17);
+  // Days past 28 and out-of-range fields go to Date.parse, which knows month lengths.
+  if (month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59) {
+    return Date.parse(s);
+  }
+  const year = d2(s, 0) * 100 + d2(s, 2);
+  const msPart = (s.charCodeAt(20) - 48) * 100 + d2(s, 21);
+  return Date.UTC(year, month - 1, day, hour, minute, second, msPart);
+}
+
+interface Columns {
+  readonly idx: (name: string) => number;
+}
+
+/** One row of a scan: the decoded value of cell `i` (undefined for a malformed cell). */
+type Cell = (i: number) => CellValue | undefined;
+
+// Decodes only the cells a loader asks for (RowScanner): ids, times and the texts that
+// are measured, not the hashes and other columns; about twice as fast as JSON.parse.
+async function scan(
+  tables: CleanTables,
+  entity: EntityName,
+  progress: Progress,
+  onRow: (row: Cell, cols: Columns) => void,
+): Promise<number> {
+  const reader = await openRows(tables.path(entity));
+  const cache = new Map<string, number>();
+  const cols: Columns = {
+    idx: (name) => {
+      let i = cache.get(name);
+      if (i === undefined) {
+        i = reader.indexOf(name);
+        if (i < 0) {
+          throw new LeadliftError(
+            'features.missingColumn',
+            `Cleaned file ${reader.path} has no column "${name}" (columns: ${reader.columns.join(', ')}). Re-run \`leadlift clean\` with this version.`,
+            { details: { entity, column: name } },
+          );
+        }
+        cache.set(name, i);
+      }
+      return i;
+    },
+  };
+  const task = progress.task(`features: read ${entity}`, tables.manifest.entities[entity].rows);
+  const scanner = new RowScanner();
+  const width = reader.columns.length;
+  const cell: Cell = (i) => scanner.value(i);
+  let n = 0;
+  for await (const lines of reader.lineBatches()) {
+    for (const line of lines) {
+      n++;
+      if (!scanner.scan(line) || scanner.count !== width) badLine(reader.path, n + 1);
+      onRow(cell, cols);
+    }
+    task.tick(lines.length);
+  }
+  task.done(`${n.toLocaleString('en-US')} rows`);
+  return n;
+}
+
+function channelCode(v: unknown): number {
+  const i = (CHANNEL_CODES as readonly unknown[]).indexOf(v);
+  return i < 0 ? CHANNEL_UNKNOWN : i;
+}
+
+/** Reads every entity once and returns the dense state. */
+export async function loadTables(tables: CleanTables, progress: Progress): Promise<Loaded> {
+  const dicts = {
+    leadSource: new Dict(),
+    region: new Dict(),
+    domainType: new Dict(),
+    timezone: new Dict(),
+    org: new Dict(),
+  };
+  const contactKeys = new Dict();
+  const contact = {
+    leadSource: [] as number[],
+    region: [] as number[],
+    domainType: [] as number[],
+    timezone: [] as number[],
+    hasPhone: [] as number[],
+    hasEmail: [] as number[],
+  };
+  const cat = (d: Dict, v: unknown) => {
+    const s = str(v);
+    return s === null ? -1 : d.code(s);
+  };
+  const flag = (v: unknown) => (v === true ? 1 : v === false ? 0 : Number.NaN);
+  const addContact = (k: string): number => {
+    const before = contactKeys.size;
+    const c = contactKeys.code(k);
+    if (c === before) {
+      contact.leadSource.push(-1);
+      contact.region.push(-1);
+      contact.domainType.push(-1);
+      contact.timezone.push(-1);
+      contact.hasPhone.push(Number.NaN);
+      contact.hasEmail.push(Number.NaN);
+    }
+    return c;
+  };
+  await scan(tables, 'contacts', progress, (r, c) => {
+    const i = addContact(key(r(c.idx('org_id')), r(c.idx('contact_id'))));
+    contact.leadSource[i] = cat(dicts.leadSource, r(c.idx('lead_source')));
+    contact.region[i] = cat(dicts.region, r(c.idx('region')));
+    contact.domainType[i] = cat(dicts.domainType, r(c.idx('email_domain_type')));
+    contact.timezone[i] = cat(dicts.timezone, r(c.idx('timezone')));
+    contact.hasPhone[i] = flag(r(c.idx('has_phone')));
+    contact.hasEmail[i] = flag(r(c.idx('has_email')));
+  });
+
+  const steps = new Dict();
+  const stepOrder: number[] = [];
+  const stepCode = (org: unknown, id: unknown): number => {
+    const s = str(id);
+    if (s === null) return -1;
+    const before = steps.size;
+    const c = steps.code(key(org, s));
+    if (c === before) stepOrder.push(Number.NaN);
+    return c;
+  };
+  await scan(tables, 'campaign_steps', progress, (r, c) => {
+    const o = r(c.idx('order_id'));
+    stepOrder[stepCode(r(c.idx('org_id')), r(c.idx('step_id')))] = typeof o === 'number' ? o : Number.NaN;
+  });
+  const variants = new Dict();
+  const variantIsControl: number[] = [];
+  const variantCode = (org: unknown, id: unknown): number => {
+    const s = str(id);
+    if (s === null) return -1;
+    const before = variants.size;
+    const c = variants.code(key(org, s));
+    if (c === before) variantIsControl.push(Number.NaN);
+    return c;
+  };
+  await scan(tables, 'step_variants', progress, (r, c) => {
+    variantIsControl[variantCode(r(c.idx('org_id')), r(c.idx('variant_id')))] = flag(r(c.idx('is_control')));
+  });
+
+  const enrKeys = new Dict();
+  const orgId: string[] = [];
+  const enrollmentId: string[] = [];
+  const contactId: string[] = [];
+  const campaignId: string[] = [];
+  const enrContactList: number[] = [];
+  const enrCreatedList: number[] = [];
+  const enrCampaignList: number[] = [];
+  const campaigns = new Dict();
+  await scan(tables, 'enrollments', progress, (r, c) => {
+    const org = fresh(String(r(c.idx('org_id'))));
+    const k = key(org, r(c.idx('enrollment_id')));
+    if (enrKeys.get(k) !== undefined) return; // clean removed duplicates; be safe anyway
+    enrKeys.code(k);
+    dicts.org.code(org);
+    orgId.push(org);
+    enrollmentId.push(fresh(String(r(c.idx('enrollment_id')))));
+    const cid = fresh(String(r(c.idx('contact_id'))));
+    contactId.push(cid);
+    const camp = fresh(String(r(c.idx('campaign_id'))));
+    campaignId.push(camp);
+    enrContactList.push(addContact(key(org, cid)));
+    enrCreatedList.push(ms(r(c.idx('created_at'))));
+    enrCampaignList.push(campaigns.code(key(org, camp)));
+  });
+  const nEnr = orgId.length;
+  const enrContact = Int32Array.from(enrContactList);
+  const enrCreated = Float64Array.from(enrCreatedList);
+  const enrCampaign = Int32Array.from(enrCampaignList);
+
+  // Enrollments of each contact by created_at: messages and outcomes without an
+  // enrollment go to the contact's latest enrollment created at or before their time.
+  const nContacts = contactKeys.size;
+  const cStart = new Int32Array(nContacts + 1);
+  for (let e = 0; e < nEnr; e++) cStart[enrContact[e]! + 1]!++;
+  for (let i = 0; i < nContacts; i++) cStart[i + 1]! += cStart[i]!;
+  const cEnr = new Int32Array(nEnr);
+  const fill = cStart.slice(0, nContacts);
+  for (let e = 0; e < nEnr; e++) cEnr[fill[enrContact[e]!]!++] = e;
+  for (let i = 0; i < nContacts; i++) {
+    for (let a = cStart[i]! + 1; a < cStart[i + 1]!; a++) {
+      const v = cEnr[a]!;
+      let b = a - 1;
+      while (b >= cStart[i]! && enrCreated[cEnr[b]!]! > enrCreated[v]!) {
+        cEnr[b + 1] = cEnr[b]!;
+        b--;
+      }
+      cEnr[b + 1] = v;
+    }
+  }
+  const enrollmentAt = (contactIdx: number, t: number): number => {
+    let found = -1;
+    for (let a = cStart[contactIdx]!; a < cStart[contactIdx + 1]!; a++) {
+      const e = cEnr[a]!;
+      if (enrCreated[e]! <= t) found = e;
+      else break;
+    }
+    return found;
+  };
+
+  const events = new EventTable(
+    tables.manifest.entities.activities.rows + tables.manifest.entities.messages.rows + 1,
+  );
+  const decision = new Float64Array(nEnr).fill(Number.NaN);
+  const unlinked = { activities: 0, messages: 0, outcomes: 0 };
+  const texts = new TextStatsCache();
+  const replies = new Map<string, { questions: number; intent: number; sentiment: number }>();
+  const touch = (e: number, t: number) => {
+    if (!(decision[e]! <= t)) decision[e] = t;
+  };
+
+  await scan(tables, 'activities', progress, (r, c) => {
+    const org = r(c.idx('org_id'));
+    const e = enrKeys.get(key(org, r(c.idx('enrollment_id'))));
+    if (e === undefined) {
+      unlinked.activities++;
+      return;
+    }
+    let t = ms(r(c.idx('sent_at')));
+    if (Number.isNaN(t)) t = ms(r(c.idx('call_started_at')));
+    if (Number.isNaN(t)) t = ms(r(c.idx('completed_at')));
+    if (Number.isNaN(t)) return; // planned, never ran: not an engagement
+    touch(e, t);
+    const i = events.add();
+    events.enr[i] = e;
+    events.t[i] = t;
+    events.known[i] = ms(r(c.idx('created_at')));
+    events.kind[i] = KIND_ACTIVITY;
+    const ch = channelCode(r(c.idx('channel')));
+    events.channel[i] = ch;
+    const status = r(c.idx('status'));
+    const outcome = r(c.idx('outcome'));
+    events.outcome[i] =
+      status === 'failed' || outcome === 'failed' || outcome === 'undelivered' || outcome === 'bounced'
+        ? OUTCOME_FAILED
+        : outcome === 'voicemail'
+          ? OUTCOME_VOICEMAIL
+          : outcome === 'connected'
+            ? OUTCOME_CONNECTED
+            : outcome === 'no_answer'
+              ? OUTCOME_NO_ANSWER
+              : OUTCOME_OTHER;
+    const d = r(c.idx('call_duration_sec'));
+    events.duration[i] = typeof d === 'number' ? d : Number.NaN;
+    events.step[i] = stepCode(org, r(c.idx('step_id')));
+    events.variant[i] = variantCode(org, r(c.idx('variant_id')));
+    events.intent[i] = INTENT_NONE;
+    const msg = str(r(c.idx('generated_message')));
+    if (msg !== null && ch !== 2) setOutbound(events, i, msg, texts);
+    else events.textLen[i] = Number.NaN;
+    const prompt = str(r(c.idx('prompt_used')));
+    if (prompt !== null) {
+      const p = texts.get(prompt);
+      events.promptLen[i] = p.length;
+      events.promptOffers[i] = Math.min(255, p.timeOffers);
+    } else events.promptLen[i] = Number.NaN;
+  });
+
+  await scan(tables, 'messages', progress, (r, c) => {
+    const ci = contactKeys.get(key(r(c.idx('org_id')), r(c.idx('contact_id'))));
+    let t = ms(r(c.idx('message_ts')));
+    const known = ms(r(c.idx('created_at')));
+    if (Number.isNaN(t)) t = known;
+    const e = ci === undefined || Number.isNaN(t) ? -1 : enrollmentAt(ci, t);
+    if (e < 0) {
+      unlinked.messages++;
+      return;
+    }
+    const inbound = r(c.idx('direction')) === 'inbound';
+    if (!inbound) touch(e, t);
+    const i = events.add();
+    events.enr[i] = e;
+    events.t[i] = t;
+    events.known[i] = known;
+    events.kind[i] = inbound ? KIND_IN_MESSAGE : KIND_OUT_MESSAGE;
+    events.channel[i] = channelCode(r(c.idx('channel')));
+    events.outcome[i] = OUTCOME_OTHER;
+    events.duration[i] = Number.NaN;
+    events.step[i] = -1;
+    events.variant[i] = -1;
+    events.promptLen[i] = Number.NaN;
+    events.intent[i] = INTENT_NONE;
+    const body = str(r(c.idx('body')));
+    if (body === null) events.textLen[i] = Number.NaN;
+    else if (inbound) {
+      events.textLen[i] = body.length;
+      let m = replies.get(body);
+      if (m === undefined) {
+        let q = 0;
+        for (let k = body.indexOf('?'); k >= 0; k = body.indexOf('?', k + 1)) q++;
+        m = {
+          questions: Math.min(255, q),
+          intent: INTENTS.indexOf(replyIntent(body)),
+          sentiment: replySentiment(body),
+        };
+        if (replies.size >= TEXT_CACHE_MAX) replies.clear();
+        replies.set(fresh(body), m);
+      }
+      events.questions[i] = m.questions;
+      events.intent[i] = m.intent;
+      events.sentiment[i] = m.sentiment;
+    } else setOutbound(events, i, body, texts);
+  });
+
+  const oEnr: number[] = [];
+  const oType: number[] = [];
+  const oT: number[] = [];
+  await scan(tables, 'outcomes', progress, (r, c) => {
+    const type = r(c.idx('outcome_type'));
+    if (type !== 'call_booked' && type !== 'qualified' && type !== 'converted') return;
+    const org = r(c.idx('org_id'));
+    const t = ms(r(c.idx('occurred_at')));
+    const eid = str(r(c.idx('enrollment_id')));
+    let e = eid === null ? undefined : enrKeys.get(key(org, eid));
+    if (e === undefined && !Number.isNaN(t)) {
+      const ci = contactKeys.get(key(org, r(c.idx('contact_id'))));
+      if (ci !== undefined) {
+        const found = enrollmentAt(ci, t);
+        if (found >= 0) e = found;
+      }
+    }
+    if (e === undefined || Number.isNaN(t)) {
+      unlinked.outcomes++;
+      return;
+    }
+    oEnr.push(e);
+    oType.push(OUTCOME_TYPE_CODES[type]);
+    oT.push(t);
+  });
+
+  return {
+    nEnr,
+    orgId,
+    enrollmentId,
+    contactId,
+    campaignId,
+    enrContact,
+    enrCreated,
+    enrCampaign,
+    campaigns,
+    contact,
+    dicts,
+    steps,
+    stepOrder,
+    variants,
+    variantIsControl,
+    events,
+    decision,
+    outcomes: {
+      n: oEnr.length,
+      enr: Int32Array.from(oEnr),
+      type: Uint8Array.from(oType),
+      t: Float64Array.from(oT),
+    },
+    unlinked,
+  };
+}
+
+/**
+ * Text measures by text: agents send the same template-filled texts and prompts many
+ * times (a few thousand distinct texts in 100k enrollments), and the regexes were the
+ * costliest part of the load. Cleared when it grows past {@link TEXT_CACHE_MAX} entries.
+ */
+const TEXT_CACHE_MAX = 50_000;
+class TextStatsCache {
+  private readonly map = new Map<string, OutboundTextStats>();
+  get(text: string): OutboundTextStats {
+    let s = this.map.get(text);
+    if (s === undefined) {
+      s = outboundTextStats(text);
+      if (this.map.size >= TEXT_CACHE_MAX) this.map.clear();
+      this.map.set(fresh(text), s);
+    }
+    return s;
+  }
+}
+
+function setOutbound(events: EventTable, i: number, text: string, cache: TextStatsCache): void {
+  const s = cache.get(text);
+  events.textLen[i] = s.length;
+  events.questions[i] = Math.min(255, s.questions);
+  events.personalization[i] = Math.min(255, s.personalization);
+  events.links[i] = Math.min(255, s.links);
+  events.timeOffers[i] = Math.min(255, s.timeOffers);
+  events.flags[i] = s.cta ? FLAG_CTA : 0;
+}
