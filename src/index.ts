@@ -34,6 +34,7 @@ export * from './evaluate/index.js';
 export { type ExtractOptions, type ExtractResult, extractSnapshot } from './extract/extract.js';
 export { emailDomainType, PiiHasher, redactText } from './extract/pii.js';
 export { parseWindow, type Window, windowFromDaysBack } from './extract/window.js';
+export * from './features/index.js';
 export * from './models/index.js';
 export { type Dataset, type Frame, frameOf } from './numeric/frame.js';
 export { type RunExtractInput, type RunExtractResult, runExtract } from './pipeline/extract.js';
