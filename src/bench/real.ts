@@ -3,7 +3,8 @@
 // stratified random 80/20 split (exactly scikit-learn's train_test_split(stratify=y,
 // random_state=42)) and a chronological split (last 20% of rows), side by side with scikit-learn's
 // HistGradientBoosting and LogisticRegression measured in the same run when python3 with
-// sklearn is available. A benchmark, not a test: it prints a table and the targets.
+// sklearn is available. The "leadlift train, selected" rows run the trainer users run
+// (src/train). A benchmark, not a test: it prints a table and the targets.
 //
 // Data: LEADLIFT_BANK_CSV, or ../shared/datasets/bank-marketing/bank-additional-full.csv
 // next to the package root. Python: LEADLIFT_PYTHON, else python3, else /usr/bin/python3.
@@ -20,9 +21,12 @@ import { fitGbt } from '../models/gbt/fit.js';
 import { predictProbaGbt } from '../models/gbt/predict.js';
 import { fitLogreg } from '../models/logreg/fit.js';
 import { predictProbaLogreg } from '../models/logreg/predict.js';
-import { type Dataset, type Frame, takeDataset, takeLabels } from '../numeric/frame.js';
+import { type Dataset, type Frame, takeDataset } from '../numeric/frame.js';
 import { sklearnStratifiedSplit } from '../numeric/numpy-random.js';
 import { formatRecords } from '../text-table.js';
+import { parseCsv } from '../train/csv.js';
+import { type FlatTable, flatTableOf } from '../train/table.js';
+import { trainFlat } from '../train/train.js';
 import { PACKAGE_ROOT } from '../version.js';
 
 const NUMERIC = [
@@ -51,8 +55,6 @@ const CATEGORICAL = [
 const LEAKS = 'duration';
 /** Fits of the timed 100-round models (leadlift's and scikit-learn's); the fastest is reported. */
 const TIMING_RUNS = 3;
-/** The gbt candidate in selection: early-stopped on the validation rows' PR-AUC, the gate metric. */
-const SELECTION_GBT = { numIterations: 1000, earlyStoppingRounds: 20, metric: 'averagePrecision' } as const;
 
 interface Table {
   readonly ordinal: Frame;
@@ -158,51 +160,15 @@ function bestOf<T>(runs: number, fn: () => T): [T, number] {
   return [v, best];
 }
 
-/** A selection result: test probabilities of the chosen, refit model, and what was chosen. */
-interface Selection {
-  readonly p: Float64Array;
-  readonly kind: string;
-  readonly note: string;
-}
-
 /**
- * Model selection as the pipeline does it: fit logreg and gbt (early-stopped on the
- * validation rows' PR-AUC) on `fitPart`, keep the one with the higher validation PR-AUC,
- * refit it on all training rows (gbt with the early-stopped number of rounds).
- */
-function select(
-  table: Table,
-  label: string,
-  fitPart: number[],
-  valPart: number[],
-  trainIdx: number[],
-  testIdx: number[],
-): Selection {
-  const take = (x: Frame, rows: number[]): Dataset => takeDataset({ x, y: table.y }, rows);
-  const valOrd = take(table.ordinal, valPart);
-  const valHot = take(table.oneHot, valPart);
-  const lrSub = fitLogreg(take(table.oneHot, fitPart));
-  const gbtSub = fitGbt(take(table.ordinal, fitPart), SELECTION_GBT, { validation: valOrd });
-  const lrVal = num(averagePrecision(valHot.y, predictProbaLogreg(lrSub, valHot.x)));
-  const gbtVal = num(averagePrecision(valOrd.y, predictProbaGbt(gbtSub, valOrd.x)));
-  const rounds = Math.max(1, gbtSub.bestIteration);
-  const pick = gbtVal > lrVal ? 'gbt' : 'logreg';
-  const note = `${label}: validation PR-AUC logreg ${lrVal.toFixed(3)}, gbt ${gbtVal.toFixed(3)} (${rounds} rounds) → ${pick}`;
-  if (pick === 'gbt') {
-    const model = fitGbt(take(table.ordinal, trainIdx), { numIterations: rounds });
-    return { p: predictProbaGbt(model, take(table.ordinal, testIdx).x), kind: `gbt, ${rounds} rounds`, note };
-  }
-  const model = fitLogreg(take(table.oneHot, trainIdx));
-  return { p: predictProbaLogreg(model, take(table.oneHot, testIdx).x), kind: 'logreg', note };
-}
-
-/**
- * leadlift's candidates on one split, and the model selected on a time-ordered validation
- * slice (the latest 20% of the training rows, as the pipeline does) — plus, for the
- * random split, on a validation slice drawn like its test split (stratified random).
+ * leadlift's candidates on one split, and what `leadlift train` selects on it: the same
+ * trainer users run (validation slice drawn like the test split: the latest training
+ * rows for the chronological split, stratified random for the random one), timed end to
+ * end (fits, calibration, evaluation with 1000 bootstrap resamples, explanations).
  */
 function runLeadlift(
   table: Table,
+  flat: FlatTable,
   split: string,
   trainIdx: number[],
   testIdx: number[],
@@ -211,7 +177,6 @@ function runLeadlift(
   const testOrd = take(table.ordinal, testIdx);
   const testHot = take(table.oneHot, testIdx);
   const rows: Row[] = [];
-  const notes: string[] = [];
 
   const trainHot = take(table.oneHot, trainIdx);
   const [lr, lrSec] = timed(() => fitLogreg(trainHot));
@@ -220,36 +185,20 @@ function runLeadlift(
   const [gbt, gbtSec] = bestOf(TIMING_RUNS, () => fitGbt(trainOrd));
   rows.push(measure('leadlift gbt (100 rounds)', split, testOrd.y, predictProbaGbt(gbt, testOrd.x), gbtSec));
 
-  const cut = Math.floor(trainIdx.length * 0.8);
-  const [timeSel, timeSec] = timed(() =>
-    select(
-      table,
-      `${split}, time-ordered slice`,
-      trainIdx.slice(0, cut),
-      trainIdx.slice(cut),
-      trainIdx,
-      testIdx,
-    ),
-  );
-  rows.push(measure(`leadlift selected, time slice (${timeSel.kind})`, split, testOrd.y, timeSel.p, timeSec));
-  notes.push(timeSel.note);
-  if (split === 'random') {
-    const inner = sklearnStratifiedSplit(takeLabels(table.y, trainIdx), 0.2, 42);
-    const [randSel, randSec] = timed(() =>
-      select(
-        table,
-        `${split}, random slice`,
-        inner.train.map((k) => trainIdx[k]!),
-        inner.test.map((k) => trainIdx[k]!),
-        trainIdx,
-        testIdx,
-      ),
-    );
-    rows.push(
-      measure(`leadlift selected, random slice (${randSel.kind})`, split, testOrd.y, randSel.p, randSec),
-    );
-    notes.push(randSel.note);
+  const [r, sec] = timed(() => trainFlat(flat, { split: split === 'random' ? 'random' : 'tail', seed: 42 }));
+  const testRows = r.splitOf.flatMap((s, i) => (s === 'test' ? [i] : []));
+  if (testRows.length !== testIdx.length || testRows.some((i, k) => i !== testIdx[k])) {
+    throw new Error(`bench:real: leadlift train's ${split} test rows differ from the benchmark's split`);
   }
+  const p = Float64Array.from(testRows, (i) => r.scores[i]!);
+  const kind =
+    r.selection.selected === 'gbt' && r.selected.model.kind === 'gbt'
+      ? `gbt, ${r.selected.model.bestIteration} rounds`
+      : 'logreg';
+  rows.push(measure(`leadlift train, selected (${kind})`, split, testOrd.y, p, sec));
+  const notes = [
+    `${split}: leadlift train — ${r.selection.reason}; calibration ${r.selected.calibrator.kind}; gates ${r.gates.passed ? 'passed' : 'FAILED'} (${r.gates.reason})`,
+  ];
   return { rows, notes };
 }
 
@@ -312,6 +261,11 @@ function main(): number {
     return 2;
   }
   const table = load(path);
+  const flat = flatTableOf(
+    parseCsv(readFileSync(path, 'utf8'), path),
+    { labelCol: 'y', excludeCols: [LEAKS] },
+    path,
+  );
   const splits = {
     // scikit-learn's train_test_split(stratify=y, test_size=0.2, random_state=42), exactly.
     random: sklearnStratifiedSplit(table.y, 0.2, 42),
@@ -324,7 +278,7 @@ function main(): number {
   const rows: Row[] = [];
   const notes: string[] = [];
   for (const [name, s] of Object.entries(splits)) {
-    const r = runLeadlift(table, name, s.train, s.test);
+    const r = runLeadlift(table, flat, name, s.train, s.test);
     rows.push(...r.rows);
     notes.push(...r.notes);
   }
@@ -352,8 +306,7 @@ function main(): number {
   for (const split of order) {
     const mark = (ok: boolean | undefined) => (ok === undefined ? 'n/a' : ok ? 'met' : 'NOT met');
     const pr = (prefix: string) => rows.find((r) => r.split === split && r.model.startsWith(prefix))?.prAuc;
-    const selTime = pr('leadlift selected, time slice');
-    const selRandom = pr('leadlift selected, random slice');
+    const selected = pr('leadlift train, selected');
     const bestSk = Math.max(
       ...rows.filter((r) => r.split === split && r.model.startsWith('sklearn')).map((r) => r.prAuc),
     );
@@ -362,12 +315,9 @@ function main(): number {
       .filter((r) => r.split === split && r.model.startsWith('sklearn HGB (100 rounds'))
       .map((r) => r.fitSeconds);
     const ratio = gbt && hgbTimes.length > 0 ? gbt.fitSeconds / Math.min(...hgbTimes) : undefined;
-    const selected = [selTime, selRandom].filter((v): v is number => v !== undefined);
     const lines = [
-      `${split}: selected PR-AUC ${selected.map((v) => v.toFixed(3)).join(' (time slice) / ')}${selRandom === undefined ? ' (time slice)' : ' (random slice)'}`,
-      `  issue target ≥ ${targets[split]}: time slice ${mark(selTime === undefined ? undefined : selTime >= targets[split]!)}${
-        selRandom === undefined ? '' : `, random slice ${mark(selRandom >= targets[split]!)}`
-      }`,
+      `${split}: leadlift train's selected model PR-AUC ${selected === undefined ? 'n/a' : selected.toFixed(3)}`,
+      `  issue target ≥ ${targets[split]}: ${mark(selected === undefined ? undefined : selected >= targets[split]!)}`,
       Number.isFinite(bestSk)
         ? `  best scikit-learn PR-AUC in this run: ${bestSk.toFixed(3)}`
         : '  scikit-learn: not measured',

@@ -9,6 +9,7 @@ import { registerDemoDb } from './demo-db.js';
 import { registerExtract } from './extract.js';
 import { registerQuickstart } from './quickstart.js';
 import { registerSchema } from './schema.js';
+import { registerTrain } from './train.js';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
@@ -18,6 +19,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerExtract,
   registerCheck,
   registerClean,
+  registerTrain,
   registerSchema,
   registerConfig,
 ];

@@ -1,0 +1,241 @@
+// `leadlift train` in flat-table mode: a table of training examples (CSV or one SELECT) →
+// a run folder with the selected model, its evaluation against the baseline and the gates.
+
+import type { Command } from 'commander';
+import { LeadliftError } from '../../errors.js';
+import { DEFAULT_GATE_CONFIG, type GateConfig } from '../../evaluate/gates.js';
+import { type FlatTableInput, runTrainFlat } from '../../pipeline/train.js';
+import { formatRecords } from '../../text-table.js';
+import { SPLIT_MODES, type SplitMode } from '../../train/split.js';
+import type { CommandContext } from '../context.js';
+import { intFlag } from '../format.js';
+
+interface TrainFlags {
+  trainingExamplesCsv?: string;
+  trainingExamplesQueryFile?: string;
+  sourceUrl?: string;
+  labelCol?: string;
+  timeCol?: string;
+  idCols?: string;
+  excludeCols?: string;
+  positiveLabel?: string;
+  split?: string;
+  runsDir?: string;
+  runName?: string;
+  seed?: string;
+  testFraction?: string;
+  validationFraction?: string;
+  nBoot?: string;
+  gatePrAucRelative?: string;
+  gateBrierRelative?: string;
+}
+
+function fractionFlag(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const x = Number(value);
+  if (!/^\d*\.?\d+$/.test(value.trim()) || !(x > 0 && x < 1)) {
+    throw new LeadliftError('cli.badFlag', `${flag} "${value}" must be a number between 0 and 1, e.g. 0.2.`, {
+      details: { flag, value },
+    });
+  }
+  return x;
+}
+
+function positiveFlag(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const x = Number(value);
+  if (value.trim() === '' || !Number.isFinite(x) || x <= 0) {
+    throw new LeadliftError('cli.badFlag', `${flag} "${value}" must be a positive number, e.g. 1.05.`, {
+      details: { flag, value },
+    });
+  }
+  return x;
+}
+
+function listFlag(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+const fmt = (v: number | null, digits = 3) => (v === null ? 'n/a' : v.toFixed(digits));
+
+export function registerTrain(program: Command, ctx: CommandContext): void {
+  program
+    .command('train')
+    .summary('train and evaluate lead-scoring models on a flat table of training examples')
+    .description(
+      [
+        "Flat-table mode (the seed's gold view): one row per example, a 0/1 label column, every other column a feature unless named as time, id or excluded.",
+        "Splits off a test set (the latest --test-fraction by --time-col, else a seeded stratified random split), fits logistic regression (the baseline) and gradient-boosted trees, calibrates both (none or Platt), selects on a validation slice of the training rows, evaluates on the test rows with bootstrap 95% intervals and applies the gates (default: PR-AUC >= baseline x 1.05 and Brier <= the baseline's).",
+        'Writes <runs-dir>/<run-name>/ (see docs/run-folder.md) even when a gate fails, then exits 3 with the reason.',
+        'Non-numeric columns are categoricals: integer codes for the trees, one-hot (32 most frequent values) for the logistic regression; blank/NA cells are missing.',
+        'Not available yet: snapshot mode (features built from a snapshot, --target T1..T3), per-org metrics, the rules and current-campaign baselines.',
+      ].join('\n\n'),
+    )
+    .option(
+      '--training-examples-csv <file>',
+      'the training table as CSV (header line; "," ";" or tab separated)',
+    )
+    .option(
+      '--training-examples-query-file <file>',
+      'instead of a CSV: a file with one read-only SELECT returning the table, run against --source-url',
+    )
+    .option(
+      '--source-url <url>',
+      'with --training-examples-query-file: sqlite:FILE | postgres://… | mssql://… (env LEADLIFT_SOURCE_URL)',
+    )
+    .option('--label-col <name>', 'the label column: 0/1, yes/no or true/false (required)')
+    .option('--positive-label <value>', 'for a label with two other values: the one meaning 1')
+    .option(
+      '--time-col <name>',
+      'a date/time column (ISO 8601, UTC unless an offset is given): time-ordered splits',
+    )
+    .option('--id-cols <a,b>', 'key columns copied to the outputs, not used as features')
+    .option('--exclude-cols <x,y>', 'columns left out (e.g. ones that leak the outcome)')
+    .option(
+      '--split <mode>',
+      'time (latest rows by --time-col; default with --time-col) | random (stratified, seeded; default without) | tail (last rows in file order)',
+    )
+    .option('--test-fraction <f>', 'share of rows held out for the test (default 0.2)')
+    .option(
+      '--validation-fraction <f>',
+      'share of training rows used for early stopping, calibration and selection (default 0.2)',
+    )
+    .option('--seed <n>', 'seed of every random choice (default 42)')
+    .option('--n-boot <n>', 'bootstrap resamples per interval (default 1000)')
+    .option('--gate-pr-auc-relative <x>', 'gate: selected PR-AUC >= baseline PR-AUC x this (default 1.05)')
+    .option('--gate-brier-relative <x>', 'gate: selected Brier <= baseline Brier x this (default 1)')
+    .option('--runs-dir <dir>', 'parent folder of run folders (default tmp/runs)')
+    .option('--run-name <name>', 'run folder name (default the UTC start time, e.g. 20260301T061500Z)')
+    .action(async (flags: TrainFlags, cmd: Command) => {
+      const config = await ctx.config(cmd, { runsDir: flags.runsDir, sourceUrl: flags.sourceUrl });
+      const input = inputOf(flags, config.sourceUrl);
+      if (flags.labelCol === undefined || flags.labelCol === '') {
+        throw new LeadliftError(
+          'cli.missingFlag',
+          '--label-col is required: name the 0/1 label column of the table.',
+          {
+            details: { flag: '--label-col' },
+          },
+        );
+      }
+      if (flags.split !== undefined && !SPLIT_MODES.includes(flags.split as SplitMode)) {
+        throw new LeadliftError(
+          'cli.badFlag',
+          `--split "${flags.split}" is not a split mode; use one of ${SPLIT_MODES.join(', ')}.`,
+          { details: { flag: '--split', value: flags.split } },
+        );
+      }
+      const prRel = positiveFlag('--gate-pr-auc-relative', flags.gatePrAucRelative, 1.05);
+      const brierRel = positiveFlag('--gate-brier-relative', flags.gateBrierRelative, 1);
+      const gates: GateConfig =
+        flags.gatePrAucRelative === undefined && flags.gateBrierRelative === undefined
+          ? DEFAULT_GATE_CONFIG
+          : {
+              rules: [
+                { metric: 'prAuc', better: 'higher', relative: prRel },
+                { metric: 'brier', better: 'lower', relative: brierRel },
+              ],
+            };
+      const run = await runTrainFlat({
+        cwd: ctx.io.cwd,
+        input,
+        spec: {
+          labelCol: flags.labelCol,
+          timeCol: flags.timeCol,
+          idCols: listFlag(flags.idCols),
+          excludeCols: listFlag(flags.excludeCols),
+          positiveLabel: flags.positiveLabel,
+        },
+        runsDir: config.runsDir,
+        runName: flags.runName,
+        train: {
+          seed: intFlag('--seed', flags.seed, 0, 4_294_967_295) ?? 42,
+          testFraction: fractionFlag('--test-fraction', flags.testFraction, 0.2),
+          validationFraction: fractionFlag('--validation-fraction', flags.validationFraction, 0.2),
+          nBoot: intFlag('--n-boot', flags.nBoot, 0, 100_000) ?? 1000,
+          gates,
+          ...(flags.split ? { split: flags.split as SplitMode } : {}),
+        },
+        progress: ctx.progress(cmd),
+      });
+      const r = run.result;
+      const sel = r.evaluation.selected;
+      const base = r.evaluation.baseline;
+      const iv = (m: { point: number | null; lower: number | null; upper: number | null }, d = 3) =>
+        m.point === null
+          ? 'n/a'
+          : m.lower === null
+            ? fmt(m.point, d)
+            : `${fmt(m.point, d)} [${fmt(m.lower, d)}, ${fmt(m.upper, d)}]`;
+      ctx.say(cmd, `Run ${run.dir}`);
+      ctx.say(
+        cmd,
+        `${r.table.nRows.toLocaleString('en-US')} rows, ${r.table.featureCols.length} features; split ${r.options.split}: ` +
+          `${r.splitOf.filter((s) => s !== 'test').length} train (incl. validation), ${sel.n_samples} test`,
+      );
+      ctx.say(cmd, `Selected ${r.selection.selected}: ${r.selection.reason}`);
+      ctx.say(cmd, '');
+      ctx.say(
+        cmd,
+        formatRecords(
+          [
+            ['selected', sel],
+            ['baseline (logreg)', base],
+          ].map(([name, e]) => {
+            const m = e as typeof sel;
+            return {
+              model: `${name} ${name === 'selected' ? `(${r.selection.selected})` : ''}`.trim(),
+              'PR-AUC [95% CI]': iv(m.pr_auc),
+              'ROC-AUC': iv(m.roc_auc),
+              Brier: iv(m.brier, 4),
+              'lift@10%': iv(m.lift.top_10pct, 2),
+            };
+          }),
+        ),
+      );
+      const top = [...r.importance]
+        .sort((a, b) => b.mean_abs_contribution - a.mean_abs_contribution)
+        .slice(0, 5)
+        .map((f) => f.feature);
+      ctx.say(cmd, '');
+      ctx.say(cmd, `Top features: ${top.join(', ')}`);
+      ctx.say(cmd, `Gates: ${r.gates.passed ? 'passed' : 'FAILED'} — ${r.gates.reason}`);
+      ctx.json(cmd, {
+        ok: r.gates.passed,
+        run: run.dir,
+        selected: r.selection.selected,
+        selection_reason: r.selection.reason,
+        test: { selected: sel, baseline: base },
+        gates: r.gates,
+        top_features: top,
+      });
+      if (!r.gates.passed) {
+        ctx.fail(
+          new LeadliftError('train.gateFailed', `${r.gates.reason} — the run folder ${run.dir} records it.`, {
+            exitCode: 3,
+          }),
+        );
+      }
+    });
+}
+
+function inputOf(flags: TrainFlags, sourceUrl: string): FlatTableInput {
+  const csv = flags.trainingExamplesCsv;
+  const query = flags.trainingExamplesQueryFile;
+  if (csv !== undefined && query !== undefined) {
+    throw new LeadliftError(
+      'cli.conflictingFlags',
+      'Give either --training-examples-csv or --training-examples-query-file, not both.',
+    );
+  }
+  if (csv !== undefined) return { kind: 'csv', path: csv };
+  if (query !== undefined) return { kind: 'query', queryFile: query, sourceUrl };
+  throw new LeadliftError(
+    'cli.missingFlag',
+    'train needs a table of training examples: --training-examples-csv FILE, or --training-examples-query-file FILE with --source-url URL.',
+    { details: { flag: '--training-examples-csv' } },
+  );
+}

@@ -1,0 +1,46 @@
+// The train stage's public API (flat-table mode): read and type a flat table, train and
+// evaluate the candidates, and build or write the run folder.
+
+export { type CsvTable, csvField, detectDelimiter, formatCsv, parseCsv } from './csv.js';
+export {
+  type CategoricalEncoding,
+  DEFAULT_MAX_ONE_HOT,
+  encodeCodes,
+  encodeOneHot,
+  type FeatureEncoding,
+  fitPreprocessing,
+  type NumericEncoding,
+  oneHotNames,
+  type Preprocessing,
+} from './encoding.js';
+export {
+  type EvaluateScoresOptions,
+  evaluateScores,
+  type MetricInterval,
+  type ModelEvaluation,
+  type PrecisionAtKValue,
+} from './evaluation.js';
+export { describeValue, formatContribution, type RowReasonText, reasonsOf, reasonsText } from './reasons.js';
+export {
+  predictionsCsv,
+  RUN_FILES,
+  type RunModelFile,
+  runMetricsJson,
+  runModelJson,
+  runScalerJson,
+  trainingExamplesCsv,
+  writeRunFolder,
+} from './run-folder.js';
+export { scoreWithRunModel } from './score.js';
+export { type RowSplit, SPLIT_MODES, type SplitMode, splitRows, timeOrder } from './split.js';
+export { type SyntheticOptions, syntheticFlatCsv } from './synthetic.js';
+export { type FlatTable, type FlatTableSpec, flatTableOf, isMissingCell } from './table.js';
+export {
+  type CandidateReport,
+  type FeatureImportanceRow,
+  type FittedCandidate,
+  type ModelView,
+  type TrainFlatOptions,
+  type TrainResult,
+  trainFlat,
+} from './train.js';

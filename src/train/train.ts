@@ -1,0 +1,460 @@
+// Flat-table training: split, encode, fit the candidates (logistic regression baseline and
+// gradient-boosted trees), calibrate each on the validation slice, select on validation
+// PR-AUC, refit on all training rows, evaluate the selected model and the baseline on
+// the test rows with bootstrap intervals, apply the gates and explain every row. Pure:
+// no files, no clock in the results (timings are returned apart).
+
+import { LeadliftError } from '../errors.js';
+import { averagePrecision } from '../evaluate/average-precision.js';
+import { DEFAULT_GATE_CONFIG, evaluateGates, type GateConfig, type GateReport } from '../evaluate/gates.js';
+import { rocAuc } from '../evaluate/roc-auc.js';
+import {
+  applyCalibrator,
+  type CalibrationChoice,
+  type Calibrator,
+  fitPlatt,
+  selectCalibration,
+} from '../models/calibration/index.js';
+import type { Contributions } from '../models/contributions.js';
+import { fitGbt } from '../models/gbt/fit.js';
+import { featureImportance } from '../models/gbt/importance.js';
+import type { GbtParams } from '../models/gbt/params.js';
+import { fitLogreg } from '../models/logreg/fit.js';
+import type { LogregParams } from '../models/logreg/params.js';
+import { explain, type Model, predictRaw } from '../models/model.js';
+import { type Frame, takeLabels, takeRows } from '../numeric/frame.js';
+import { sigmoidAll } from '../numeric/logistic.js';
+import { SeededRng } from '../numeric/rng.js';
+import { type Progress, silentProgress } from '../progress.js';
+import {
+  DEFAULT_MAX_ONE_HOT,
+  encodeCodes,
+  encodeOneHot,
+  fitPreprocessing,
+  oneHotOwners,
+  type Preprocessing,
+} from './encoding.js';
+import { evaluateScores, gateMetric, type ModelEvaluation, metricPoint } from './evaluation.js';
+import { type RowReasonText, reasonsOf } from './reasons.js';
+import { type SplitMode, splitRows, timeOrder } from './split.js';
+import type { FlatTable } from './table.js';
+
+/** Options of {@link trainFlat}. All optional. */
+export interface TrainFlatOptions {
+  /** Seed of the random split, calibration folds, GBT sampling, bootstrap and permutations. Default 42. */
+  readonly seed?: number;
+  /** Share of rows held out as the test split. Default 0.2. */
+  readonly testFraction?: number;
+  /** Share of training rows used as the validation slice. Default 0.2. */
+  readonly validationFraction?: number;
+  /** How test and validation rows are chosen. Default 'time' with a time column, else 'random'. */
+  readonly split?: SplitMode;
+  /** Gates on the selected model against the logistic-regression baseline. Default {@link DEFAULT_GATE_CONFIG}. */
+  readonly gates?: GateConfig;
+  /** Bootstrap resamples of every interval. Default 1000. */
+  readonly nBoot?: number;
+  /** One-hot columns per categorical for the logistic regression. Default 32. */
+  readonly maxOneHot?: number;
+  /** Overrides of the GBT candidate's parameters (defaults: 1000 rounds, early stopping after 20 on validation PR-AUC). */
+  readonly gbtParams?: Partial<GbtParams>;
+  /** Overrides of the logistic regression's parameters (default scikit-learn's C = 1). */
+  readonly logregParams?: Partial<LogregParams>;
+  /**
+   * Let calibration choose isotonic regression. Default false: isotonic maps ranges of
+   * scores to one value, which ties leads and can lower PR-AUC (on a shifted test period it
+   * can flatten every score), so only ranking-preserving choices (none, Platt) are used.
+   */
+  readonly allowIsotonic?: boolean;
+  /** k of precision@k on the test rows. Default [10, 100, 1000]. */
+  readonly precisionAtK?: readonly number[];
+  readonly progress?: Progress;
+}
+
+/** Which encoded view a model reads: integer codes (trees) or one-hot (logistic regression). */
+export type ModelView = 'codes' | 'oneHot';
+
+/** A fitted candidate: the model refit on all training rows and its calibrator. */
+export interface FittedCandidate {
+  readonly name: 'logreg' | 'gbt';
+  readonly view: ModelView;
+  readonly model: Model;
+  readonly calibrator: Calibrator;
+}
+
+/** What a candidate did on the validation slice. */
+export interface CandidateReport {
+  readonly name: 'logreg' | 'gbt';
+  /** PR-AUC and ROC-AUC of the model fit on the rest of the training rows (before calibration); null when unavailable. */
+  readonly validation: {
+    readonly n_samples: number;
+    readonly n_positive: number;
+    readonly pr_auc: number | null;
+    readonly roc_auc: number | null;
+  };
+  readonly calibration: {
+    readonly method: Calibrator['kind'];
+    readonly brier: CalibrationChoice['brier'];
+    readonly reason: string;
+  };
+  /** GBT only: rounds kept by early stopping (and refit with), and the metric tracked. */
+  readonly rounds?: number;
+  readonly early_stopping_metric?: string;
+}
+
+/** A feature's global importance. */
+export interface FeatureImportanceRow {
+  readonly feature: string;
+  /** Total split gain (trees only; null for the logistic regression). */
+  readonly gain: number | null;
+  /** Mean |contribution| to the raw score over test rows. */
+  readonly mean_abs_contribution: number;
+  /** Drop in test PR-AUC when the feature is permuted (seeded); null when PR-AUC is unavailable. */
+  readonly permutation_pr_auc_drop: number | null;
+}
+
+/** Everything {@link trainFlat} produces, ready to be written as a run folder. */
+export interface TrainResult {
+  readonly table: FlatTable;
+  readonly options: Required<Omit<TrainFlatOptions, 'progress' | 'gbtParams' | 'logregParams'>> & {
+    readonly gbtParams: Partial<GbtParams>;
+    readonly logregParams: Partial<LogregParams>;
+  };
+  readonly preprocessing: Preprocessing;
+  /** Split of every row: 'train', 'validation' (part of training for the final refit) or 'test'. */
+  readonly splitOf: readonly ('train' | 'validation' | 'test')[];
+  readonly candidates: readonly CandidateReport[];
+  readonly selection: { readonly selected: 'logreg' | 'gbt'; readonly reason: string };
+  readonly selected: FittedCandidate;
+  readonly baseline: FittedCandidate;
+  readonly evaluation: { readonly selected: ModelEvaluation; readonly baseline: ModelEvaluation };
+  /** Selected model on the training rows (in-sample). */
+  readonly trainEvaluation: ModelEvaluation;
+  readonly gates: GateReport;
+  readonly importance: readonly FeatureImportanceRow[];
+  /** Calibrated probability of every row, from the selected model. */
+  readonly scores: Float64Array;
+  readonly reasons: readonly RowReasonText[];
+  /** Seconds per step; not part of any deterministic output. */
+  readonly timings: Readonly<Record<string, number>>;
+}
+
+const DEFAULT_GBT: Partial<GbtParams> = { numIterations: 1000, earlyStoppingRounds: 20 };
+
+/**
+ * Trains and evaluates the flat table `table`. Same table, options and seed → the same
+ * models, metrics and scores, bit for bit. Throws `train.tooFewRows` when a split would be
+ * empty and `train.oneClass` when the rows a model is fit on hold one class.
+ */
+export function trainFlat(table: FlatTable, options: TrainFlatOptions = {}): TrainResult {
+  const opts = {
+    seed: options.seed ?? 42,
+    testFraction: options.testFraction ?? 0.2,
+    validationFraction: options.validationFraction ?? 0.2,
+    split: options.split ?? (table.timeMs ? 'time' : 'random'),
+    gates: options.gates ?? DEFAULT_GATE_CONFIG,
+    nBoot: options.nBoot ?? 1000,
+    maxOneHot: options.maxOneHot ?? DEFAULT_MAX_ONE_HOT,
+    precisionAtK: options.precisionAtK ?? [10, 100, 1000],
+    allowIsotonic: options.allowIsotonic ?? false,
+    gbtParams: options.gbtParams ?? {},
+    logregParams: options.logregParams ?? {},
+  };
+  if (opts.split === 'time' && !table.timeMs) {
+    throw new LeadliftError(
+      'train.noTimeColumn',
+      'A time-ordered split needs --time-col naming a date/time column; give it, or use --split random or --split tail.',
+    );
+  }
+  const progress = options.progress ?? silentProgress;
+  const timings: Record<string, number> = {};
+  const clock = (name: string, t0: number) => {
+    timings[name] = (performance.now() - t0) / 1000;
+  };
+  let t0 = performance.now();
+
+  // Splits: test = latest/last/random share; validation = the same inside training.
+  const order =
+    opts.split === 'time' ? timeOrder(table.timeMs!) : Array.from({ length: table.nRows }, (_, i) => i);
+  const holdout = splitRows(order, table.y, opts.split, opts.testFraction, opts.seed, 'test split');
+  const inner = splitRows(
+    holdout.train,
+    table.y,
+    opts.split,
+    opts.validationFraction,
+    opts.seed,
+    'validation slice',
+  );
+  const splitOf = new Array<'train' | 'validation' | 'test'>(table.nRows).fill('train');
+  for (const i of holdout.test) splitOf[i] = 'test';
+  for (const i of inner.test) splitOf[i] = 'validation';
+  requireBothClasses(table, holdout.train, 'the training rows');
+  requireBothClasses(table, inner.train, 'the training rows before the validation slice');
+
+  // Encoding learned on training rows only; applied to every row.
+  const preprocessing = fitPreprocessing(table.featureCols, table.features, holdout.train, opts.maxOneHot);
+  const codes = encodeCodes(preprocessing, table.features);
+  const oneHot = encodeOneHot(preprocessing, codes);
+  const viewOf = (v: ModelView) => (v === 'codes' ? codes : oneHot);
+  const yVal = takeLabels(table.y, inner.test);
+  clock('prepare', t0);
+
+  // Candidates: fit on training minus validation, scored and calibrated on validation, then refit.
+  const task = progress.task('fit candidates', 2);
+  t0 = performance.now();
+  const lrSub = fitLogreg(
+    { x: takeRows(oneHot, inner.train), y: takeLabels(table.y, inner.train) },
+    opts.logregParams,
+  );
+  const lrValRaw = predictRaw(lrSub, takeRows(oneHot, inner.test));
+  const lrCal = calibrate(lrValRaw, yVal, opts.seed, opts.allowIsotonic);
+  const logreg: FittedCandidate = {
+    name: 'logreg',
+    view: 'oneHot',
+    model: fitLogreg(
+      { x: takeRows(oneHot, holdout.train), y: takeLabels(table.y, holdout.train) },
+      opts.logregParams,
+    ),
+    calibrator: lrCal.calibrator,
+  };
+  clock('fit_logreg', t0);
+  task.tick();
+
+  t0 = performance.now();
+  let valPos = 0;
+  for (let k = 0; k < yVal.length; k++) valPos += yVal[k]!;
+  const metric = valPos > 0 && valPos < yVal.length ? 'averagePrecision' : 'binaryLogloss';
+  const gbtParams: Partial<GbtParams> = { ...DEFAULT_GBT, metric, seed: opts.seed, ...opts.gbtParams };
+  const gbtSub = fitGbt(
+    { x: takeRows(codes, inner.train), y: takeLabels(table.y, inner.train) },
+    gbtParams,
+    (gbtParams.earlyStoppingRounds ?? 0) > 0
+      ? { validation: { x: takeRows(codes, inner.test), y: yVal } }
+      : {},
+  );
+  const gbtValRaw = predictRaw(gbtSub, takeRows(codes, inner.test));
+  const gbtCal = calibrate(gbtValRaw, yVal, opts.seed, opts.allowIsotonic);
+  const rounds = Math.max(1, gbtSub.bestIteration);
+  const gbt: FittedCandidate = {
+    name: 'gbt',
+    view: 'codes',
+    model: fitGbt(
+      { x: takeRows(codes, holdout.train), y: takeLabels(table.y, holdout.train) },
+      { ...gbtParams, numIterations: rounds, earlyStoppingRounds: 0 },
+    ),
+    calibrator: gbtCal.calibrator,
+  };
+  clock('fit_gbt', t0);
+  task.tick();
+  task.done();
+
+  const report = (
+    name: 'logreg' | 'gbt',
+    raw: Float64Array,
+    cal: CalibrationChoice,
+    extra: Partial<CandidateReport>,
+  ): CandidateReport => {
+    const p = sigmoidAll(raw);
+    return {
+      name,
+      validation: {
+        n_samples: yVal.length,
+        n_positive: valPos,
+        pr_auc: metricPoint(averagePrecision(yVal, p)),
+        roc_auc: metricPoint(rocAuc(yVal, p)),
+      },
+      calibration: { method: cal.calibrator.kind, brier: cal.brier, reason: cal.reason },
+      ...extra,
+    };
+  };
+  const candidates = [
+    report('logreg', lrValRaw, lrCal, {}),
+    report('gbt', gbtValRaw, gbtCal, { rounds, early_stopping_metric: metric }),
+  ];
+  const selection = select(candidates);
+  const selected = selection.selected === 'gbt' ? gbt : logreg;
+
+  // Scores of every row from the selected model; test evaluation of it and the baseline.
+  t0 = performance.now();
+  const probaOf = (c: FittedCandidate, x: Frame) => applyCalibrator(c.calibrator, predictRaw(c.model, x));
+  const scores = probaOf(selected, viewOf(selected.view));
+  const yTest = takeLabels(table.y, holdout.test);
+  const evalOpts = { seed: opts.seed, nBoot: opts.nBoot, precisionAtK: opts.precisionAtK };
+  const testScores = Float64Array.from(holdout.test, (i) => scores[i]!);
+  const baselineTest = selected === logreg ? testScores : probaOf(logreg, takeRows(oneHot, holdout.test));
+  const evaluation = {
+    selected: evaluateScores(yTest, testScores, evalOpts),
+    baseline: evaluateScores(yTest, baselineTest, evalOpts),
+  };
+  const trainEvaluation = evaluateScores(
+    takeLabels(table.y, holdout.train),
+    Float64Array.from(holdout.train, (i) => scores[i]!),
+    { ...evalOpts, nBoot: 0 },
+  );
+  const gates = evaluateGates(
+    { prAuc: gateMetric(evaluation.selected.pr_auc), brier: gateMetric(evaluation.selected.brier) },
+    { prAuc: gateMetric(evaluation.baseline.pr_auc), brier: gateMetric(evaluation.baseline.brier) },
+    opts.gates,
+  );
+  clock('evaluate', t0);
+
+  // Explanations: contributions on the original columns, per row and globally.
+  t0 = performance.now();
+  const contributions = byFeature(
+    explain(selected.model, viewOf(selected.view)),
+    selected.view,
+    preprocessing,
+  );
+  const reasons = reasonsOf(contributions, preprocessing, codes);
+  const importance = globalImportance(
+    selected,
+    preprocessing,
+    contributions,
+    codes,
+    holdout.test,
+    yTest,
+    evaluation.selected.pr_auc.point,
+    opts.seed,
+  );
+  clock('explain', t0);
+
+  return {
+    table,
+    options: opts,
+    preprocessing,
+    splitOf,
+    candidates,
+    selection,
+    selected,
+    baseline: logreg,
+    evaluation,
+    trainEvaluation,
+    gates,
+    importance,
+    scores,
+    reasons,
+    timings,
+  };
+}
+
+/**
+ * selectCalibration, kept to calibrations that preserve the model's ranking unless
+ * isotonic is allowed: isotonic ties scores, and a Platt fit whose slope is not negative
+ * (a ≥ 0) would flatten or reverse the ranking (seen on shifted validation periods).
+ */
+function calibrate(
+  raw: Float64Array,
+  y: Uint8Array,
+  seed: number,
+  allowIsotonic: boolean,
+): CalibrationChoice {
+  const choice = selectCalibration(raw, y, { seed });
+  const kind = choice.calibrator.kind;
+  if (kind === 'none' || (kind === 'isotonic' && allowIsotonic)) return choice;
+  const { none, platt, isotonic } = choice.brier;
+  const notes: string[] = [];
+  if (kind === 'isotonic')
+    notes.push(`isotonic (${isotonic.toFixed(5)}) is not used: it ties scores and can lower PR-AUC`);
+  if (platt < none) {
+    const fitted = choice.calibrator.kind === 'platt' ? choice.calibrator : fitPlatt(raw, y);
+    if (fitted.a < 0) {
+      return {
+        calibrator: fitted,
+        brier: choice.brier,
+        reason: [
+          `Platt has the lowest cross-validated Brier (${platt.toFixed(5)}) of the ranking-preserving calibrations`,
+          ...notes,
+        ].join('; '),
+      };
+    }
+    notes.push(`Platt's fitted slope (${fitted.a.toPrecision(3)}) would flatten or reverse the ranking`);
+  }
+  return {
+    calibrator: { kind: 'none' },
+    brier: choice.brier,
+    reason: [`kept the model's own probabilities (Brier ${none.toFixed(5)})`, ...notes].join('; '),
+  };
+}
+
+function requireBothClasses(table: FlatTable, rows: readonly number[], what: string): void {
+  let pos = 0;
+  for (const i of rows) pos += table.y[i]!;
+  if (pos === 0 || pos === rows.length) {
+    throw new LeadliftError(
+      'train.oneClass',
+      `${table.source}: all ${rows.length} of ${what} have label "${table.labelCol}" = ${pos === 0 ? table.labelMapping.negative : table.labelMapping.positive}; a classifier needs both classes. Use more rows, a random split (--split random) or another label.`,
+      { details: { rows: rows.length, positives: pos } },
+    );
+  }
+}
+
+/** Higher validation PR-AUC wins; ties and unavailable metrics keep the baseline. */
+function select(candidates: readonly CandidateReport[]): { selected: 'logreg' | 'gbt'; reason: string } {
+  const lr = candidates[0]!.validation.pr_auc;
+  const gb = candidates[1]!.validation.pr_auc;
+  const f = (v: number | null) => (v === null ? 'unavailable' : v.toFixed(4));
+  if (gb !== null && (lr === null || gb > lr)) {
+    return { selected: 'gbt', reason: `gbt has the higher validation PR-AUC (${f(gb)} vs logreg ${f(lr)})` };
+  }
+  if (lr === null) {
+    return {
+      selected: 'logreg',
+      reason: 'validation PR-AUC is unavailable for both candidates; kept the baseline (logreg)',
+    };
+  }
+  return {
+    selected: 'logreg',
+    reason: `logreg has a validation PR-AUC at least as high (${f(lr)} vs gbt ${f(gb)})`,
+  };
+}
+
+/** Sums contributions of one-hot columns back onto their original feature. */
+function byFeature(c: Contributions, view: ModelView, prep: Preprocessing): Contributions {
+  if (view === 'codes') return c;
+  const owners = oneHotOwners(prep);
+  const n = c.columns[0]?.length ?? 0;
+  const columns = prep.features.map(() => new Float64Array(n));
+  c.columns.forEach((col, k) => {
+    const out = columns[owners[k]!]!;
+    for (let i = 0; i < n; i++) out[i] = out[i]! + col[i]!;
+  });
+  return { names: prep.features.map((f) => f.name), expectedValue: c.expectedValue, columns };
+}
+
+function globalImportance(
+  selected: FittedCandidate,
+  prep: Preprocessing,
+  contributions: Contributions,
+  codes: Frame,
+  testRows: readonly number[],
+  yTest: Uint8Array,
+  base: number | null,
+  seed: number,
+): FeatureImportanceRow[] {
+  const gain = selected.model.kind === 'gbt' ? featureImportance(selected.model).gain : null;
+  const testCodes = takeRows(codes, testRows);
+  const rng = new SeededRng(seed, 0x9e4);
+  return prep.features.map((f, j) => {
+    let sum = 0;
+    const col = contributions.columns[j]!;
+    for (const i of testRows) sum += Math.abs(col[i]!);
+    let drop: number | null = null;
+    if (base !== null) {
+      const perm = Uint32Array.from(testRows, (_, k) => k);
+      rng.shuffle(perm);
+      const src = testCodes.columns[j]!;
+      const permuted = Float64Array.from(perm, (k) => src[k]!);
+      const columns = testCodes.columns.map((c, jj) => (jj === j ? permuted : c));
+      const x: Frame = { nRows: testCodes.nRows, names: testCodes.names, columns };
+      const view = selected.view === 'codes' ? x : encodeOneHot(prep, x);
+      const p = applyCalibrator(selected.calibrator, predictRaw(selected.model, view));
+      const v = metricPoint(averagePrecision(yTest, p));
+      drop = v === null ? null : base - v;
+    }
+    return {
+      feature: f.name,
+      gain: gain ? gain[j]! : null,
+      mean_abs_contribution: testRows.length > 0 ? sum / testRows.length : 0,
+      permutation_pr_auc_drop: drop,
+    };
+  });
+}
