@@ -21,8 +21,13 @@ export function trainingExamplesHeader(set: TrainingSet): string[] {
  * their category text, missing values as empty fields, numbers in JavaScript's shortest
  * round-trip form. A label is written as 0/1 when the row is eligible for that target and
  * left empty otherwise (window not elapsed, or outcome reached before the cutoff).
+ * `only` keeps the rows it returns true for (e.g. the rows eligible for one target).
  */
-export async function writeTrainingExamplesCsv(path: string, set: TrainingSet): Promise<void> {
+export async function writeTrainingExamplesCsv(
+  path: string,
+  set: TrainingSet,
+  options: { readonly only?: (row: number) => boolean } = {},
+): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   const out = createWriteStream(tmp, { flags: 'w', highWaterMark: 1 << 20 });
   let failed: Error | undefined;
@@ -40,6 +45,7 @@ export async function writeTrainingExamplesCsv(path: string, set: TrainingSet): 
     const labels = set.targets.map((t) => set.labels[t]!);
     let chunk: string[] = [];
     for (let r = 0; r < set.nRows; r++) {
+      if (options.only && !options.only(r)) continue;
       const fields: string[] = [
         csvField(set.keys.orgId[r]!),
         csvField(set.keys.enrollmentId[r]!),

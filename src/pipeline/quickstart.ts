@@ -1,5 +1,6 @@
 // The main job on the embedded default: a demo Agent Cory DB (built once, then reused),
-// extract → check → clean on its whole window. Later stages join here as they land.
+// extract → check → clean on its whole window, then the booking model trained and gated.
+// Later stages join here as they land.
 
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { parseWindow } from '../extract/window.js';
 import { type Progress, silentProgress } from '../progress.js';
 import { openSnapshot } from '../snapshot/manifest.js';
 import { type RunExtractResult, runExtract } from './extract.js';
+import { runTrainCleaned, type TrainCleanedResult } from './train-cleaned.js';
 
 export interface QuickstartInput {
   readonly config: Config;
@@ -37,6 +39,8 @@ export interface QuickstartResult {
   readonly extract: RunExtractResult;
   /** Absent when the quality gate failed and the run stopped. */
   readonly clean?: { readonly dir: string; readonly report: CleanReport };
+  /** The booking model (T1) trained on the cleaned tables; absent when the quality gate failed. */
+  readonly train?: TrainCleanedResult;
 }
 
 /** Default location of the demo DB. */
@@ -70,5 +74,14 @@ export async function runQuickstart(input: QuickstartInput): Promise<QuickstartR
   const snapshot = await openSnapshot(extract.dir);
   const cleanDir = join(resolve(input.cwd, config.cleanedDir), snapshot.manifest.snapshot_id);
   const report = await cleanSnapshot(snapshot, config.clean, cleanDir, { progress });
-  return { demo: demoInfo, extract, clean: { dir: cleanDir, report } };
+  const train = await runTrainCleaned({
+    cwd: input.cwd,
+    cleanedDir: cleanDir,
+    targets: ['booked_call_within_7d'],
+    runsDir: config.runsDir,
+    runName: snapshot.manifest.snapshot_id,
+    train: { nBoot: 200 },
+    progress,
+  });
+  return { demo: demoInfo, extract, clean: { dir: cleanDir, report }, train };
 }

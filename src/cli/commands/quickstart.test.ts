@@ -18,11 +18,21 @@ describe('quickstart (command)', () => {
     const snapshots = readdirSync(join(cwd, 'tmp/snapshots'));
     expect(snapshots).toHaveLength(1);
     expect(existsSync(join(cwd, 'tmp/cleaned', snapshots[0]!, 'clean.json'))).toBe(true);
+    expect(first.out()).toMatch(/booked_call_within_7d: (logreg|gbt) selected/);
+    expect(first.out()).toMatch(/test PR-AUC 0\.\d{3} \[/);
+    expect(existsSync(join(cwd, 'tmp/runs', snapshots[0]!, 'metrics.json'))).toBe(true);
+    expect(existsSync(join(cwd, 'tmp/runs', snapshots[0]!, 'predictions.csv'))).toBe(true);
 
     const second = captureIo({ cwd });
     expect(await runCli(['quickstart', '--json'], second)).toBe(0);
-    const summary = JSON.parse(second.out()) as { ok: boolean; demo: { reused: boolean }; cleaned: unknown };
+    const summary = JSON.parse(second.out()) as {
+      ok: boolean;
+      demo: { reused: boolean };
+      cleaned: unknown;
+      runs: { target: string; gates: { passed: boolean } }[];
+    };
     expect(summary.ok).toBe(true);
+    expect(summary.runs.map((r) => r.target)).toEqual(['booked_call_within_7d']);
     expect(summary.demo.reused).toBe(true);
     expect(summary.cleaned).not.toBeNull();
     expect(readdirSync(join(cwd, 'tmp/snapshots'))).toHaveLength(2);

@@ -20,7 +20,8 @@ export function registerQuickstart(program: Command, ctx: CommandContext): void 
     .summary('run the main job end to end on the embedded SQLite demo DB')
     .description(
       `Builds a demo Agent Cory DB (${QUICKSTART_DB}, reused on later runs), then extracts its whole window into a\n` +
-        'snapshot, checks it and cleans it, and prints a summary. Everything is written under tmp/.\n' +
+        'snapshot, checks it, cleans it, trains and gates the booking model (T1), and prints a summary. Everything is\n' +
+        'written under tmp/. The model gate is reported, not fatal, here; `leadlift train` exits 3 on it.\n' +
         'Exit code 3 when the data-quality gate fails.',
     )
     .option('--db <file>', `demo SQLite file (default ${QUICKSTART_DB})`)
@@ -84,14 +85,42 @@ export function registerQuickstart(program: Command, ctx: CommandContext): void 
           }));
         ctx.say(cmd, indent(formatRecords(top), 15));
       }
+      for (const { target, run } of result.train?.runs ?? []) {
+        const r = run.result;
+        const sel = r.evaluation.selected.pr_auc;
+        const base = r.evaluation.baseline.pr_auc;
+        const iv = (m: typeof sel) =>
+          m.point === null
+            ? 'n/a'
+            : `${m.point.toFixed(3)}${m.lower === null ? '' : ` [${m.lower.toFixed(3)}, ${m.upper!.toFixed(3)}]`}`;
+        const top = [...r.importance]
+          .sort((a, b) => b.mean_abs_contribution - a.mean_abs_contribution)
+          .slice(0, 5)
+          .map((f) => f.feature);
+        ctx.say(cmd, `  model        ${target}: ${r.selection.selected} selected; run ${run.dir}`);
+        ctx.say(cmd, `               test PR-AUC ${iv(sel)} vs baseline (logistic regression) ${iv(base)}`);
+        ctx.say(
+          cmd,
+          `               gates ${r.gates.passed ? 'passed' : 'FAILED (the model would not go live)'}: ${r.gates.reason}`,
+        );
+        ctx.say(cmd, `               top features: ${top.join(', ')}`);
+      }
       ctx.say(cmd, '');
-      ctx.say(cmd, 'Next: scoring (train), recommendations and score write-back arrive in later releases.');
+      ctx.say(cmd, 'Next: recommendations and score write-back arrive in later releases.');
       ctx.json(cmd, {
         ok: extract.quality.ok,
         demo: { file: demo.file, truth: demo.truthPath, reused: demo.reused },
         snapshot: extract.dir,
         quality: extract.quality,
         cleaned: clean ? { dir: clean.dir, entities: clean.report.entities } : null,
+        runs: (result.train?.runs ?? []).map(({ target, run }) => ({
+          target,
+          dir: run.dir,
+          selected: run.result.selection.selected,
+          test: run.result.evaluation.selected.pr_auc,
+          baseline: run.result.evaluation.baseline.pr_auc,
+          gates: run.result.gates,
+        })),
       });
       const failure = qualityError(extract.quality);
       if (failure) ctx.fail(failure);

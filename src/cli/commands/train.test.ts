@@ -1,4 +1,6 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test-support/snapshot.js';
@@ -215,5 +217,42 @@ describe('leadlift train --training-examples-query-file', () => {
     expect(out.run).toContain('q');
     const manifest = JSON.parse(await readFile(join(dir, 'tmp/runs/q/manifest.json'), 'utf8'));
     expect(manifest.input).toMatchObject({ kind: 'query', query_file: 'gold.sql', rows: 400 });
+  });
+});
+
+describe('train --cleaned (command)', () => {
+  it('when a cleaned demo folder is given then one run per target is written with its eligibility counts', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'leadlift-train-cleaned-'));
+    expect(await runCli(['quickstart', '--enrollments', '600', '--quiet'], captureIo({ cwd }))).toBe(0);
+    const cleaned = join(cwd, 'tmp/cleaned', readdirSync(join(cwd, 'tmp/cleaned'))[0]!);
+    const io = captureIo({ cwd });
+    const code = await runCli(
+      [
+        'train',
+        '--cleaned',
+        cleaned,
+        '--target',
+        'booked_call_within_7d',
+        '--run-name',
+        'demo',
+        '--n-boot',
+        '50',
+        '-q',
+      ],
+      io,
+    );
+    expect([0, 3]).toContain(code);
+    expect(io.out()).toMatch(
+      /booked_call_within_7d: [\d,]+ eligible enrollments \([\d,]+ positive\); excluded no_outbound_touch/,
+    );
+    const metrics = JSON.parse(readFileSync(join(cwd, 'tmp/runs/demo/metrics.json'), 'utf8'));
+    expect(metrics.label_col).toBe('booked_call_within_7d');
+    expect(metrics.feature_cols).toContain('tim_speed_to_lead_min');
+  });
+
+  it('when --target is not a target then cli.badFlag suggests the closest', async () => {
+    const io = captureIo({ cwd: await mkdtemp(join(tmpdir(), 'leadlift-train-cleaned-')) });
+    expect(await runCli(['train', '--cleaned', 'x', '--target', 'booked_call_within_7'], io)).toBe(2);
+    expect(io.err()).toContain('did you mean booked_call_within_7d');
   });
 });

@@ -1,16 +1,23 @@
-// `leadlift train` in flat-table mode: a table of training examples (CSV or one SELECT) →
-// a run folder with the selected model, its evaluation against the baseline and the gates.
+// `leadlift train`: a table of training examples (CSV or one SELECT), or a cleaned snapshot
+// (labels and point-in-time features built from it) → a run folder per target with the
+// selected model, its evaluation against the baseline and the gates.
 
 import type { Command } from 'commander';
-import { LeadliftError } from '../../errors.js';
+import { closest, LeadliftError } from '../../errors.js';
 import { DEFAULT_GATE_CONFIG, type GateConfig } from '../../evaluate/gates.js';
-import { type FlatTableInput, runTrainFlat } from '../../pipeline/train.js';
+import { TARGETS, type Target } from '../../features/index.js';
+import { type FlatTableInput, runTrainFlat, type TrainFlatRun } from '../../pipeline/train.js';
+import { runTrainCleaned } from '../../pipeline/train-cleaned.js';
 import { formatRecords } from '../../text-table.js';
+import type { TrainFlatOptions } from '../../train/index.js';
 import { SPLIT_MODES, type SplitMode } from '../../train/split.js';
 import type { CommandContext } from '../context.js';
 import { intFlag } from '../format.js';
 
 interface TrainFlags {
+  cleaned?: string;
+  target?: string[];
+  featureWindowHours?: string;
   trainingExamplesCsv?: string;
   trainingExamplesQueryFile?: string;
   sourceUrl?: string;
@@ -86,7 +93,19 @@ export function registerTrain(program: Command, ctx: CommandContext): void {
       '--source-url <url>',
       'with --training-examples-query-file: sqlite:FILE | postgres://… | mssql://… (env LEADLIFT_SOURCE_URL)',
     )
-    .option('--label-col <name>', 'the label column: 0/1, yes/no or true/false (required)')
+    .option(
+      '--cleaned <dir>',
+      'train on a folder written by `leadlift clean`: labels and point-in-time features are built from it',
+    )
+    .option(
+      '--target <name...>',
+      `with --cleaned: targets to train, one run each (default all: ${TARGETS.join(', ')})`,
+    )
+    .option(
+      '--feature-window-hours <h>',
+      'with --cleaned: hours after the first touch that features may see (default 24)',
+    )
+    .option('--label-col <name>', 'the label column: 0/1, yes/no or true/false (required for a table)')
     .option('--positive-label <value>', 'for a label with two other values: the one meaning 1')
     .option(
       '--time-col <name>',
@@ -111,6 +130,10 @@ export function registerTrain(program: Command, ctx: CommandContext): void {
     .option('--run-name <name>', 'run folder name (default the UTC start time, e.g. 20260301T061500Z)')
     .action(async (flags: TrainFlags, cmd: Command) => {
       const config = await ctx.config(cmd, { runsDir: flags.runsDir, sourceUrl: flags.sourceUrl });
+      if (flags.cleaned !== undefined) {
+        await trainOnCleaned(flags, config.runsDir, cmd, ctx);
+        return;
+      }
       const input = inputOf(flags, config.sourceUrl);
       if (flags.labelCol === undefined || flags.labelCol === '') {
         throw new LeadliftError(
@@ -128,17 +151,6 @@ export function registerTrain(program: Command, ctx: CommandContext): void {
           { details: { flag: '--split', value: flags.split } },
         );
       }
-      const prRel = positiveFlag('--gate-pr-auc-relative', flags.gatePrAucRelative, 1.05);
-      const brierRel = positiveFlag('--gate-brier-relative', flags.gateBrierRelative, 1);
-      const gates: GateConfig =
-        flags.gatePrAucRelative === undefined && flags.gateBrierRelative === undefined
-          ? DEFAULT_GATE_CONFIG
-          : {
-              rules: [
-                { metric: 'prAuc', better: 'higher', relative: prRel },
-                { metric: 'brier', better: 'lower', relative: brierRel },
-              ],
-            };
       const run = await runTrainFlat({
         cwd: ctx.io.cwd,
         input,
@@ -151,75 +163,152 @@ export function registerTrain(program: Command, ctx: CommandContext): void {
         },
         runsDir: config.runsDir,
         runName: flags.runName,
-        train: {
-          seed: intFlag('--seed', flags.seed, 0, 4_294_967_295) ?? 42,
-          testFraction: fractionFlag('--test-fraction', flags.testFraction, 0.2),
-          validationFraction: fractionFlag('--validation-fraction', flags.validationFraction, 0.2),
-          nBoot: intFlag('--n-boot', flags.nBoot, 0, 100_000) ?? 1000,
-          gates,
-          ...(flags.split ? { split: flags.split as SplitMode } : {}),
-        },
+        train: trainOptionsOf(flags),
         progress: ctx.progress(cmd),
       });
-      const r = run.result;
-      const sel = r.evaluation.selected;
-      const base = r.evaluation.baseline;
-      const iv = (m: { point: number | null; lower: number | null; upper: number | null }, d = 3) =>
-        m.point === null
-          ? 'n/a'
-          : m.lower === null
-            ? fmt(m.point, d)
-            : `${fmt(m.point, d)} [${fmt(m.lower, d)}, ${fmt(m.upper, d)}]`;
-      ctx.say(cmd, `Run ${run.dir}`);
-      ctx.say(
-        cmd,
-        `${r.table.nRows.toLocaleString('en-US')} rows, ${r.table.featureCols.length} features; split ${r.options.split}: ` +
-          `${r.splitOf.filter((s) => s !== 'test').length} train (incl. validation), ${sel.n_samples} test`,
-      );
-      ctx.say(cmd, `Selected ${r.selection.selected}: ${r.selection.reason}`);
-      ctx.say(cmd, '');
-      ctx.say(
-        cmd,
-        formatRecords(
-          [
-            ['selected', sel],
-            ['baseline (logreg)', base],
-          ].map(([name, e]) => {
-            const m = e as typeof sel;
-            return {
-              model: `${name} ${name === 'selected' ? `(${r.selection.selected})` : ''}`.trim(),
-              'PR-AUC [95% CI]': iv(m.pr_auc),
-              'ROC-AUC': iv(m.roc_auc),
-              Brier: iv(m.brier, 4),
-              'lift@10%': iv(m.lift.top_10pct, 2),
-            };
-          }),
-        ),
-      );
-      const top = [...r.importance]
-        .sort((a, b) => b.mean_abs_contribution - a.mean_abs_contribution)
-        .slice(0, 5)
-        .map((f) => f.feature);
-      ctx.say(cmd, '');
-      ctx.say(cmd, `Top features: ${top.join(', ')}`);
-      ctx.say(cmd, `Gates: ${r.gates.passed ? 'passed' : 'FAILED'} — ${r.gates.reason}`);
-      ctx.json(cmd, {
-        ok: r.gates.passed,
-        run: run.dir,
-        selected: r.selection.selected,
-        selection_reason: r.selection.reason,
-        test: { selected: sel, baseline: base },
-        gates: r.gates,
-        top_features: top,
-      });
-      if (!r.gates.passed) {
-        ctx.fail(
-          new LeadliftError('train.gateFailed', `${r.gates.reason} — the run folder ${run.dir} records it.`, {
-            exitCode: 3,
-          }),
-        );
-      }
+      report(run, cmd, ctx);
     });
+}
+
+/** Training options from flags, shared by both input modes. */
+function trainOptionsOf(flags: TrainFlags): TrainFlatOptions {
+  const prRel = positiveFlag('--gate-pr-auc-relative', flags.gatePrAucRelative, 1.05);
+  const brierRel = positiveFlag('--gate-brier-relative', flags.gateBrierRelative, 1);
+  const gates: GateConfig =
+    flags.gatePrAucRelative === undefined && flags.gateBrierRelative === undefined
+      ? DEFAULT_GATE_CONFIG
+      : {
+          rules: [
+            { metric: 'prAuc', better: 'higher', relative: prRel },
+            { metric: 'brier', better: 'lower', relative: brierRel },
+          ],
+        };
+  return {
+    seed: intFlag('--seed', flags.seed, 0, 4_294_967_295) ?? 42,
+    testFraction: fractionFlag('--test-fraction', flags.testFraction, 0.2),
+    validationFraction: fractionFlag('--validation-fraction', flags.validationFraction, 0.2),
+    nBoot: intFlag('--n-boot', flags.nBoot, 0, 100_000) ?? 1000,
+    gates,
+    ...(flags.split ? { split: flags.split as SplitMode } : {}),
+  };
+}
+
+/** --cleaned: labels and features from a cleaned folder, one run per target. */
+async function trainOnCleaned(
+  flags: TrainFlags,
+  runsDir: string,
+  cmd: Command,
+  ctx: CommandContext,
+): Promise<void> {
+  if (
+    flags.trainingExamplesCsv !== undefined ||
+    flags.trainingExamplesQueryFile !== undefined ||
+    flags.labelCol !== undefined
+  ) {
+    throw new LeadliftError(
+      'cli.conflictingFlags',
+      '--cleaned builds its own labels and features; leave out --training-examples-csv, --training-examples-query-file and --label-col.',
+    );
+  }
+  const targets = flags.target?.map((t) => {
+    if (!(TARGETS as readonly string[]).includes(t)) {
+      const near = closest(t, TARGETS);
+      throw new LeadliftError(
+        'cli.badFlag',
+        `--target "${t}" is not a target; use ${TARGETS.join(', ')}${near ? ` (did you mean ${near}?)` : ''}.`,
+        { details: { flag: '--target', value: t } },
+      );
+    }
+    return t as Target;
+  });
+  const hours =
+    flags.featureWindowHours === undefined
+      ? undefined
+      : positiveFlag('--feature-window-hours', flags.featureWindowHours, 24);
+  const result = await runTrainCleaned({
+    cwd: ctx.io.cwd,
+    cleanedDir: flags.cleaned!,
+    targets,
+    featureWindowHours: hours,
+    runsDir,
+    runName: flags.runName,
+    train: trainOptionsOf(flags),
+    progress: ctx.progress(cmd),
+  });
+  for (const { target, run } of result.runs) {
+    const l = result.set.labels[target]!;
+    ctx.say(
+      cmd,
+      `\n${target}: ${l.nEligible.toLocaleString('en-US')} eligible enrollments (${l.nPositive.toLocaleString('en-US')} positive); excluded ${Object.entries(
+        l.exclusions,
+      )
+        .map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`)
+        .join(', ')}`,
+    );
+    report(run, cmd, ctx);
+  }
+}
+
+/** Prints one run's summary, its JSON, and fails with exit 3 when its gates failed. */
+function report(run: TrainFlatRun, cmd: Command, ctx: CommandContext): void {
+  const r = run.result;
+  const sel = r.evaluation.selected;
+  const base = r.evaluation.baseline;
+  const iv = (m: { point: number | null; lower: number | null; upper: number | null }, d = 3) =>
+    m.point === null
+      ? 'n/a'
+      : m.lower === null
+        ? fmt(m.point, d)
+        : `${fmt(m.point, d)} [${fmt(m.lower, d)}, ${fmt(m.upper, d)}]`;
+  ctx.say(cmd, `Run ${run.dir}`);
+  ctx.say(
+    cmd,
+    `${r.table.nRows.toLocaleString('en-US')} rows, ${r.table.featureCols.length} features; split ${r.options.split}: ` +
+      `${r.splitOf.filter((s) => s !== 'test').length} train (incl. validation), ${sel.n_samples} test`,
+  );
+  ctx.say(cmd, `Selected ${r.selection.selected}: ${r.selection.reason}`);
+  ctx.say(cmd, '');
+  ctx.say(
+    cmd,
+    formatRecords(
+      [
+        ['selected', sel],
+        ['baseline (logreg)', base],
+      ].map(([name, e]) => {
+        const m = e as typeof sel;
+        return {
+          model: `${name} ${name === 'selected' ? `(${r.selection.selected})` : ''}`.trim(),
+          'PR-AUC [95% CI]': iv(m.pr_auc),
+          'ROC-AUC': iv(m.roc_auc),
+          Brier: iv(m.brier, 4),
+          'lift@10%': iv(m.lift.top_10pct, 2),
+        };
+      }),
+    ),
+  );
+  const top = [...r.importance]
+    .sort((a, b) => b.mean_abs_contribution - a.mean_abs_contribution)
+    .slice(0, 5)
+    .map((f) => f.feature);
+  ctx.say(cmd, '');
+  ctx.say(cmd, `Top features: ${top.join(', ')}`);
+  ctx.say(cmd, `Gates: ${r.gates.passed ? 'passed' : 'FAILED'} — ${r.gates.reason}`);
+  ctx.json(cmd, {
+    ok: r.gates.passed,
+    run: run.dir,
+    selected: r.selection.selected,
+    selection_reason: r.selection.reason,
+    test: { selected: sel, baseline: base },
+    gates: r.gates,
+    top_features: top,
+  });
+  if (!r.gates.passed) {
+    ctx.fail(
+      new LeadliftError('train.gateFailed', `${r.gates.reason} — the run folder ${run.dir} records it.`, {
+        exitCode: 3,
+      }),
+    );
+  }
 }
 
 function inputOf(flags: TrainFlags, sourceUrl: string): FlatTableInput {

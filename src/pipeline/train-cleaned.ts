@@ -1,0 +1,92 @@
+// Trains on a cleaned snapshot: builds labels and point-in-time features, then runs the
+// flat-table trainer once per target on the enrollments eligible for it.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openCleanTables } from '../clean/index.js';
+import { LeadliftError } from '../errors.js';
+import {
+  buildTrainingSet,
+  type Target,
+  type TrainingSet,
+  writeTrainingExamplesCsv,
+} from '../features/index.js';
+import { type Progress, silentProgress } from '../progress.js';
+import type { TrainFlatOptions } from '../train/index.js';
+import { runNameOf, runTrainFlat, type TrainFlatRun } from './train.js';
+
+export interface RunTrainCleanedOptions {
+  readonly cwd: string;
+  /** A folder written by `leadlift clean`. */
+  readonly cleanedDir: string;
+  /** Targets to train; default all three. */
+  readonly targets?: readonly Target[] | undefined;
+  /** Hours after the decision time that features may see. Default 24. */
+  readonly featureWindowHours?: number | undefined;
+  readonly runsDir?: string | undefined;
+  /** Base run name; each target's run is `<name>-<target>`. Default the UTC start time. */
+  readonly runName?: string | undefined;
+  readonly train?: TrainFlatOptions;
+  readonly progress?: Progress;
+  readonly now?: Date;
+}
+
+export interface TrainCleanedResult {
+  readonly set: TrainingSet;
+  readonly runs: readonly { readonly target: Target; readonly run: TrainFlatRun }[];
+}
+
+/** Builds the training set of a cleaned folder and trains one run per target. */
+export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainCleanedResult> {
+  const progress = o.progress ?? silentProgress;
+  const now = o.now ?? new Date();
+  const tables = await openCleanTables(resolve(o.cwd, o.cleanedDir));
+  const set = await buildTrainingSet(
+    tables,
+    {
+      ...(o.featureWindowHours !== undefined ? { featureWindowHours: o.featureWindowHours } : {}),
+      ...(o.targets !== undefined ? { targets: o.targets } : {}),
+    },
+    progress,
+  );
+  const base = o.runName ?? runNameOf(now);
+  const work = await mkdtemp(join(tmpdir(), 'leadlift-train-'));
+  const runs: { target: Target; run: TrainFlatRun }[] = [];
+  try {
+    for (const target of set.targets) {
+      const labels = set.labels[target]!;
+      if (labels.nEligible === 0) {
+        const why = Object.entries(labels.exclusions)
+          .map(([reason, n]) => `${reason} ${n}`)
+          .join(', ');
+        throw new LeadliftError(
+          'train.noEligibleRows',
+          `No enrollment in ${o.cleanedDir} is eligible for ${target} (exclusions: ${why}). Extract a longer window: the label window must have elapsed before the snapshot's end.`,
+          { details: { target, exclusions: labels.exclusions } },
+        );
+      }
+      const csv = join(work, `${target}.csv`);
+      await writeTrainingExamplesCsv(csv, set, { only: (r) => labels.eligible[r] === 1 });
+      const run = await runTrainFlat({
+        cwd: o.cwd,
+        input: { kind: 'csv', path: csv },
+        spec: {
+          labelCol: target,
+          timeCol: 'decision_ts_utc',
+          idCols: ['org_id', 'enrollment_id'],
+          excludeCols: set.targets.filter((t) => t !== target),
+        },
+        runsDir: o.runsDir,
+        runName: set.targets.length > 1 ? `${base}-${target}` : base,
+        ...(o.train ? { train: o.train } : {}),
+        progress,
+        now,
+      });
+      runs.push({ target, run });
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  return { set, runs };
+}
