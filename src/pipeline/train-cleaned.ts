@@ -13,8 +13,44 @@ import {
   writeTrainingExamplesCsv,
 } from '../features/index.js';
 import { type Progress, silentProgress } from '../progress.js';
-import type { TrainFlatOptions } from '../train/index.js';
+import { jsonText, type TrainFlatOptions } from '../train/index.js';
 import { runNameOf, runTrainFlat, type TrainFlatRun } from './train.js';
+
+/** The feature list with definitions and families, written into every snapshot-mode run folder. */
+export const FEATURES_FILE = 'features.json';
+
+/**
+ * metrics.json `population` of a target: how the cleaned snapshot's enrollments became the
+ * eligible rows (every exclusion counted by its first reason).
+ */
+export function populationOf(set: TrainingSet, target: Target): Record<string, unknown> {
+  const l = set.labels[target]!;
+  return {
+    target,
+    as_of_utc: new Date(set.asOf).toISOString(),
+    feature_window_hours: set.featureWindowHours,
+    enrollments_read: set.enrollmentsRead,
+    enrollments_without_touch: set.enrollmentsWithoutTouch,
+    n_rows: set.nRows,
+    exclusions: l.exclusions,
+    n_eligible: l.nEligible,
+    n_positive: l.nPositive,
+  };
+}
+
+/** features.json: every feature column with its family, definition and categories (if any). */
+export function featuresJsonText(set: TrainingSet): string {
+  return jsonText({
+    format: 'leadlift.features/1',
+    feature_window_hours: set.featureWindowHours,
+    features: set.featureDefs.map((d) => ({
+      name: d.name,
+      family: d.family,
+      definition: d.definition,
+      ...(d.categories !== undefined ? { categories: d.categories } : {}),
+    })),
+  });
+}
 
 export interface RunTrainCleanedOptions {
   readonly cwd: string;
@@ -82,6 +118,10 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
         ...(o.train ? { train: o.train } : {}),
         progress,
         now,
+        extras: {
+          metrics: { population: populationOf(set, target) },
+          files: { [FEATURES_FILE]: featuresJsonText(set) },
+        },
       });
       runs.push({ target, run });
     }

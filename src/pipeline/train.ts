@@ -7,7 +7,13 @@ import { openSource } from '../db/index.js';
 import { LeadliftError } from '../errors.js';
 import { type Progress, silentProgress } from '../progress.js';
 import { type CsvTable, parseCsv } from '../train/csv.js';
-import { assertRunFree, RUN_FILES, sha256, writeRunFolder } from '../train/run-folder.js';
+import {
+  assertRunFree,
+  RUN_FILES,
+  type RunFolderExtras,
+  sha256,
+  writeRunFolder,
+} from '../train/run-folder.js';
 import { type FlatTableSpec, flatTableOf } from '../train/table.js';
 import { type TrainFlatOptions, type TrainResult, trainFlat } from '../train/train.js';
 import { gitCommit, VERSION } from '../version.js';
@@ -31,6 +37,8 @@ export interface RunTrainFlatOptions {
   readonly progress?: Progress;
   /** The clock, for the default run name and the manifest. Default now. */
   readonly now?: Date;
+  /** More metrics.json keys and run files, written before the folder is renamed. Default none. */
+  readonly extras?: RunFolderExtras;
 }
 
 /** The written run. */
@@ -101,7 +109,7 @@ export async function runTrainFlat(o: RunTrainFlatOptions): Promise<TrainFlatRun
     timings_seconds: { read: readSeconds, ...result.timings, total: (performance.now() - t0) / 1000 },
     metrics_path: RUN_FILES.metrics,
   };
-  const files = await writeRunFolder(dir, result, manifest);
+  const files = await writeRunFolder(dir, result, manifest, o.extras);
   return { dir, runName, result, files };
 }
 

@@ -152,3 +152,50 @@ export function evaluateScores(y: Uint8Array, p: Float64Array, o: EvaluateScores
     precision_at_k: precision,
   };
 }
+
+/** PR-AUC, ROC-AUC and Brier of one org's rows, each with its interval or unavailable marker. */
+export interface OrgEvaluation {
+  readonly org_id: string;
+  readonly n_samples: number;
+  readonly n_positive: number;
+  readonly positive_rate: number | null;
+  readonly pr_auc: MetricInterval;
+  readonly roc_auc: MetricInterval;
+  readonly brier: MetricInterval;
+}
+
+/**
+ * The metrics of `p` against `y` within each org (`orgOf[i]` is row i's org), sorted by
+ * org_id (code-unit order). Every org's intervals use the same seed and resamples. An org
+ * whose rows hold one class gets PR-AUC and ROC-AUC unavailable ('oneClass').
+ */
+export function evaluateByOrg(
+  orgOf: readonly string[],
+  y: Uint8Array,
+  p: Float64Array,
+  o: EvaluateScoresOptions,
+): OrgEvaluation[] {
+  const rows = new Map<string, number[]>();
+  orgOf.forEach((org, i) => {
+    const list = rows.get(org);
+    if (list) list.push(i);
+    else rows.set(org, [i]);
+  });
+  const orgs = [...rows.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return orgs.map((org) => {
+    const idx = rows.get(org)!;
+    const yy = Uint8Array.from(idx, (i) => y[i]!);
+    const pp = Float64Array.from(idx, (i) => p[i]!);
+    let pos = 0;
+    for (let k = 0; k < yy.length; k++) pos += yy[k]!;
+    return {
+      org_id: org,
+      n_samples: yy.length,
+      n_positive: pos,
+      positive_rate: yy.length > 0 ? pos / yy.length : null,
+      pr_auc: withInterval(averagePrecision, yy, pp, o),
+      roc_auc: withInterval(rocAuc, yy, pp, o),
+      brier: withInterval(brierScore, yy, pp, o),
+    };
+  });
+}

@@ -1,6 +1,13 @@
 // The train stage's public API (flat-table mode): read and type a flat table, train and
 // evaluate the candidates, and build or write the run folder.
 
+export {
+  type BaselineScores,
+  COMPARATOR_COLS,
+  comparatorScores,
+  RULES_SCORE_COL,
+  rulesScores,
+} from './baselines.js';
 export { type CsvTable, csvField, detectDelimiter, formatCsv, parseCsv } from './csv.js';
 export {
   type CategoricalEncoding,
@@ -15,15 +22,19 @@ export {
 } from './encoding.js';
 export {
   type EvaluateScoresOptions,
+  evaluateByOrg,
   evaluateScores,
   type MetricInterval,
   type ModelEvaluation,
+  type OrgEvaluation,
   type PrecisionAtKValue,
 } from './evaluation.js';
 export { describeValue, formatContribution, type RowReasonText, reasonsOf, reasonsText } from './reasons.js';
 export {
+  jsonText,
   predictionsCsv,
   RUN_FILES,
+  type RunFolderExtras,
   type RunModelFile,
   runMetricsJson,
   runModelJson,
@@ -40,6 +51,8 @@ export {
   type FeatureImportanceRow,
   type FittedCandidate,
   type ModelView,
+  ORG_ID_COL,
+  type RuleBaselineEvaluation,
   type TrainFlatOptions,
   type TrainResult,
   trainFlat,

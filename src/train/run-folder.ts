@@ -68,8 +68,25 @@ export function runScalerJson(r: TrainResult): {
   };
 }
 
-/** metrics.json of a result: the seed's keys first, then leadlift's. No timings (deterministic). */
-export function runMetricsJson(r: TrainResult): Record<string, unknown> {
+/**
+ * What a caller adds to a run folder beyond the flat-table files, written with them before
+ * the rename (snapshot mode adds the label population and features.json).
+ */
+export interface RunFolderExtras {
+  /** Keys appended to metrics.json after leadlift's own; reusing one of its keys throws. Default none. */
+  readonly metrics?: Readonly<Record<string, unknown>>;
+  /** More files, name → text; reusing a {@link RUN_FILES} name throws. Default none. */
+  readonly files?: Readonly<Record<string, string>>;
+}
+
+/**
+ * metrics.json of a result: the seed's keys first, then leadlift's, then `extraMetrics`.
+ * No timings (deterministic). Throws `train.runFileClash` when an extra key is taken.
+ */
+export function runMetricsJson(
+  r: TrainResult,
+  extraMetrics: Readonly<Record<string, unknown>> = {},
+): Record<string, unknown> {
   const t = r.evaluation.selected;
   const tr = r.trainEvaluation;
   const seedPart = (e: typeof t) => ({
@@ -84,7 +101,7 @@ export function runMetricsJson(r: TrainResult): Record<string, unknown> {
   const importance = [...r.importance].sort(
     (a, b) => b.mean_abs_contribution - a.mean_abs_contribution || (a.feature < b.feature ? -1 : 1),
   );
-  return {
+  const own: Record<string, unknown> = {
     format: 'leadlift.metrics/1',
     mode: 'flat-table',
     label_col: r.table.labelCol,
@@ -113,10 +130,21 @@ export function runMetricsJson(r: TrainResult): Record<string, unknown> {
       bootstrap: { n_boot: r.options.nBoot, seed: r.options.seed, confidence: 0.95 },
       selected: t,
       baseline: r.evaluation.baseline,
+      rules: r.evaluation.rules,
+      comparator: r.evaluation.comparator,
     },
+    by_org: r.byOrg,
     gates: { ...r.gates, config: r.options.gates },
     importance,
   };
+  const taken = Object.keys(extraMetrics).filter((k) => k in own);
+  if (taken.length > 0) {
+    throw new LeadliftError(
+      'train.runFileClash',
+      `Extra metrics.json keys ${taken.map((k) => `"${k}"`).join(', ')} are already written by the trainer; rename them.`,
+    );
+  }
+  return { ...own, ...extraMetrics };
 }
 
 function ranksWithin(r: TrainResult): { rank: Int32Array; decile: Int32Array } {
@@ -210,15 +238,27 @@ export async function assertRunFree(dir: string): Promise<void> {
 }
 
 /**
- * Writes every file of the run into `dir` via a temporary sibling folder renamed at the
- * end. `manifest` receives the sha256 of the other files under `files`. Returns the
- * written file names.
+ * Writes every file of the run, and `extras`, into `dir` via a temporary sibling folder
+ * renamed at the end. `manifest` receives the sha256 of the other files under `files`.
+ * Returns the written file names. Throws `train.runFileClash` when an extra file or
+ * metrics key reuses a name the trainer writes.
  */
 export async function writeRunFolder(
   dir: string,
   r: TrainResult,
   manifest: Record<string, unknown>,
+  extras: RunFolderExtras = {},
 ): Promise<string[]> {
+  const extraFiles = extras.files ?? {};
+  const reserved = new Set<string>(Object.values(RUN_FILES));
+  const clash = Object.keys(extraFiles).filter((f) => reserved.has(f) || !/^[\w.-]+$/.test(f));
+  if (clash.length > 0) {
+    throw new LeadliftError(
+      'train.runFileClash',
+      `Extra run files ${clash.map((f) => `"${f}"`).join(', ')} reuse a run-folder file name or are not plain file names; rename them.`,
+    );
+  }
+  const metricsText = jsonText(runMetricsJson(r, extras.metrics));
   await assertRunFree(dir);
   const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
@@ -227,9 +267,10 @@ export async function writeRunFolder(
     const files: Record<string, string> = {
       [RUN_FILES.trainingExamples]: trainingExamplesCsv(r),
       [RUN_FILES.predictions]: predictionsCsv(r),
-      [RUN_FILES.metrics]: jsonText(runMetricsJson(r)),
+      [RUN_FILES.metrics]: metricsText,
       [RUN_FILES.model]: jsonText(runModelJson(r)),
       [RUN_FILES.scaler]: jsonText(runScalerJson(r)),
+      ...extraFiles,
     };
     const hashes: Record<string, string> = {};
     for (const [name, text] of Object.entries(files)) {
@@ -242,5 +283,5 @@ export async function writeRunFolder(
     await rm(tmp, { recursive: true, force: true });
     throw e;
   }
-  return [...Object.values(RUN_FILES)];
+  return [...Object.values(RUN_FILES), ...Object.keys(extraFiles)];
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isLeadliftError } from '../errors.js';
+import { comparatorScores, rulesScores } from './baselines.js';
 import { detectDelimiter, formatCsv, parseCsv } from './csv.js';
 import { encodeCodes, encodeOneHot, fitPreprocessing } from './encoding.js';
+import { evaluateByOrg } from './evaluation.js';
 import { runMetricsJson, runModelJson } from './run-folder.js';
 import { scoreWithRunModel } from './score.js';
 import { splitRows } from './split.js';
@@ -156,6 +158,106 @@ describe('trainFlat', () => {
     }
     const top = [...r.importance].sort((x, y) => y.mean_abs_contribution - x.mean_abs_contribution)[0]!;
     expect(top.feature).toBe('a');
+  });
+});
+
+describe('rulesScores', () => {
+  it('when eng_score is present then points map onto [0, 1] clamped, missing as 0 points', () => {
+    const t = tableOf('eng_score,y\n-6,0\n7,1\n,0\n20,1\n', { labelCol: 'y' });
+    const r = rulesScores(t, [0, 1, 2, 3], 0.3);
+    expect([...r.scores]).toEqual([0, 1, 6 / 13, 1]);
+  });
+
+  it('when eng_score is absent then every row gets the fallback rate', () => {
+    const t = tableOf('f,y\n1,0\n2,1\n', { labelCol: 'y' });
+    expect([...rulesScores(t, [1, 0], 0.25).scores]).toEqual([0.25, 0.25]);
+  });
+});
+
+describe('comparatorScores', () => {
+  it('when the variant rate is missing then the step rate, then the campaign rate, then the fallback is used', () => {
+    const t = tableOf(
+      'cmp_variant_book_rate,cmp_step_book_rate,cmp_campaign_book_rate,y\n0.5,0.2,0.1,1\n,0.2,0.1,0\n,,0.1,1\n,,,0\n',
+      { labelCol: 'y' },
+    );
+    expect([...comparatorScores(t, [0, 1, 2, 3], 0.05)!.scores]).toEqual([0.5, 0.2, 0.1, 0.05]);
+  });
+
+  it('when no cmp_ rate column exists then there is no comparator', () => {
+    expect(comparatorScores(tableOf('f,y\n1,0\n2,1\n', { labelCol: 'y' }), [0, 1], 0.5)).toBeNull();
+  });
+});
+
+describe('trainFlat baselines', () => {
+  it('when the table has no eng_score then the rules baseline is a constant with unavailable ranking metrics and a Brier score', () => {
+    const r = trainFlat(tableOf(syntheticFlatCsv({ n: 600, kind: 'linear' })), fast);
+    const rules = r.evaluation.rules;
+    expect(rules.n_samples).toBe(r.evaluation.selected.n_samples);
+    expect(rules.pr_auc.point).toBeNull();
+    expect(rules.pr_auc.unavailable?.code).toBe('constantScores');
+    expect(rules.brier.point).toBeGreaterThan(0);
+    expect(r.evaluation.comparator).toBeNull();
+    expect(runMetricsJson(r).evaluation).toMatchObject({
+      comparator: null,
+      rules: { definition: expect.any(String) },
+    });
+  });
+});
+
+describe('evaluateByOrg', () => {
+  it('when one org holds one class then its ranking metrics are unavailable and its Brier is computed', () => {
+    const y = Uint8Array.from([0, 0, 1, 0]);
+    const p = Float64Array.from([0.1, 0.2, 0.8, 0.3]);
+    const r = evaluateByOrg(['b', 'a', 'a', 'b'], y, p, { seed: 1, nBoot: 0, precisionAtK: [] });
+    expect(r.map((o) => o.org_id)).toEqual(['a', 'b']);
+    expect(r[0]!).toMatchObject({ n_samples: 2, n_positive: 1, pr_auc: { point: 1 }, roc_auc: { point: 1 } });
+    expect(r[0]!.brier.point).toBeCloseTo((0.04 + 0.04) / 2, 12);
+    expect(r[1]!.pr_auc.point).toBeNull();
+    expect(r[1]!.pr_auc.unavailable?.code).toBe('oneClass');
+    expect(r[1]!.roc_auc.unavailable?.code).toBe('oneClass');
+    expect(r[1]!.brier.point).toBeCloseTo((0.01 + 0.09) / 2, 12);
+  });
+});
+
+describe('trainFlat by_org', () => {
+  const withOrgs = () => {
+    const csv = parseCsv(syntheticFlatCsv({ n: 800, kind: 'xor', seed: 4 }), 's');
+    const y = csv.columns[csv.header.indexOf('converted')]!;
+    const org = y.map((v, i) => (v === '0' && i % 3 === 0 ? 'neg' : 'mix'));
+    const rows = Array.from({ length: csv.nRows }, (_, i) => [...csv.columns.map((c) => c[i]!), org[i]!]);
+    return tableOf(formatCsv([...csv.header, 'org_id'], rows), { ...spec, idCols: ['id', 'org_id'] });
+  };
+
+  it('when an org_id id column exists then each org gets seeded intervals on its test rows, one-class orgs unavailable', () => {
+    const r = trainFlat(withOrgs(), fast);
+    const by = r.byOrg!;
+    expect(by.map((o) => o.org_id)).toEqual(['mix', 'neg']);
+    expect(by[0]!.n_samples + by[1]!.n_samples).toBe(r.evaluation.selected.n_samples);
+    const mix = by[0]!;
+    for (const m of [mix.pr_auc, mix.roc_auc, mix.brier]) {
+      expect(m.lower!).toBeLessThanOrEqual(m.point!);
+      expect(m.upper!).toBeGreaterThanOrEqual(m.point!);
+    }
+    expect(by[1]!.n_positive).toBe(0);
+    expect(by[1]!.pr_auc.unavailable?.code).toBe('oneClass');
+    expect(by[1]!.brier.point).toBeGreaterThanOrEqual(0);
+    const json = JSON.stringify(runMetricsJson(r));
+    expect(JSON.stringify(runMetricsJson(trainFlat(withOrgs(), fast)))).toBe(json);
+  });
+
+  it('when there is no org_id column then by_org is null', () => {
+    const r = trainFlat(tableOf(syntheticFlatCsv({ n: 300, kind: 'linear' })), { nBoot: 0 });
+    expect(r.byOrg).toBeNull();
+    expect(runMetricsJson(r).by_org).toBeNull();
+  });
+});
+
+describe('runMetricsJson', () => {
+  it('when extra metrics are given then they follow the trainer keys, and reusing one throws train.runFileClash', () => {
+    const r = trainFlat(tableOf(syntheticFlatCsv({ n: 300, kind: 'linear' })), { nBoot: 0 });
+    const keys = Object.keys(runMetricsJson(r, { population: { n: 1 } }));
+    expect(keys.at(-1)).toBe('population');
+    expect(codeOf(() => runMetricsJson(r, { gates: {} }))).toBe('train.runFileClash');
   });
 });
 

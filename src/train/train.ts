@@ -26,6 +26,7 @@ import { type Frame, takeLabels, takeRows } from '../numeric/frame.js';
 import { sigmoidAll } from '../numeric/logistic.js';
 import { SeededRng } from '../numeric/rng.js';
 import { type Progress, silentProgress } from '../progress.js';
+import { comparatorScores, rulesScores } from './baselines.js';
 import {
   DEFAULT_MAX_ONE_HOT,
   encodeCodes,
@@ -34,7 +35,14 @@ import {
   oneHotOwners,
   type Preprocessing,
 } from './encoding.js';
-import { evaluateScores, gateMetric, type ModelEvaluation, metricPoint } from './evaluation.js';
+import {
+  evaluateByOrg,
+  evaluateScores,
+  gateMetric,
+  type ModelEvaluation,
+  metricPoint,
+  type OrgEvaluation,
+} from './evaluation.js';
 import { type RowReasonText, reasonsOf } from './reasons.js';
 import { type SplitMode, splitRows, timeOrder } from './split.js';
 import type { FlatTable } from './table.js';
@@ -112,6 +120,9 @@ export interface FeatureImportanceRow {
   readonly permutation_pr_auc_drop: number | null;
 }
 
+/** A baseline that is not fitted (rules, comparator): its rule and its metrics on the test rows. */
+export type RuleBaselineEvaluation = { readonly definition: string } & ModelEvaluation;
+
 /** Everything {@link trainFlat} produces, ready to be written as a run folder. */
 export interface TrainResult {
   readonly table: FlatTable;
@@ -126,7 +137,21 @@ export interface TrainResult {
   readonly selection: { readonly selected: 'logreg' | 'gbt'; readonly reason: string };
   readonly selected: FittedCandidate;
   readonly baseline: FittedCandidate;
-  readonly evaluation: { readonly selected: ModelEvaluation; readonly baseline: ModelEvaluation };
+  /**
+   * On the test rows: the selected model, the logistic-regression baseline (the gates'),
+   * the rules baseline and the current-campaign comparator (null without `cmp_*` columns).
+   */
+  readonly evaluation: {
+    readonly selected: ModelEvaluation;
+    readonly baseline: ModelEvaluation;
+    readonly rules: RuleBaselineEvaluation;
+    readonly comparator: RuleBaselineEvaluation | null;
+  };
+  /**
+   * The selected model on each org's test rows (PR-AUC, ROC-AUC, Brier with intervals),
+   * sorted by org_id; null when the table has no `org_id` id column.
+   */
+  readonly byOrg: readonly OrgEvaluation[] | null;
   /** Selected model on the training rows (in-sample). */
   readonly trainEvaluation: ModelEvaluation;
   readonly gates: GateReport;
@@ -137,6 +162,9 @@ export interface TrainResult {
   /** Seconds per step; not part of any deterministic output. */
   readonly timings: Readonly<Record<string, number>>;
 }
+
+/** The id column whose values group the per-org metrics. */
+export const ORG_ID_COL = 'org_id';
 
 const DEFAULT_GBT: Partial<GbtParams> = { numIterations: 1000, earlyStoppingRounds: 20 };
 
@@ -281,10 +309,30 @@ export function trainFlat(table: FlatTable, options: TrainFlatOptions = {}): Tra
   const evalOpts = { seed: opts.seed, nBoot: opts.nBoot, precisionAtK: opts.precisionAtK };
   const testScores = Float64Array.from(holdout.test, (i) => scores[i]!);
   const baselineTest = selected === logreg ? testScores : probaOf(logreg, takeRows(oneHot, holdout.test));
+  let trainPos = 0;
+  for (const i of holdout.train) trainPos += table.y[i]!;
+  const trainRate = trainPos / holdout.train.length;
+  const ruleEval = (b: { definition: string; scores: Float64Array }): RuleBaselineEvaluation => ({
+    definition: b.definition,
+    ...evaluateScores(yTest, b.scores, evalOpts),
+  });
+  const comparator = comparatorScores(table, holdout.test, trainRate);
   const evaluation = {
     selected: evaluateScores(yTest, testScores, evalOpts),
     baseline: evaluateScores(yTest, baselineTest, evalOpts),
+    rules: ruleEval(rulesScores(table, holdout.test, trainRate)),
+    comparator: comparator === null ? null : ruleEval(comparator),
   };
+  const orgCol = table.idCols.indexOf(ORG_ID_COL);
+  const byOrg =
+    orgCol < 0
+      ? null
+      : evaluateByOrg(
+          holdout.test.map((i) => table.ids[orgCol]![i]!),
+          yTest,
+          testScores,
+          evalOpts,
+        );
   const trainEvaluation = evaluateScores(
     takeLabels(table.y, holdout.train),
     Float64Array.from(holdout.train, (i) => scores[i]!),
@@ -327,6 +375,7 @@ export function trainFlat(table: FlatTable, options: TrainFlatOptions = {}): Tra
     selected,
     baseline: logreg,
     evaluation,
+    byOrg,
     trainEvaluation,
     gates,
     importance,

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test-support/snapshot.js';
 import { parseCsv } from '../../train/csv.js';
 import { syntheticFlatCsv } from '../../train/synthetic.js';
@@ -221,12 +221,17 @@ describe('leadlift train --training-examples-query-file', () => {
 });
 
 describe('train --cleaned (command)', () => {
-  it('when a cleaned demo folder is given then one run per target is written with its eligibility counts', async () => {
-    const cwd = await mkdtemp(join(tmpdir(), 'leadlift-train-cleaned-'));
+  // One demo snapshot trained once; each case reads its run folder.
+  let cwd: string;
+  let code: number;
+  let out: string;
+  const runFile = (f: string) => JSON.parse(readFileSync(join(cwd, 'tmp/runs/demo', f), 'utf8'));
+  beforeAll(async () => {
+    cwd = await mkdtemp(join(tmpdir(), 'leadlift-train-cleaned-'));
     expect(await runCli(['quickstart', '--enrollments', '600', '--quiet'], captureIo({ cwd }))).toBe(0);
     const cleaned = join(cwd, 'tmp/cleaned', readdirSync(join(cwd, 'tmp/cleaned'))[0]!);
     const io = captureIo({ cwd });
-    const code = await runCli(
+    code = await runCli(
       [
         'train',
         '--cleaned',
@@ -241,13 +246,85 @@ describe('train --cleaned (command)', () => {
       ],
       io,
     );
+    out = io.out();
+  }, 120_000);
+  afterAll(async () => {
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it('when a cleaned demo folder is given then one run per target is written with its eligibility counts', () => {
     expect([0, 3]).toContain(code);
-    expect(io.out()).toMatch(
+    expect(out).toMatch(
       /booked_call_within_7d: [\d,]+ eligible enrollments \([\d,]+ positive\); excluded no_outbound_touch/,
     );
-    const metrics = JSON.parse(readFileSync(join(cwd, 'tmp/runs/demo/metrics.json'), 'utf8'));
+    const metrics = runFile('metrics.json');
     expect(metrics.label_col).toBe('booked_call_within_7d');
     expect(metrics.feature_cols).toContain('tim_speed_to_lead_min');
+  });
+
+  it('when the run is written then metrics.json population counts every exclusion and adds up to the rows', () => {
+    const p = runFile('metrics.json').population;
+    expect(p.target).toBe('booked_call_within_7d');
+    expect(Object.keys(p.exclusions)).toEqual([
+      'no_outbound_touch',
+      'window_not_elapsed',
+      'outcome_before_cutoff',
+    ]);
+    const excluded = Object.values(p.exclusions as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(p.enrollments_read).toBeGreaterThan(500);
+    expect(p.n_eligible + excluded).toBe(p.enrollments_read);
+    expect(p.exclusions.no_outbound_touch).toBe(p.enrollments_without_touch);
+    expect(p.n_eligible).toBe(
+      runFile('metrics.json').split.n_train +
+        runFile('metrics.json').split.n_validation +
+        runFile('metrics.json').split.n_test,
+    );
+    expect(p.n_positive).toBeGreaterThan(0);
+    expect(p.n_positive).toBeLessThan(p.n_eligible);
+  });
+
+  it('when the run is written then features.json lists every feature column with its family and definition, hashed in the manifest', () => {
+    const features = runFile('features.json');
+    const metrics = runFile('metrics.json');
+    const names = features.features.map((f: { name: string }) => f.name);
+    for (const c of metrics.feature_cols) expect(names).toContain(c);
+    const speed = features.features.find((f: { name: string }) => f.name === 'tim_speed_to_lead_min');
+    expect(speed.family).toBe('timing');
+    expect(speed.definition.length).toBeGreaterThan(10);
+    expect(
+      features.features.find((f: { name: string }) => f.name === 'cmp_campaign').categories.length,
+    ).toBeGreaterThan(0);
+    expect(runFile('manifest.json').files['features.json']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('when the run is written then the rules baseline and the campaign comparator are evaluated on the test rows and printed', () => {
+    const ev = runFile('metrics.json').evaluation;
+    expect(ev.rules.definition).toContain('eng_score');
+    expect(ev.comparator.definition).toContain('cmp_variant_book_rate');
+    for (const b of [ev.rules, ev.comparator]) expect(b.n_samples).toBe(ev.selected.n_samples);
+    expect(typeof ev.comparator.pr_auc.point).toBe('number');
+    expect(typeof ev.rules.pr_auc.point).toBe('number');
+    expect(ev.comparator.brier.point).toBeGreaterThan(0);
+    expect(runFile('metrics.json').selection.baseline).toBe('logreg');
+    expect(out).toMatch(/campaign comparator\s+\d\.\d{3}/);
+    expect(out).toMatch(/rules\s+\d\.\d{3}/);
+  });
+
+  it('when the run is written then by_org holds every org of the test rows with PR-AUC, ROC-AUC and Brier', () => {
+    const metrics = runFile('metrics.json');
+    const by = metrics.by_org as {
+      org_id: string;
+      n_samples: number;
+      pr_auc: { point: number | null; unavailable: { code: string } | null };
+    }[];
+    expect(by.length).toBeGreaterThan(0);
+    expect(by.map((o) => o.org_id)).toEqual([...by.map((o) => o.org_id)].sort());
+    expect(by.reduce((a, o) => a + o.n_samples, 0)).toBe(metrics.split.n_test);
+    for (const o of by) {
+      expect(o).toHaveProperty('roc_auc');
+      expect(o).toHaveProperty('brier');
+      expect(o.pr_auc.point === null ? o.pr_auc.unavailable?.code : 'number').toMatch(/^(number|oneClass)$/);
+    }
   });
 
   it('when --target is not a target then cli.badFlag suggests the closest', async () => {

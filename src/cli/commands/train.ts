@@ -78,7 +78,7 @@ export function registerTrain(program: Command, ctx: CommandContext): void {
         "Splits off a test set (the latest --test-fraction by --time-col, else a seeded stratified random split), fits logistic regression (the baseline) and gradient-boosted trees, calibrates both (none or Platt), selects on a validation slice of the training rows, evaluates on the test rows with bootstrap 95% intervals and applies the gates (default: PR-AUC >= baseline x 1.05 and Brier <= the baseline's).",
         'Writes <runs-dir>/<run-name>/ (see docs/run-folder.md) even when a gate fails, then exits 3 with the reason.',
         'Non-numeric columns are categoricals: integer codes for the trees, one-hot (32 most frequent values) for the logistic regression; blank/NA cells are missing.',
-        'Not available yet: snapshot mode (features built from a snapshot, --target T1..T3), per-org metrics, the rules and current-campaign baselines.',
+        'Also reported on the same test rows, not gated: a rules baseline (the engagement score eng_score mapped to [0, 1]; without it a constant) and, with --cleaned, the current-campaign comparator (historical booking rate of the variant, else step, else campaign). With an org_id id column, metrics.json also holds PR-AUC, ROC-AUC and Brier per org (by_org).',
       ].join('\n\n'),
     )
     .option(
@@ -271,13 +271,16 @@ function report(run: TrainFlatRun, cmd: Command, ctx: CommandContext): void {
   ctx.say(
     cmd,
     formatRecords(
-      [
-        ['selected', sel],
-        ['baseline (logreg)', base],
-      ].map(([name, e]) => {
-        const m = e as typeof sel;
+      (
+        [
+          [`selected (${r.selection.selected})`, sel],
+          ['baseline (logreg)', base],
+          ['rules', r.evaluation.rules],
+          ...(r.evaluation.comparator ? [['campaign comparator', r.evaluation.comparator] as const] : []),
+        ] as const
+      ).map(([name, m]) => {
         return {
-          model: `${name} ${name === 'selected' ? `(${r.selection.selected})` : ''}`.trim(),
+          model: name,
           'PR-AUC [95% CI]': iv(m.pr_auc),
           'ROC-AUC': iv(m.roc_auc),
           Brier: iv(m.brier, 4),
@@ -298,7 +301,8 @@ function report(run: TrainFlatRun, cmd: Command, ctx: CommandContext): void {
     run: run.dir,
     selected: r.selection.selected,
     selection_reason: r.selection.reason,
-    test: { selected: sel, baseline: base },
+    test: { selected: sel, baseline: base, rules: r.evaluation.rules, comparator: r.evaluation.comparator },
+    by_org: r.byOrg,
     gates: r.gates,
     top_features: top,
   });
