@@ -473,6 +473,35 @@ for (const impl of IMPLEMENTATIONS) {
         ]);
       });
 
+      it('when rows are read as arrays then they match the rows read as objects, in column order', async () => {
+        await target.execute([
+          `CREATE TABLE ${hooks.quoteIdent('ra')} (${hooks.quoteIdent('id')} ${impl.dialect === 'sqlite' ? 'INTEGER' : 'BIGINT'}, ${hooks.quoteIdent('name')} ${impl.dialect === 'mssql' ? 'NVARCHAR(100)' : 'TEXT'}, ${hooks.quoteIdent('at')} ${impl.dialect === 'sqlite' ? 'TEXT' : impl.dialect === 'postgres' ? 'timestamptz' : 'DATETIMEOFFSET(3)'}, ${hooks.quoteIdent('score')} FLOAT)`,
+        ]);
+        await target.insertRows(
+          'ra',
+          ['id', 'name', 'at', 'score'],
+          [
+            [1, 'a', '2024-03-01T10:00:00.000Z', 0.25],
+            [2, null, '2024-03-02T10:00:00.123Z', null],
+          ],
+        );
+        const sql = 'SELECT score, id, at, name FROM ra WHERE id >= @min ORDER BY id';
+        const objects = await collect(source.stream(sql, { min: 1 }));
+        const stream = source.streamRows(sql, { min: 1 });
+        const arrays: (readonly unknown[])[] = [];
+        for await (const r of stream) arrays.push(r);
+        const columns = await stream.columns();
+        expect(columns).toEqual(['score', 'id', 'at', 'name']);
+        expect(arrays).toEqual(objects.map((o) => columns.map((c) => o[c])));
+        const e = await caught(
+          (async () => {
+            for await (const _ of source.streamRows(impl.binarySql, {})) {
+            }
+          })(),
+        );
+        expect(e.code).toBe('db.unsupportedValue');
+      });
+
       it('when more rows than one batch holds are inserted then all of them arrive', async () => {
         await target.execute([`CREATE TABLE ${hooks.quoteIdent('big')} (a INTEGER, b INTEGER, c INTEGER)`]);
         const n = 25_000;

@@ -70,12 +70,24 @@ export interface SourceAdapter {
    * `columns` resolves once the first row (or the empty result) arrives.
    */
   stream(sql: string, params: SqlParams, options?: StreamOptions): QueryStream;
+  /**
+   * Like {@link stream}, read-only and checked alike, but yields each row as an array of
+   * values in result-column order (see {@link RowStream.columns}): no object per row, for
+   * readers of many rows that map column names to indexes once.
+   */
+  streamRows(sql: string, params: SqlParams, options?: StreamOptions): RowStream;
   /** Closes the connection; an open stream is ended first. Safe to call twice. */
   close(): Promise<void>;
 }
 
 /** The rows of one statement, read once with `for await`; breaking out of the loop ends the statement. */
 export interface QueryStream extends AsyncIterable<Row> {
+  /** Column names in result order; available after the first row or the end of an empty result. */
+  columns(): Promise<readonly string[]>;
+}
+
+/** The rows of one statement as value arrays in column order, read once with `for await`. */
+export interface RowStream extends AsyncIterable<readonly SqlValue[]> {
   /** Column names in result order; available after the first row or the end of an empty result. */
   columns(): Promise<readonly string[]>;
 }

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { isLeadliftError } from '../errors.js';
-import { createQueryStream, normalizeValue } from './stream.js';
+import { createQueryStream, createRowStream, normalizeValue } from './stream.js';
 
 describe('normalizeValue', () => {
   it('when given driver values then dates become ISO UTC text, bigints strings and JSON values text', () => {
@@ -29,7 +29,7 @@ describe('createQueryStream', () => {
   it('when the statement is opened then it opens once, yields every batch and closes once', async () => {
     let opened = 0;
     let closed = 0;
-    const batches = [[{ a: 1 }, { a: 2 }], [{ a: 3 }]];
+    const batches = [[[1], [2]], [[3]]];
     const stream = createQueryStream(async () => {
       opened++;
       return { columns: ['a'], next: async () => batches.shift() ?? null, close: async () => void closed++ };
@@ -50,5 +50,34 @@ describe('createQueryStream', () => {
     for await (const _ of stream) {
     }
     expect(() => stream[Symbol.asyncIterator]()).toThrow(/only once/);
+  });
+
+  it('when read as arrays then values come normalized in column order and binary is refused', async () => {
+    const at = new Date('2025-01-02T03:04:05.000Z');
+    const batches = [[[1, 'x', at, 12n, null, true]]];
+    const stream = createRowStream(async () => ({
+      columns: ['n', 's', 'at', 'big', 'none', 'b'],
+      next: async () => batches.shift() ?? null,
+      close: async () => {},
+    }));
+    expect(await stream.columns()).toEqual(['n', 's', 'at', 'big', 'none', 'b']);
+    const rows = [];
+    for await (const r of stream) rows.push(r);
+    expect(rows).toEqual([[1, 'x', '2025-01-02T03:04:05.000Z', '12', null, true]]);
+
+    let closed = 0;
+    const binary = createRowStream(async () => ({
+      columns: ['blob'],
+      label: 'q.sql',
+      next: async () => [[new Uint8Array([1])]],
+      close: async () => void closed++,
+    }));
+    await expect(
+      (async () => {
+        for await (const _ of binary) {
+        }
+      })(),
+    ).rejects.toMatchObject({ code: 'db.unsupportedValue' });
+    expect(closed).toBe(1);
   });
 });

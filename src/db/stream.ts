@@ -2,7 +2,7 @@
 // normalization (Date → ISO string, bigint → string, binary refused), and dynamic driver
 // loading that turns a missing package into an install hint.
 
-import type { QueryStream, Row, SqlParams, SqlValue } from './adapter.js';
+import type { QueryStream, Row, RowStream, SqlParams, SqlValue } from './adapter.js';
 import { driverMissing, unsupportedValue } from './errors.js';
 import { missingParamError } from './sql-guard.js';
 
@@ -10,21 +10,43 @@ import { missingParamError } from './sql-guard.js';
 export interface BatchSource {
   /** Result column names, in order. */
   readonly columns: readonly string[];
-  /** The next rows; null after the last. */
-  next(): Promise<Row[] | null>;
+  /** Names the query in value errors (binary data and the like). */
+  readonly label?: string | undefined;
+  /**
+   * The next rows as raw driver values in column order, one fresh array per row (the
+   * stream normalizes it in place); null after the last.
+   */
+  next(): Promise<unknown[][] | null>;
   /** Ends the statement (early or after its end) and its transaction. Idempotent. */
   close(): Promise<void>;
 }
 
 /**
  * A QueryStream that opens its statement on first use (`columns()` or iteration), yields
- * every row of every batch, and closes the statement when iteration ends, breaks or throws.
- * `onClose` runs once after the statement is closed. A stream can be iterated once.
+ * every row of every batch as an object keyed by column name, and closes the statement
+ * when iteration ends, breaks or throws. `onClose` runs once after the statement is
+ * closed. A stream can be iterated once.
  */
 export function createQueryStream(
   open: () => Promise<BatchSource>,
   onClose: () => void = () => {},
 ): QueryStream {
+  return lazyStream(open, onClose, rowFromArray);
+}
+
+/**
+ * Like {@link createQueryStream}, but yields every row as an array of normalized values in
+ * result-column order (no per-row object; the caller maps names to indexes once).
+ */
+export function createRowStream(open: () => Promise<BatchSource>, onClose: () => void = () => {}): RowStream {
+  return lazyStream(open, onClose, normalizeRow);
+}
+
+function lazyStream<T>(
+  open: () => Promise<BatchSource>,
+  onClose: () => void,
+  shape: (columns: readonly string[], values: unknown[], label?: string) => T,
+): AsyncIterable<T> & { columns(): Promise<readonly string[]> } {
   let source: Promise<BatchSource> | undefined;
   let iterated = false;
   let closed = false;
@@ -51,16 +73,17 @@ export function createQueryStream(
   };
   return {
     columns: async () => (await start()).columns,
-    [Symbol.asyncIterator](): AsyncIterator<Row> {
+    [Symbol.asyncIterator](): AsyncIterator<T> {
       if (iterated) throw new Error('a QueryStream can be iterated only once');
       iterated = true;
       return (async function* () {
         try {
           const s = await start();
+          const { columns, label } = s;
           for (;;) {
             const batch = await s.next();
             if (batch === null) break;
-            for (const row of batch) yield row;
+            for (const values of batch) yield shape(columns, values, label);
           }
         } finally {
           await finish();
@@ -89,6 +112,19 @@ export function normalizeValue(v: unknown, column: string, label?: string): SqlV
     default:
       throw unsupportedValue(column, `a ${typeof v}`, label);
   }
+}
+
+/**
+ * Normalizes an array of driver values in column order, in place (see
+ * {@link normalizeValue}); strings, numbers and nulls, by far the most values, pass as they are.
+ */
+export function normalizeRow(columns: readonly string[], values: unknown[], label?: string): SqlValue[] {
+  for (let c = 0; c < values.length; c++) {
+    const v = values[c];
+    if (v === null || typeof v === 'string' || typeof v === 'number') continue;
+    values[c] = normalizeValue(v, columns[c]!, label);
+  }
+  return values as SqlValue[];
 }
 
 /** Builds a row object from an array of driver values in column order. */

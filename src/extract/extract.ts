@@ -262,7 +262,7 @@ export async function extractEntity(source: SourceAdapter, job: EntityJob): Prom
   const { def, query, state, progress } = job;
   const task = progress.task(`extract ${def.name}`);
   const params = { since: job.window.effectiveSince, until: job.window.until };
-  const stream = source.stream(query.sql, params, { label: query.path });
+  const stream = source.streamRows(query.sql, params, { label: query.path });
   const outColumns = snapshotColumns(def);
   const writer = new RowWriter(job.path, outColumns);
   let plan: RowPlan | undefined;
@@ -270,7 +270,7 @@ export async function extractEntity(source: SourceAdapter, job: EntityJob): Prom
   let withheld = 0;
   try {
     for await (const row of stream) {
-      if (!plan) plan = makePlan(def, query, Object.keys(row));
+      plan ??= makePlan(def, query, await stream.columns());
       const counts = writeRow(def, plan, row, job.hasher, state, writer);
       coerced += counts.coerced;
       withheld += counts.withheld;
@@ -279,7 +279,7 @@ export async function extractEntity(source: SourceAdapter, job: EntityJob): Prom
         task.tick(4096);
       }
     }
-    if (!plan) plan = makePlan(def, query, [...(await stream.columns())]);
+    plan ??= makePlan(def, query, await stream.columns());
     const info = await writer.close();
     task.done(`${info.rows.toLocaleString('en-US')} rows`);
     return {
@@ -301,21 +301,21 @@ export async function extractEntity(source: SourceAdapter, job: EntityJob): Prom
 }
 
 interface RowPlan {
-  /** Source column name for each canonical column (same order as def.columns). */
-  readonly sourceNames: readonly string[];
-  /** Canonical name → source column name. */
-  readonly byName: ReadonlyMap<string, string>;
+  /** Index in the returned row of each canonical column (same order as def.columns). */
+  readonly indexes: readonly number[];
+  /** Canonical name → index in the returned row. */
+  readonly byName: ReadonlyMap<string, number>;
   readonly ignored: readonly string[];
 }
 
 function makePlan(def: EntityDef, query: QueryFile, returned: readonly string[]): RowPlan {
-  const byLower = new Map(returned.map((n) => [n.toLowerCase(), n]));
+  const byLower = new Map(returned.map((n, i) => [n.toLowerCase(), i]));
   const missing: string[] = [];
-  const sourceNames: string[] = [];
+  const indexes: number[] = [];
   for (const c of def.columns) {
     const found = byLower.get(c.name.toLowerCase());
     if (found === undefined) missing.push(c.name);
-    else sourceNames.push(found);
+    else indexes.push(found);
   }
   if (missing.length > 0) {
     throw new LeadliftError(
@@ -327,14 +327,14 @@ function makePlan(def: EntityDef, query: QueryFile, returned: readonly string[])
   }
   const canonical = new Set(def.columns.map((c) => c.name.toLowerCase()));
   const ignored = returned.filter((n) => !canonical.has(n.toLowerCase()));
-  return { sourceNames, byName: new Map(def.columns.map((c, i) => [c.name, sourceNames[i]!])), ignored };
+  return { indexes, byName: new Map(def.columns.map((c, i) => [c.name, indexes[i]!])), ignored };
 }
 
 /** Writes one transformed row; returns how many values were set to null (wrong type) and text withheld. */
 function writeRow(
   def: EntityDef,
   plan: RowPlan,
-  row: Readonly<Record<string, SqlValue>>,
+  row: readonly SqlValue[],
   hasher: PiiHasher,
   state: ExtractState,
   writer: RowWriter,
@@ -343,8 +343,8 @@ function writeRow(
   let withheld = 0;
   const out: CellValue[] = [];
   const raw = (name: string): SqlValue => {
-    const source = plan.byName.get(name);
-    return source === undefined ? null : (row[source] ?? null);
+    const index = plan.byName.get(name);
+    return index === undefined ? null : (row[index] ?? null);
   };
   let contact: ContactPii | undefined;
   if (def.name === 'activities') {
@@ -355,7 +355,7 @@ function writeRow(
   }
   for (let i = 0; i < def.columns.length; i++) {
     const c = def.columns[i]!;
-    const v = row[plan.sourceNames[i]!] ?? null;
+    const v = row[plan.indexes[i]!] ?? null;
     switch (c.pii ?? 'keep') {
       case 'drop':
         break;

@@ -4,7 +4,7 @@
 import { LeadliftError } from '../../errors.js';
 import type {
   QueryStream,
-  Row,
+  RowStream,
   SourceAdapter,
   SourceFingerprint,
   SqlParams,
@@ -13,7 +13,7 @@ import type {
 import { assertDistinctColumns, queryFailed, readOnlyViolation, streamOpen, unreachable } from '../errors.js';
 import { mssqlHooks } from '../hooks.js';
 import { assertSelectOnly, namedParams } from '../sql-guard.js';
-import { type BatchSource, createQueryStream, pickParams, rowFromArray } from '../stream.js';
+import { type BatchSource, createQueryStream, createRowStream, pickParams } from '../stream.js';
 import { hostOf, type ServerUrl } from '../url.js';
 import {
   errorNumber,
@@ -68,18 +68,30 @@ export class MssqlSource implements SourceAdapter {
     return this.unguardedStream(sql, params, options);
   }
 
+  streamRows(sql: string, params: SqlParams, options: StreamOptions = {}): RowStream {
+    assertSelectOnly(sql, options.label ?? 'query', { dialect: 'mssql' });
+    const token = {};
+    return createRowStream(
+      () => this.open(sql, params, options.label, token),
+      () => this.release(token),
+    );
+  }
+
   /** @internal The stream path without {@link assertSelectOnly} (tests). */
   unguardedStream(sql: string, params: SqlParams, options: StreamOptions = {}): QueryStream {
     const token = {};
     return createQueryStream(
       () => this.open(sql, params, options.label, token),
-      () => {
-        if (this.active === token) {
-          this.active = null;
-          this.closeActive = null;
-        }
-      },
+      () => this.release(token),
     );
+  }
+
+  /** Forgets the stream of `token` once it is closed. */
+  private release(token: object): void {
+    if (this.active === token) {
+      this.active = null;
+      this.closeActive = null;
+    }
   }
 
   private async open(
@@ -190,7 +202,8 @@ export class MssqlSource implements SourceAdapter {
     }
     return {
       columns: cols,
-      next: async (): Promise<Row[] | null> => {
+      label,
+      next: async (): Promise<unknown[][] | null> => {
         while (queue.length === 0 && !done && error === undefined) await changed();
         if (error !== undefined) {
           await close().catch(() => {});
@@ -202,7 +215,7 @@ export class MssqlSource implements SourceAdapter {
           paused = false;
           req.resume();
         }
-        return batch.map((r) => rowFromArray(cols, r, label));
+        return batch;
       },
       close,
     };

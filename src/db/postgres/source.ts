@@ -3,7 +3,7 @@
 
 import type {
   QueryStream,
-  Row,
+  RowStream,
   SourceAdapter,
   SourceFingerprint,
   SqlParams,
@@ -12,7 +12,7 @@ import type {
 import { assertDistinctColumns, queryFailed, readOnlyViolation, streamOpen, unreachable } from '../errors.js';
 import { postgresHooks } from '../hooks.js';
 import { assertSelectOnly, namedParams, toPositional } from '../sql-guard.js';
-import { type BatchSource, createQueryStream, pickParams, rowFromArray } from '../stream.js';
+import { type BatchSource, createQueryStream, createRowStream, pickParams } from '../stream.js';
 import { hostOf, type ServerUrl } from '../url.js';
 import {
   connectPg,
@@ -68,6 +68,15 @@ export class PostgresSource implements SourceAdapter {
     return this.unguardedStream(sql, params, options);
   }
 
+  streamRows(sql: string, params: SqlParams, options: StreamOptions = {}): RowStream {
+    assertSelectOnly(sql, options.label ?? 'query', { dialect: 'postgres' });
+    const token = {};
+    return createRowStream(
+      () => this.open(sql, params, options.label, token),
+      () => this.release(token),
+    );
+  }
+
   /**
    * @internal The stream path without {@link assertSelectOnly}: tests send writes through
    * it to prove that the read-only transaction refuses them (`db.readOnlyViolation`).
@@ -76,13 +85,16 @@ export class PostgresSource implements SourceAdapter {
     const token = {};
     return createQueryStream(
       () => this.open(sql, params, options.label, token),
-      () => {
-        if (this.active === token) {
-          this.active = null;
-          this.closeActive = null;
-        }
-      },
+      () => this.release(token),
     );
+  }
+
+  /** Forgets the stream of `token` once it is closed. */
+  private release(token: object): void {
+    if (this.active === token) {
+      this.active = null;
+      this.closeActive = null;
+    }
   }
 
   private async open(
@@ -135,7 +147,8 @@ export class PostgresSource implements SourceAdapter {
     let pending: unknown[][] | null = first.rows;
     return {
       columns,
-      next: async (): Promise<Row[] | null> => {
+      label,
+      next: async (): Promise<unknown[][] | null> => {
         let rows = pending;
         pending = null;
         if (rows === null) {
@@ -148,7 +161,7 @@ export class PostgresSource implements SourceAdapter {
           }
         }
         if (rows.length === 0) return null;
-        return rows.map((r) => rowFromArray(columns, r, label));
+        return rows;
       },
       close,
     };

@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { LeadliftError } from '../../errors.js';
 import type {
   QueryStream,
-  Row,
+  RowStream,
   SourceAdapter,
   SourceFingerprint,
   SqlParams,
@@ -15,7 +15,7 @@ import type {
 import { assertDistinctColumns, queryFailed, readOnlyViolation, streamOpen, unreachable } from '../errors.js';
 import { sqliteHooks } from '../hooks.js';
 import { assertSelectOnly, namedParams } from '../sql-guard.js';
-import { type BatchSource, createQueryStream, pickParams, rowFromArray } from '../stream.js';
+import { type BatchSource, createQueryStream, createRowStream, pickParams } from '../stream.js';
 import type { SqliteUrl } from '../url.js';
 import { bindValue, isReadOnlyError, loadSqliteDriver, type SqliteDatabase } from './driver.js';
 
@@ -72,6 +72,15 @@ export class SqliteSource implements SourceAdapter {
     return this.unguardedStream(sql, params, options);
   }
 
+  streamRows(sql: string, params: SqlParams, options: StreamOptions = {}): RowStream {
+    assertSelectOnly(sql, options.label ?? 'query', { dialect: 'sqlite' });
+    const token = {};
+    return createRowStream(
+      () => this.open(sql, params, options.label, token),
+      () => this.release(token),
+    );
+  }
+
   /**
    * @internal The stream path without {@link assertSelectOnly}: tests send writes through
    * it to prove that the database itself refuses them (`db.readOnlyViolation`).
@@ -80,13 +89,16 @@ export class SqliteSource implements SourceAdapter {
     const token = {};
     return createQueryStream(
       () => this.open(sql, params, options.label, token),
-      () => {
-        if (this.active === token) {
-          this.active = null;
-          this.closeActive = null;
-        }
-      },
+      () => this.release(token),
     );
+  }
+
+  /** Forgets the stream of `token` once it is closed. */
+  private release(token: object): void {
+    if (this.active === token) {
+      this.active = null;
+      this.closeActive = null;
+    }
   }
 
   private async open(
@@ -131,9 +143,10 @@ export class SqliteSource implements SourceAdapter {
     this.closeActive = close;
     return {
       columns,
+      label,
       next: async () => {
         if (done || iterator === null) return null;
-        const batch: Row[] = [];
+        const batch: unknown[][] = [];
         try {
           while (batch.length < BATCH_ROWS) {
             const r = iterator.next();
@@ -141,7 +154,7 @@ export class SqliteSource implements SourceAdapter {
               done = true;
               break;
             }
-            batch.push(rowFromArray(columns, r.value, label));
+            batch.push(r.value);
           }
         } catch (e) {
           await close();
