@@ -2,18 +2,12 @@
 // transaction that is always rolled back, rows streamed with pause/resume backpressure.
 
 import { LeadliftError } from '../../errors.js';
-import type {
-  QueryStream,
-  RowStream,
-  SourceAdapter,
-  SourceFingerprint,
-  SqlParams,
-  StreamOptions,
-} from '../adapter.js';
+import type { SourceFingerprint, SqlParams } from '../adapter.js';
 import { assertDistinctColumns, queryFailed, readOnlyViolation, streamOpen, unreachable } from '../errors.js';
 import { mssqlHooks } from '../hooks.js';
-import { assertSelectOnly, namedParams } from '../sql-guard.js';
-import { type BatchSource, createQueryStream, createRowStream, pickParams } from '../stream.js';
+import { OneStreamSource } from '../source-base.js';
+import { namedParams } from '../sql-guard.js';
+import { type BatchSource, pickParams } from '../stream.js';
 import { hostOf, type ServerUrl } from '../url.js';
 import {
   errorNumber,
@@ -50,10 +44,8 @@ export async function openMssqlSource(url: ServerUrl, driver?: MssqlModule): Pro
 }
 
 /** A read-only SQL Server connection. One stream at a time. */
-export class MssqlSource implements SourceAdapter {
+export class MssqlSource extends OneStreamSource {
   readonly hooks = mssqlHooks;
-  private active: object | null = null;
-  private closeActive: (() => Promise<void>) | null = null;
   private closed = false;
 
   constructor(
@@ -61,40 +53,11 @@ export class MssqlSource implements SourceAdapter {
     private readonly pool: MssqlPool,
     private readonly password: string | undefined,
     readonly fingerprint: SourceFingerprint,
-  ) {}
-
-  stream(sql: string, params: SqlParams, options: StreamOptions = {}): QueryStream {
-    assertSelectOnly(sql, options.label ?? 'query', { dialect: 'mssql' });
-    return this.unguardedStream(sql, params, options);
+  ) {
+    super();
   }
 
-  streamRows(sql: string, params: SqlParams, options: StreamOptions = {}): RowStream {
-    assertSelectOnly(sql, options.label ?? 'query', { dialect: 'mssql' });
-    const token = {};
-    return createRowStream(
-      () => this.open(sql, params, options.label, token),
-      () => this.release(token),
-    );
-  }
-
-  /** @internal The stream path without {@link assertSelectOnly} (tests). */
-  unguardedStream(sql: string, params: SqlParams, options: StreamOptions = {}): QueryStream {
-    const token = {};
-    return createQueryStream(
-      () => this.open(sql, params, options.label, token),
-      () => this.release(token),
-    );
-  }
-
-  /** Forgets the stream of `token` once it is closed. */
-  private release(token: object): void {
-    if (this.active === token) {
-      this.active = null;
-      this.closeActive = null;
-    }
-  }
-
-  private async open(
+  protected async open(
     text: string,
     params: SqlParams,
     label: string | undefined,

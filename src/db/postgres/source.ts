@@ -1,18 +1,12 @@
 // The PostgreSQL source: a session whose transactions default to read only, every stream
 // inside its own BEGIN TRANSACTION READ ONLY, read through a cursor in batches.
 
-import type {
-  QueryStream,
-  RowStream,
-  SourceAdapter,
-  SourceFingerprint,
-  SqlParams,
-  StreamOptions,
-} from '../adapter.js';
+import type { SourceFingerprint, SqlParams } from '../adapter.js';
 import { assertDistinctColumns, queryFailed, readOnlyViolation, streamOpen, unreachable } from '../errors.js';
 import { postgresHooks } from '../hooks.js';
-import { assertSelectOnly, namedParams, toPositional } from '../sql-guard.js';
-import { type BatchSource, createQueryStream, createRowStream, pickParams } from '../stream.js';
+import { OneStreamSource } from '../source-base.js';
+import { namedParams, toPositional } from '../sql-guard.js';
+import { type BatchSource, pickParams } from '../stream.js';
 import { hostOf, type ServerUrl } from '../url.js';
 import {
   connectPg,
@@ -49,10 +43,8 @@ export async function openPostgresSource(url: ServerUrl): Promise<PostgresSource
 }
 
 /** A read-only PostgreSQL connection. One stream at a time. */
-export class PostgresSource implements SourceAdapter {
+export class PostgresSource extends OneStreamSource {
   readonly hooks = postgresHooks;
-  private active: object | null = null;
-  private closeActive: (() => Promise<void>) | null = null;
   private closed = false;
 
   constructor(
@@ -61,43 +53,11 @@ export class PostgresSource implements SourceAdapter {
     private readonly Cursor: PgCursorConstructor,
     private readonly password: string | undefined,
     readonly fingerprint: SourceFingerprint,
-  ) {}
-
-  stream(sql: string, params: SqlParams, options: StreamOptions = {}): QueryStream {
-    assertSelectOnly(sql, options.label ?? 'query', { dialect: 'postgres' });
-    return this.unguardedStream(sql, params, options);
+  ) {
+    super();
   }
 
-  streamRows(sql: string, params: SqlParams, options: StreamOptions = {}): RowStream {
-    assertSelectOnly(sql, options.label ?? 'query', { dialect: 'postgres' });
-    const token = {};
-    return createRowStream(
-      () => this.open(sql, params, options.label, token),
-      () => this.release(token),
-    );
-  }
-
-  /**
-   * @internal The stream path without {@link assertSelectOnly}: tests send writes through
-   * it to prove that the read-only transaction refuses them (`db.readOnlyViolation`).
-   */
-  unguardedStream(sql: string, params: SqlParams, options: StreamOptions = {}): QueryStream {
-    const token = {};
-    return createQueryStream(
-      () => this.open(sql, params, options.label, token),
-      () => this.release(token),
-    );
-  }
-
-  /** Forgets the stream of `token` once it is closed. */
-  private release(token: object): void {
-    if (this.active === token) {
-      this.active = null;
-      this.closeActive = null;
-    }
-  }
-
-  private async open(
+  protected async open(
     sql: string,
     params: SqlParams,
     label: string | undefined,

@@ -4,18 +4,12 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LeadliftError } from '../../errors.js';
-import type {
-  QueryStream,
-  RowStream,
-  SourceAdapter,
-  SourceFingerprint,
-  SqlParams,
-  StreamOptions,
-} from '../adapter.js';
+import type { SourceFingerprint, SqlParams } from '../adapter.js';
 import { assertDistinctColumns, queryFailed, readOnlyViolation, streamOpen, unreachable } from '../errors.js';
 import { sqliteHooks } from '../hooks.js';
-import { assertSelectOnly, namedParams } from '../sql-guard.js';
-import { type BatchSource, createQueryStream, createRowStream, pickParams } from '../stream.js';
+import { OneStreamSource } from '../source-base.js';
+import { namedParams } from '../sql-guard.js';
+import { type BatchSource, pickParams } from '../stream.js';
 import type { SqliteUrl } from '../url.js';
 import { bindValue, isReadOnlyError, loadSqliteDriver, type SqliteDatabase } from './driver.js';
 
@@ -57,51 +51,17 @@ export async function openSqliteSource(url: SqliteUrl): Promise<SqliteSource> {
 }
 
 /** A read-only SQLite connection. One stream at a time. */
-export class SqliteSource implements SourceAdapter {
+export class SqliteSource extends OneStreamSource {
   readonly hooks = sqliteHooks;
-  private active: object | null = null;
-  private closeActive: (() => Promise<void>) | null = null;
 
   constructor(
     private readonly db: SqliteDatabase,
     readonly fingerprint: SourceFingerprint,
-  ) {}
-
-  stream(sql: string, params: SqlParams, options: StreamOptions = {}): QueryStream {
-    assertSelectOnly(sql, options.label ?? 'query', { dialect: 'sqlite' });
-    return this.unguardedStream(sql, params, options);
+  ) {
+    super();
   }
 
-  streamRows(sql: string, params: SqlParams, options: StreamOptions = {}): RowStream {
-    assertSelectOnly(sql, options.label ?? 'query', { dialect: 'sqlite' });
-    const token = {};
-    return createRowStream(
-      () => this.open(sql, params, options.label, token),
-      () => this.release(token),
-    );
-  }
-
-  /**
-   * @internal The stream path without {@link assertSelectOnly}: tests send writes through
-   * it to prove that the database itself refuses them (`db.readOnlyViolation`).
-   */
-  unguardedStream(sql: string, params: SqlParams, options: StreamOptions = {}): QueryStream {
-    const token = {};
-    return createQueryStream(
-      () => this.open(sql, params, options.label, token),
-      () => this.release(token),
-    );
-  }
-
-  /** Forgets the stream of `token` once it is closed. */
-  private release(token: object): void {
-    if (this.active === token) {
-      this.active = null;
-      this.closeActive = null;
-    }
-  }
-
-  private async open(
+  protected async open(
     sql: string,
     params: SqlParams,
     label: string | undefined,
