@@ -2,16 +2,9 @@
 // re-seeded cheaply per contact, so every contact's data depends only on (seed, index) and
 // not on batch sizes or on how much randomness earlier contacts used.
 
-/** Mixes a 32-bit value (murmur3's finalizer): nearby inputs give unrelated outputs. */
-export function mix32(x: number): number {
-  let h = x | 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { mix32 } from '../numeric/rng.js';
+
+export { mix32 };
 
 /** Hashes a short string to 32 bits (FNV-1a then mixed), for named sub-streams. */
 export function hashString(s: string): number {
