@@ -29,6 +29,7 @@ import { type CellValue, RowWriter } from '../snapshot/rows.js';
 import { gitCommit, VERSION } from '../version.js';
 import {
   type ContactPii,
+  contactPii,
   emailDomainType,
   hasPhone,
   isTestContact,
@@ -390,11 +391,10 @@ function writeRow(
       phoneAreaCode(phone),
     );
     out.push(isTestContact({ ...pii, email, phone }));
-    state.contacts.set(contactKey(raw('org_id'), raw('contact_id')), {
-      firstName: textOrNull(pii.first_name),
-      lastName: textOrNull(pii.last_name),
-      fullName: textOrNull(pii.full_name),
-    });
+    state.contacts.set(
+      contactKey(raw('org_id'), raw('contact_id')),
+      contactPii(textOrNull(pii.first_name), textOrNull(pii.last_name), textOrNull(pii.full_name)),
+    );
   } else if (def.name === 'enrollments') {
     const enrollmentId = idString(raw('enrollment_id'));
     if (enrollmentId !== null)

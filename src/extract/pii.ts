@@ -161,12 +161,39 @@ export function isTestContact(c: {
 const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 // Seven or more digits, optionally with a leading + and separators: phone-like runs.
 const PHONE_IN_TEXT = /(?<![\w])\+?\d(?:[\s().-]*\d){6,14}(?![\w])/g;
+// A cheap test that a text may hold a phone number: three digits, or two with a separator.
+const PHONE_HINT = /\d(?:\d\d|[\s().-]\d)/;
 
 /** The PII of one contact that free text may repeat. */
 export interface ContactPii {
   readonly firstName: string | null;
   readonly lastName: string | null;
   readonly fullName: string | null;
+  /** The names lower-cased and trimmed, with their tokens (see {@link contactPii}); derived when absent. */
+  readonly words?: readonly (readonly [string, string])[];
+}
+
+/** A contact's names with their masking words computed once, since every text of the contact uses them. */
+export function contactPii(
+  firstName: string | null,
+  lastName: string | null,
+  fullName: string | null,
+): ContactPii {
+  const c = { firstName, lastName, fullName };
+  return { ...c, words: wordsOf(c) };
+}
+
+function wordsOf(c: ContactPii): (readonly [string, string])[] {
+  const out: (readonly [string, string])[] = [];
+  for (const [name, token] of [
+    [c.fullName, '[full_name]'],
+    [c.firstName, '[first_name]'],
+    [c.lastName, '[last_name]'],
+  ] as const) {
+    const word = name?.trim().toLowerCase() ?? '';
+    if (word.length >= 2) out.push([word, token]);
+  }
+  return out;
 }
 
 /**
@@ -178,18 +205,14 @@ export function redactText(text: unknown, contact: ContactPii | undefined): stri
   if (text === null || text === undefined) return null;
   let s = String(text);
   if (s.indexOf('@') >= 0) s = s.replace(EMAIL_IN_TEXT, '[email]');
-  if (/\d{3}/.test(s) || /\d[\s().-]\d/.test(s)) s = s.replace(PHONE_IN_TEXT, '[phone]');
+  if (PHONE_HINT.test(s)) s = s.replace(PHONE_IN_TEXT, '[phone]');
   if (contact) {
+    const words = contact.words ?? wordsOf(contact);
+    if (words.length === 0) return s;
     let lower = s.toLowerCase();
-    for (const [name, token] of [
-      [contact.fullName, '[full_name]'],
-      [contact.firstName, '[first_name]'],
-      [contact.lastName, '[last_name]'],
-    ] as const) {
-      if (!name) continue;
-      const word = name.trim().toLowerCase();
+    for (const [word, token] of words) {
       // Most texts hold none of the names: one search on the lower-cased text decides.
-      if (word.length < 2 || lower.indexOf(word) < 0) continue;
+      if (lower.indexOf(word) < 0) continue;
       s = replaceWord(s, lower, word, token);
       lower = s.toLowerCase();
     }
