@@ -119,6 +119,7 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
         progress,
         now,
         extras: {
+          mode: 'cleaned-snapshot',
           metrics: { population: populationOf(set, target) },
           files: { [FEATURES_FILE]: featuresJsonText(set) },
         },

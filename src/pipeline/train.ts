@@ -91,7 +91,7 @@ export async function runTrainFlat(o: RunTrainFlatOptions): Promise<TrainFlatRun
   const manifest = {
     format: 'leadlift.run-manifest/1',
     run_name: runName,
-    mode: 'flat-table',
+    mode: o.extras?.mode ?? 'flat-table',
     created_at_utc: started.toISOString(),
     input: { ...inputFacts, rows: table.nRows, columns: csv.header.length },
     config: {

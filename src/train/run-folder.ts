@@ -73,6 +73,8 @@ export function runScalerJson(r: TrainResult): {
  * the rename (snapshot mode adds the label population and features.json).
  */
 export interface RunFolderExtras {
+  /** What the examples came from: a flat table, or a cleaned snapshot's built features. Default 'flat-table'. */
+  readonly mode?: RunMode;
   /** Keys appended to metrics.json after leadlift's own; reusing one of its keys throws. Default none. */
   readonly metrics?: Readonly<Record<string, unknown>>;
   /** More files, name → text; reusing a {@link RUN_FILES} name throws. Default none. */
@@ -83,9 +85,13 @@ export interface RunFolderExtras {
  * metrics.json of a result: the seed's keys first, then leadlift's, then `extraMetrics`.
  * No timings (deterministic). Throws `train.runFileClash` when an extra key is taken.
  */
+/** What a run's training examples came from. */
+export type RunMode = 'flat-table' | 'cleaned-snapshot';
+
 export function runMetricsJson(
   r: TrainResult,
   extraMetrics: Readonly<Record<string, unknown>> = {},
+  mode: RunMode = 'flat-table',
 ): Record<string, unknown> {
   const t = r.evaluation.selected;
   const tr = r.trainEvaluation;
@@ -103,7 +109,7 @@ export function runMetricsJson(
   );
   const own: Record<string, unknown> = {
     format: 'leadlift.metrics/1',
-    mode: 'flat-table',
+    mode,
     label_col: r.table.labelCol,
     feature_cols: r.table.featureCols,
     train: { ...seedPart(tr), in_sample: true },
@@ -258,7 +264,7 @@ export async function writeRunFolder(
       `Extra run files ${clash.map((f) => `"${f}"`).join(', ')} reuse a run-folder file name or are not plain file names; rename them.`,
     );
   }
-  const metricsText = jsonText(runMetricsJson(r, extras.metrics));
+  const metricsText = jsonText(runMetricsJson(r, extras.metrics, extras.mode));
   await assertRunFree(dir);
   const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });

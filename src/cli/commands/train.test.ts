@@ -259,6 +259,7 @@ describe('train --cleaned (command)', () => {
     );
     const metrics = runFile('metrics.json');
     expect(metrics.label_col).toBe('booked_call_within_7d');
+    expect(metrics.mode).toBe('cleaned-snapshot');
     expect(metrics.feature_cols).toContain('tim_speed_to_lead_min');
   });
 
