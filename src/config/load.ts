@@ -14,6 +14,7 @@ export const ENV_KEYS = {
   LEADLIFT_QUERY_DIR: 'queryDir',
   LEADLIFT_SNAPSHOTS_DIR: 'snapshotsDir',
   LEADLIFT_RUNS_DIR: 'runsDir',
+  LEADLIFT_AUDIT_LOG: 'auditLog',
 } as const;
 
 export interface LoadConfigOptions {

@@ -2,6 +2,7 @@
 // picks the PII key, extracts the snapshot and runs the quality checks on it.
 
 import { isAbsolute, join, resolve } from 'node:path';
+import { AuditLog } from '../audit/index.js';
 import { findPreviousSnapshot, type QualityReport, runChecks, writeQualityReport } from '../check/index.js';
 import type { Config } from '../config/schema.js';
 import type { SourceAdapter } from '../db/adapter.js';
@@ -25,6 +26,8 @@ export interface RunExtractInput {
   readonly queryOverrides?: Partial<Record<EntityName, string>>;
   readonly progress?: Progress;
   readonly now?: () => Date;
+  /** The command named in the audit log. Default `extract`. */
+  readonly command?: string;
 }
 
 export interface RunExtractResult {
@@ -38,8 +41,31 @@ export async function runExtract(input: RunExtractInput): Promise<RunExtractResu
   const { config, cwd } = input;
   const now = input.now ?? (() => new Date());
   const progress = input.progress ?? silentProgress;
+  const audit = new AuditLog({ path: config.auditLog, cwd, env: input.env, now });
   const source = await openSource(config.sourceUrl, { cwd });
   try {
+    return await audit.record(
+      { command: input.command ?? 'extract', action: 'extract', source: source.fingerprint },
+      () => extractAndCheck(input, source, now, progress),
+      (r) => ({
+        rowsRead: Object.values(r.manifest.entities).reduce((n, e) => n + e.rows, 0),
+        queryHashes: Object.values(r.manifest.entities).map((e) => e.query_sha256),
+        details: { snapshot: r.manifest.snapshot_id, quality_ok: r.quality.ok },
+      }),
+    );
+  } finally {
+    await source.close();
+  }
+}
+
+async function extractAndCheck(
+  input: RunExtractInput,
+  source: SourceAdapter,
+  now: () => Date,
+  progress: Progress,
+): Promise<RunExtractResult> {
+  const { config, cwd } = input;
+  {
     const packDir = config.queryDir ? resolve(cwd, config.queryDir) : shippedPackDir(source.hooks.dialect);
     const pack = loadQueryPack(packDir, input.queryOverrides ?? {}, { cwd, dialect: source.hooks.dialect });
     const demo = await isDemoSource(source);
@@ -80,8 +106,6 @@ export async function runExtract(input: RunExtractInput): Promise<RunExtractResu
     });
     await writeQualityReport(extracted.dir, quality);
     return { dir: extracted.dir, manifest: extracted.manifest, quality };
-  } finally {
-    await source.close();
   }
 }
 
