@@ -137,7 +137,13 @@ export function stagingTable(
   columns: readonly { readonly name: string; readonly type: RefType }[],
 ): StagingTable {
   const hooks = hooksFor(dialect);
-  const cols = columns.map((c) => `${hooks.quoteIdent(c.name)} ${TYPE_MAP[dialect][c.type]}`).join(', ');
+  // A #temp table's text takes tempdb's collation unless told otherwise, and comparing it
+  // with the database's text then fails with a collation conflict.
+  const collate = (t: RefType) =>
+    dialect === 'mssql' && (t === 'text' || t === 'longtext') ? ' COLLATE DATABASE_DEFAULT' : '';
+  const cols = columns
+    .map((c) => `${hooks.quoteIdent(c.name)} ${TYPE_MAP[dialect][c.type]}${collate(c.type)}`)
+    .join(', ');
   switch (dialect) {
     case 'sqlite': {
       const q = hooks.quoteIdent(name);

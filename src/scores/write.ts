@@ -5,6 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Dialect, SourceAdapter, SqlValue, TargetAdapter } from '../db/adapter.js';
+import { hooksFor } from '../db/hooks.js';
 import {
   castParam,
   changedRowsSql,
@@ -102,6 +103,33 @@ export interface WriteMeta {
   readonly nowIso: string;
 }
 
+/**
+ * `INSERT INTO <history> … SELECT` of the staging rows that are new or differ from the
+ * table (parameters @write_id, @action, @forced, @force_reason, @now).
+ */
+export function historyInsertSql(dialect: Dialect, names: TableNames, stageSqlName: string): string {
+  const q = hooksFor(dialect).quoteIdent;
+  const changed = changedRowsSql(dialect, {
+    target: names.scores,
+    stage: stageSqlName,
+    keyColumns: KEY_COLUMNS,
+    compareColumns: COMPARE_COLUMNS,
+  });
+  return (
+    `INSERT INTO ${names.history} (${HISTORY_INSERT_COLUMNS.map(q).join(', ')}) SELECT ` +
+    [
+      castParam(dialect, 'write_id', 'text'),
+      castParam(dialect, 'action', 'text'),
+      ...STAGE_COLUMNS.map((col) => `s.${q(col)}`),
+      `t.${q('run_name')}`,
+      castParam(dialect, 'forced', 'int'),
+      castParam(dialect, 'force_reason', 'longtext'),
+      castParam(dialect, 'now', 'timestamp'),
+    ].join(', ') +
+    ` FROM ${changed.from} WHERE ${changed.where}`
+  );
+}
+
 /** Counts of one write. */
 export interface WriteCounts {
   readonly staged: number;
@@ -124,7 +152,6 @@ export async function applyStaged(
   fill: (stage: { insertName: string; sqlName: string }) => Promise<void>,
 ): Promise<WriteCounts> {
   const dialect = target.hooks.dialect;
-  const q = target.hooks.quoteIdent;
   const stage = stageFor(dialect);
   const statements: string[] = [];
   const exec = async (sqls: readonly string[]) => {
@@ -148,19 +175,7 @@ export async function applyStaged(
   statements.push(stagedSql);
   const [n] = await target.query(stagedSql);
   const writeId = randomUUID();
-  const changed = changedRowsSql(dialect, spec);
-  const historySql =
-    `INSERT INTO ${names.history} (${HISTORY_INSERT_COLUMNS.map(q).join(', ')}) SELECT ` +
-    [
-      castParam(dialect, 'write_id', 'text'),
-      castParam(dialect, 'action', 'text'),
-      ...STAGE_COLUMNS.map((col) => `s.${q(col)}`),
-      `t.${q('run_name')}`,
-      castParam(dialect, 'forced', 'int'),
-      castParam(dialect, 'force_reason', 'longtext'),
-      castParam(dialect, 'now', 'timestamp'),
-    ].join(', ') +
-    ` FROM ${changed.from} WHERE ${changed.where}`;
+  const historySql = historyInsertSql(dialect, names, stage.sqlName);
   statements.push(historySql);
   await target.query(historySql, {
     write_id: writeId,
