@@ -42,5 +42,6 @@ export { type QuickstartInput, type QuickstartResult, runQuickstart } from './pi
 export { type Progress, type ProgressTask, silentProgress } from './progress.js';
 export { ENTITIES, type EntityDef, type EntityName, entityDef, snapshotColumns } from './schema/entities.js';
 export { REFERENCE_TABLES, type RefTable } from './schema/reference.js';
+export * from './scores/index.js';
 export { openSnapshot, type Snapshot, type SnapshotManifest } from './snapshot/manifest.js';
 export { openRows, RowWriter } from './snapshot/rows.js';

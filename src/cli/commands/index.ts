@@ -9,6 +9,7 @@ import { registerDemoDb } from './demo-db.js';
 import { registerExtract } from './extract.js';
 import { registerQuickstart } from './quickstart.js';
 import { registerSchema } from './schema.js';
+import { registerPersistScores, registerRollbackScores, registerScoresTable } from './scores.js';
 import { registerTrain } from './train.js';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
@@ -20,6 +21,9 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerCheck,
   registerClean,
   registerTrain,
+  registerPersistScores,
+  registerRollbackScores,
+  registerScoresTable,
   registerSchema,
   registerConfig,
 ];
