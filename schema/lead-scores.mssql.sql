@@ -23,8 +23,6 @@ IF OBJECT_ID(N'[dbo].[lead_scores]', N'U') IS NULL CREATE TABLE [dbo].[lead_scor
   CONSTRAINT [pk_dbo_lead_scores] PRIMARY KEY ([org_id], [enrollment_id], [label_col])
 );
 
-IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_dbo_lead_scores_run_name' AND object_id = OBJECT_ID(N'[dbo].[lead_scores]')) CREATE INDEX [ix_dbo_lead_scores_run_name] ON [dbo].[lead_scores] ([run_name]);
-
 IF OBJECT_ID(N'[dbo].[lead_scores_history]', N'U') IS NULL CREATE TABLE [dbo].[lead_scores_history] (
   [history_id] BIGINT IDENTITY(1,1) NOT NULL PRIMARY KEY,
   [write_id] NVARCHAR(400) NOT NULL,
@@ -49,5 +47,3 @@ IF OBJECT_ID(N'[dbo].[lead_scores_history]', N'U') IS NULL CREATE TABLE [dbo].[l
 );
 
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_dbo_lead_scores_history_run_name_action' AND object_id = OBJECT_ID(N'[dbo].[lead_scores_history]')) CREATE INDEX [ix_dbo_lead_scores_history_run_name_action] ON [dbo].[lead_scores_history] ([run_name], [action]);
-
-IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_dbo_lead_scores_history_org_id_enrollment_id_label_col' AND object_id = OBJECT_ID(N'[dbo].[lead_scores_history]')) CREATE INDEX [ix_dbo_lead_scores_history_org_id_enrollment_id_label_col] ON [dbo].[lead_scores_history] ([org_id], [enrollment_id], [label_col]);

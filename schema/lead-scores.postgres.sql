@@ -25,8 +25,6 @@ CREATE TABLE IF NOT EXISTS "dbo"."lead_scores" (
   CONSTRAINT "pk_dbo_lead_scores" PRIMARY KEY ("org_id", "enrollment_id", "label_col")
 );
 
-CREATE INDEX IF NOT EXISTS "ix_dbo_lead_scores_run_name" ON "dbo"."lead_scores" ("run_name");
-
 CREATE SCHEMA IF NOT EXISTS "dbo";
 
 CREATE TABLE IF NOT EXISTS "dbo"."lead_scores_history" (
@@ -53,5 +51,3 @@ CREATE TABLE IF NOT EXISTS "dbo"."lead_scores_history" (
 );
 
 CREATE INDEX IF NOT EXISTS "ix_dbo_lead_scores_history_run_name_action" ON "dbo"."lead_scores_history" ("run_name", "action");
-
-CREATE INDEX IF NOT EXISTS "ix_dbo_lead_scores_history_org_id_enrollment_id_label_col" ON "dbo"."lead_scores_history" ("org_id", "enrollment_id", "label_col");

@@ -23,8 +23,6 @@ CREATE TABLE IF NOT EXISTS "dbo_lead_scores" (
   CONSTRAINT "pk_dbo_lead_scores" PRIMARY KEY ("org_id", "enrollment_id", "label_col")
 );
 
-CREATE INDEX IF NOT EXISTS "ix_dbo_lead_scores_run_name" ON "dbo_lead_scores" ("run_name");
-
 CREATE TABLE IF NOT EXISTS "dbo_lead_scores_history" (
   "history_id" INTEGER PRIMARY KEY,
   "write_id" TEXT NOT NULL,
@@ -49,5 +47,3 @@ CREATE TABLE IF NOT EXISTS "dbo_lead_scores_history" (
 );
 
 CREATE INDEX IF NOT EXISTS "ix_dbo_lead_scores_history_run_name_action" ON "dbo_lead_scores_history" ("run_name", "action");
-
-CREATE INDEX IF NOT EXISTS "ix_dbo_lead_scores_history_org_id_enrollment_id_label_col" ON "dbo_lead_scores_history" ("org_id", "enrollment_id", "label_col");

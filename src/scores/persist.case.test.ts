@@ -146,6 +146,7 @@ for (const impl of IMPLS) {
           decile: 4,
         });
         expect(Number(row4.score)).toBe(((3 * 7919) % 1000) / 1000);
+        expect(row4.reasons).toBe('note = "say hi" \\ back ✓ (+0.2)');
         expect(String(row4.model_version)).toMatch(/^sha256:[0-9a-f]{16}$/);
         expect(new Date(String(row4.created_at_utc)).toISOString()).toBe('2026-03-02T00:00:00.000Z');
         const h = await history();
@@ -245,13 +246,23 @@ for (const impl of IMPLS) {
         let batches = 0;
         const wrapTarget = (t: TargetAdapter): TargetAdapter => {
           const insertRows = t.insertRows.bind(t);
+          const query = t.query.bind(t);
+          // After the first staging batch (multi-row INSERT or column arrays), break the write.
+          const afterBatch = async () => {
+            if (++batches === 1) {
+              if (db.terminateOthers) await db.terminateOthers();
+              else throw new Error('injected fault after the first batch');
+            }
+          };
           return Object.assign(Object.create(Object.getPrototypeOf(t)), t, {
             insertRows: async (...args: Parameters<TargetAdapter['insertRows']>) => {
               await insertRows(...args);
-              if (++batches === 1) {
-                if (db.terminateOthers) await db.terminateOthers();
-                else throw new Error('injected fault after the first batch');
-              }
+              await afterBatch();
+            },
+            query: async (...args: Parameters<TargetAdapter['query']>) => {
+              const rows = await query(...args);
+              if (/^INSERT INTO \S*leadlift_scores_stage/.test(args[0])) await afterBatch();
+              return rows;
             },
           });
         };

@@ -277,7 +277,7 @@ export async function persistScores(input: PersistScoresInput): Promise<PersistS
               forceReason: forced ? force!.reason : null,
               nowIso: now().toISOString(),
             },
-            (stage) => stageRows(target, stage.insertName, run.rows, task),
+            (stage) => stageRows(target, stage, run.rows, task),
           ),
         );
         statements = counts.statements;

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { SqlValue } from '../db/adapter.js';
 import { ExitCode, LeadliftError, listSome } from '../errors.js';
-import { parseCsv } from '../train/csv.js';
+import { readCsvColumns } from './csv.js';
 
 /** Which rows of predictions.csv a call writes. */
 export type ScoreSplit = 'test' | 'train' | 'all';
@@ -184,7 +184,7 @@ export async function readRunScores(o: ReadRunOptions): Promise<RunScores> {
         ? gates.reason
         : 'gates failed';
 
-  const table = parseCsv(predBytes.toString('utf8'), predPath, ',');
+  const table = readCsvColumns(predBytes.toString('utf8'), predPath);
   const missing = REQUIRED_PREDICTION_COLUMNS.filter((c) => !table.header.includes(c));
   if (missing.length > 0) {
     throw bad(

@@ -105,7 +105,7 @@ describe('score tables (mssql)', () => {
 
   it('when the index statements are parsed then each is guarded by sys.indexes and creates the listed index', () => {
     const indexes = ddl.filter((s) => s.startsWith('IF NOT EXISTS'));
-    expect(indexes).toHaveLength(3);
+    expect(indexes).toHaveLength(1);
     for (const s of indexes) {
       const m = /^IF NOT EXISTS \((SELECT 1 FROM sys\.indexes WHERE .+)\) (CREATE INDEX [\s\S]+)$/.exec(s);
       expect(m).not.toBeNull();

@@ -94,7 +94,6 @@ export function scoresTable(table: string = DEFAULT_SCORES_TABLE): OwnedTable {
       ),
     ],
     primaryKey: KEY_COLUMNS,
-    indexes: [['run_name']],
   };
 }
 
@@ -115,10 +114,8 @@ export function historyTable(table: string = DEFAULT_SCORES_TABLE): OwnedTable {
       col('force_reason', 'longtext', 'The --reason given with --force; null otherwise.', false),
       col('written_at_utc', 'timestamp', 'When the write happened (the call time).'),
     ],
-    indexes: [
-      ['run_name', 'action'],
-      ['org_id', 'enrollment_id', 'label_col'],
-    ],
+    // rollback-scores finds a run's rows by run_name; one index keeps appends cheap.
+    indexes: [['run_name', 'action']],
   };
 }
 

@@ -65,7 +65,13 @@ export function writeTestRun(
       in_sample: split === 'test' || split === 'scored' ? 0 : 1,
       rank: k + 1,
       decile: 1 + (k % 10),
-      reasons: k % 5 === 0 ? '' : `"eng_score high (+0.${k % 9}); channel = sms (-0.05)"`,
+      // Row 3 carries quotes, a backslash and non-ASCII text through every layer.
+      reasons:
+        k % 5 === 0
+          ? ''
+          : k === 3
+            ? '"note = ""say hi"" \\ back ✓ (+0.2)"'
+            : `"eng_score high (+0.${k % 9}); channel = sms (-0.05)"`,
     };
     lines.push(header.map((h) => row[h] ?? '').join(','));
   }

@@ -9,6 +9,7 @@ import { hooksFor } from '../db/hooks.js';
 import {
   castParam,
   changedRowsSql,
+  columnArrayInsert,
   stageDiffCountSql,
   stagingTable,
   upsertFromStageSql,
@@ -16,6 +17,7 @@ import {
 } from '../db/keyed-table.js';
 import { ExitCode, LeadliftError } from '../errors.js';
 import type { ProgressTask } from '../progress.js';
+import type { RefType } from '../schema/reference.js';
 import { STAGE_COLUMNS } from './run-input.js';
 import { COMPARE_COLUMNS, historyTable, KEY_COLUMNS, scoresTable, VALUE_COLUMNS } from './tables.js';
 
@@ -53,12 +55,13 @@ const STAGE_TABLE = 'leadlift_scores_stage';
 
 /** The staging table's definition in `dialect`. */
 export function stageFor(dialect: Dialect) {
-  const types = Object.fromEntries(scoresTable().columns.map((c) => [c.name, c.type]));
-  return stagingTable(
-    dialect,
-    STAGE_TABLE,
-    STAGE_COLUMNS.map((name) => ({ name, type: types[name] as Exclude<(typeof types)[string], 'identity'> })),
-  );
+  return stagingTable(dialect, STAGE_TABLE, stageColumnTypes());
+}
+
+/** The staging columns with their types (those of the scores table). */
+function stageColumnTypes(): { name: string; type: RefType }[] {
+  const types = new Map(scoresTable().columns.map((c) => [c.name, c.type]));
+  return STAGE_COLUMNS.map((name) => ({ name, type: types.get(name) as RefType }));
 }
 
 /**
@@ -202,16 +205,23 @@ export async function applyStaged(
   };
 }
 
-/** Fills the staging table from rows, in chunks of {@link STAGE_CHUNK_ROWS}, ticking `task`. */
+/**
+ * Fills the staging table from rows, in chunks, ticking `task`: one array per column per
+ * statement where the dialect can (PostgreSQL), else `insertRows` chunks of
+ * {@link STAGE_CHUNK_ROWS}.
+ */
 export async function stageRows(
   target: TargetAdapter,
-  insertName: string,
+  stage: { readonly insertName: string; readonly sqlName: string },
   rows: readonly (readonly SqlValue[])[],
   task?: ProgressTask,
 ): Promise<void> {
-  for (let start = 0; start < rows.length; start += STAGE_CHUNK_ROWS) {
-    const chunk = rows.slice(start, start + STAGE_CHUNK_ROWS);
-    await target.insertRows(insertName, STAGE_COLUMNS, chunk);
+  const fast = columnArrayInsert(target.hooks.dialect, stage.sqlName, stageColumnTypes());
+  const per = fast ? Math.min(fast.rowsPerStatement, STAGE_CHUNK_ROWS) : STAGE_CHUNK_ROWS;
+  for (let start = 0; start < rows.length; start += per) {
+    const chunk = rows.slice(start, start + per);
+    if (fast) await target.query(fast.sql, fast.params(chunk));
+    else await target.insertRows(stage.insertName, STAGE_COLUMNS, chunk);
     task?.tick(chunk.length);
   }
 }
