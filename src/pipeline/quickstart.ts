@@ -1,6 +1,8 @@
 // The main job on the embedded default: a demo Agent Cory DB (built once, then reused),
-// extract → check → clean on its whole window, then the booking model trained and gated.
-// Later stages join here as they land.
+// extract → check → clean on its whole window, then the booking model trained and gated,
+// and its out-of-sample scores written to lead_scores in the demo DB itself (the one
+// database that may be both source and target, see docs/scores.md). Later stages join here
+// as they land.
 
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -11,6 +13,7 @@ import { type DemoTruth, defaultTruthPath } from '../demo/index.js';
 import { writeDemoSqlite } from '../demo/sqlite-file.js';
 import { parseWindow } from '../extract/window.js';
 import { type Progress, silentProgress } from '../progress.js';
+import { createScoresTables, type PersistScoresResult, persistScores } from '../scores/index.js';
 import { openSnapshot } from '../snapshot/manifest.js';
 import { type RunExtractResult, runExtract } from './extract.js';
 import { runTrainCleaned, type TrainCleanedResult } from './train-cleaned.js';
@@ -41,6 +44,11 @@ export interface QuickstartResult {
   readonly clean?: { readonly dir: string; readonly report: CleanReport };
   /** The booking model (T1) trained on the cleaned tables; absent when the quality gate failed. */
   readonly train?: TrainCleanedResult;
+  /**
+   * Its test rows' scores written to dbo_lead_scores of the demo DB (forced, with the
+   * reason recorded, when the demo model failed its gates); absent when nothing was trained.
+   */
+  readonly scores?: PersistScoresResult;
 }
 
 /** Default location of the demo DB. */
@@ -83,5 +91,22 @@ export async function runQuickstart(input: QuickstartInput): Promise<QuickstartR
     train: { nBoot: 200 },
     progress,
   });
-  return { demo: demoInfo, extract, clean: { dir: cleanDir, report }, train };
+  const done = { demo: demoInfo, extract, clean: { dir: cleanDir, report }, train };
+  const t1 = train.runs.find((r) => r.target === 'booked_call_within_7d');
+  if (!t1) return done;
+  // The demo DB is both source and target: the one exception persist-scores allows. A demo
+  // model that fails its gates is still written so the tables can be tried out, but as a
+  // forced write whose reason the history and audit log keep (forced = 1).
+  const gates = t1.run.result.gates;
+  const scoresConfig: Config = { ...config, targetUrl: config.sourceUrl };
+  const common = { config: scoresConfig, cwd: input.cwd, env: input.env, command: 'quickstart' };
+  await createScoresTables(common);
+  const scores = await persistScores({
+    ...common,
+    predictionsCsv: join(t1.run.dir, 'predictions.csv'),
+    metricsJson: join(t1.run.dir, 'metrics.json'),
+    ...(gates.passed ? {} : { force: { reason: `quickstart demo; model gates failed: ${gates.reason}` } }),
+    progress,
+  });
+  return { ...done, scores };
 }

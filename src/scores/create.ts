@@ -4,8 +4,8 @@
 import { AuditLog, queryHash } from '../audit/index.js';
 import type { Config } from '../config/schema.js';
 import type { SourceFingerprint } from '../db/adapter.js';
-import { openTarget } from '../db/index.js';
-import { resolveTargetUrl } from './persist.js';
+import { openTarget, parseDbUrl } from '../db/index.js';
+import { assertNotSource, resolveTargetUrl } from './persist.js';
 import { DEFAULT_SCORES_TABLE, scoresDdl } from './tables.js';
 
 /** Input of {@link createScoresTables}. */
@@ -36,7 +36,7 @@ export interface CreateScoresTablesResult {
  */
 export async function createScoresTables(input: CreateScoresTablesInput): Promise<CreateScoresTablesResult> {
   const table = input.table ?? DEFAULT_SCORES_TABLE;
-  const { url } = resolveTargetUrl(input.config, input.targetUrl, input.cwd);
+  const { url, sameAsSource } = resolveTargetUrl(input.config, input.targetUrl, input.cwd);
   const target = await openTarget(url, { cwd: input.cwd, create: input.createFile === true });
   const audit = new AuditLog({ path: input.config.auditLog, cwd: input.cwd, env: input.env });
   try {
@@ -44,6 +44,12 @@ export async function createScoresTables(input: CreateScoresTablesInput): Promis
     return await audit.record(
       { command: input.command ?? 'scores-table', action: 'create-table', source: target.fingerprint, table },
       async () => {
+        await assertNotSource(
+          sameAsSource,
+          (q) => target.query(q),
+          target.hooks,
+          parseDbUrl(url, input.cwd).redacted,
+        );
         await target.transaction(() => target.execute(statements));
         return { table, statements, target: target.fingerprint };
       },

@@ -5,7 +5,7 @@
 
 import { AuditLog, queryHash } from '../audit/index.js';
 import type { Config } from '../config/schema.js';
-import type { SourceFingerprint, TargetAdapter } from '../db/adapter.js';
+import type { DialectHooks, SourceFingerprint, TargetAdapter } from '../db/adapter.js';
 import { openSource, openTarget, parseDbUrl } from '../db/index.js';
 import { ExitCode, LeadliftError } from '../errors.js';
 import { type Progress, silentProgress } from '../progress.js';
@@ -121,6 +121,22 @@ async function isDemoDatabase(query: (sql: string) => Promise<Record<string, unk
 }
 
 /**
+ * When the target is the source database (possible only for SQLite after
+ * {@link resolveTargetUrl}), throws `scores.targetIsSource` unless it is the embedded demo
+ * database (it carries the demo generator's marker table).
+ */
+export async function assertNotSource(
+  sameAsSource: boolean,
+  query: (sql: string) => Promise<Record<string, unknown>[]>,
+  hooks: DialectHooks,
+  redactedUrl: string,
+): Promise<void> {
+  if (sameAsSource && !(await isDemoDatabase(query, hooks.tableName('dbo', 'leadlift_demo_info')))) {
+    throw targetIsSource(redactedUrl);
+  }
+}
+
+/**
  * Writes a run's scores: checks the run (all before connecting), then upserts the rows
  * selected by `split` and appends the changed ones to the history, in one transaction.
  * Throws (exit 2) bad-input errors from {@link readRunScores}, `scores.badSplit`,
@@ -197,12 +213,7 @@ export async function persistScores(input: PersistScoresInput): Promise<PersistS
             statements.push(sql);
             return readAll(source, sql);
           };
-          if (
-            sameAsSource &&
-            !(await isDemoDatabase(read, source.hooks.tableName('dbo', 'leadlift_demo_info')))
-          ) {
-            throw targetIsSource(parseDbUrl(url, input.cwd).redacted);
-          }
+          await assertNotSource(sameAsSource, read, source.hooks, parseDbUrl(url, input.cwd).redacted);
           await assertTablesExist(read, names, table);
           const q = source.hooks.quoteIdent;
           const sql = `SELECT ${['org_id', 'enrollment_id', ...COMPARE_COLUMNS].map(q).join(', ')} FROM ${names.scores} WHERE ${q('label_col')} = @label_col`;
@@ -259,12 +270,12 @@ export async function persistScores(input: PersistScoresInput): Promise<PersistS
     return await audit.record(
       { command, action: 'write', source: target.fingerprint, table, run: run.runName },
       async () => {
-        if (
-          sameAsSource &&
-          !(await isDemoDatabase((s) => target.query(s), target.hooks.tableName('dbo', 'leadlift_demo_info')))
-        ) {
-          throw targetIsSource(parseDbUrl(url, input.cwd).redacted);
-        }
+        await assertNotSource(
+          sameAsSource,
+          (q) => target.query(q),
+          target.hooks,
+          parseDbUrl(url, input.cwd).redacted,
+        );
         await assertTablesExist((s) => target.query(s), names, table);
         const task = progress.task('Writing scores', run.rows.length);
         const counts = await target.transaction(() =>

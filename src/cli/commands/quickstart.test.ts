@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openTarget } from '../../db/index.js';
 import { captureIo } from '../io.js';
 import { runCli } from '../run.js';
 
@@ -30,12 +31,22 @@ describe('quickstart (command)', () => {
       demo: { reused: boolean };
       cleaned: unknown;
       runs: { target: string; gates: { passed: boolean } }[];
+      scores: { selected: number; table: string; run: string; forced: boolean } | null;
     };
     expect(summary.ok).toBe(true);
     expect(summary.runs.map((r) => r.target)).toEqual(['booked_call_within_7d']);
     expect(summary.demo.reused).toBe(true);
     expect(summary.cleaned).not.toBeNull();
     expect(readdirSync(join(cwd, 'tmp/snapshots'))).toHaveLength(2);
+    // Scores land in the demo DB's lead_scores, forced (and recorded so) when the gates failed.
+    expect(summary.scores!.selected).toBeGreaterThan(0);
+    expect(summary.scores!.forced).toBe(!summary.runs[0]!.gates.passed);
+    const db = await openTarget('sqlite:tmp/demo/agent-cory.sqlite', { cwd });
+    const rows = await db.query('SELECT run_name, COUNT(*) AS n FROM "dbo_lead_scores" GROUP BY run_name');
+    const forced = await db.query('SELECT DISTINCT forced FROM "dbo_lead_scores_history"');
+    await db.close();
+    expect(rows.find((r) => r.run_name === summary.scores!.run)?.n).toBe(summary.scores!.selected);
+    expect(forced.map((r) => r.forced)).toEqual([summary.scores!.forced ? 1 : 0]);
   });
 
   it('when --enrollments is not a number then exit 2 naming the flag', async () => {

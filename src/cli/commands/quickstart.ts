@@ -20,8 +20,9 @@ export function registerQuickstart(program: Command, ctx: CommandContext): void 
     .summary('run the main job end to end on the embedded SQLite demo DB')
     .description(
       `Builds a demo Agent Cory DB (${QUICKSTART_DB}, reused on later runs), then extracts its whole window into a\n` +
-        'snapshot, checks it, cleans it, trains and gates the booking model (T1), and prints a summary. Everything is\n' +
-        'written under tmp/. The model gate is reported, not fatal, here; `leadlift train` exits 3 on it.\n' +
+        'snapshot, checks it, cleans it, trains and gates the booking model (T1), writes its out-of-sample scores to\n' +
+        'dbo_lead_scores in the demo DB, and prints a summary. Everything is written under tmp/. The model gate is\n' +
+        'reported, not fatal, here (failed-gate scores are written as forced, demo only); `leadlift train` exits 3 on it.\n' +
         'Exit code 3 when the data-quality gate fails.',
     )
     .option('--db <file>', `demo SQLite file (default ${QUICKSTART_DB})`)
@@ -105,8 +106,21 @@ export function registerQuickstart(program: Command, ctx: CommandContext): void 
         );
         ctx.say(cmd, `               top features: ${top.join(', ')}`);
       }
+      if (result.scores) {
+        const sc = result.scores;
+        ctx.say(
+          cmd,
+          `  scores       ${sc.selected} out-of-sample scores of run ${sc.run} in ${sc.table} of the demo DB (${sc.inserted} inserted, ${sc.updated} updated)`,
+        );
+        if (sc.forced)
+          ctx.say(
+            cmd,
+            '               written although the gates failed (demo only; recorded as forced in the history)',
+          );
+        ctx.say(cmd, '               query them: see "Query the scores" in README.md');
+      }
       ctx.say(cmd, '');
-      ctx.say(cmd, 'Next: recommendations and score write-back arrive in later releases.');
+      ctx.say(cmd, 'Next: recommendations arrive in a later release.');
       ctx.json(cmd, {
         ok: extract.quality.ok,
         demo: { file: demo.file, truth: demo.truthPath, reused: demo.reused },
@@ -121,6 +135,7 @@ export function registerQuickstart(program: Command, ctx: CommandContext): void 
           baseline: run.result.evaluation.baseline.pr_auc,
           gates: run.result.gates,
         })),
+        scores: result.scores ?? null,
       });
       const failure = qualityError(extract.quality);
       if (failure) ctx.fail(failure);
