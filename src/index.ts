@@ -44,3 +44,4 @@ export { ENTITIES, type EntityDef, type EntityName, entityDef, snapshotColumns }
 export { REFERENCE_TABLES, type RefTable } from './schema/reference.js';
 export { openSnapshot, type Snapshot, type SnapshotManifest } from './snapshot/manifest.js';
 export { openRows, RowWriter } from './snapshot/rows.js';
+export * from './recommend/index.js';

@@ -42,6 +42,7 @@ export {
 export {
   addProposals,
   changeRequest,
+  findEntry,
   readStore,
   STATUSES,
   type Store,

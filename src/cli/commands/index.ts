@@ -8,6 +8,8 @@ import { registerConfig } from './config.js';
 import { registerDemoDb } from './demo-db.js';
 import { registerExtract } from './extract.js';
 import { registerQuickstart } from './quickstart.js';
+import { registerRecommend } from './recommend.js';
+import { registerRecommendations } from './recommendations.js';
 import { registerSchema } from './schema.js';
 import { registerTrain } from './train.js';
 
@@ -20,6 +22,8 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerCheck,
   registerClean,
   registerTrain,
+  registerRecommend,
+  registerRecommendations,
   registerSchema,
   registerConfig,
 ];
