@@ -58,7 +58,7 @@ function synthetic(designs: readonly Design[], seed = 7) {
       c.steps.push(s);
     });
     for (const v of d.variants ?? []) {
-      v.ids.forEach((id, k) =>
+      for (const [k, id] of v.ids.entries()) {
         variants.push({
           variantId: id,
           orgId: '1',
@@ -67,8 +67,8 @@ function synthetic(designs: readonly Design[], seed = 7) {
           isControl: k === 0,
           weight: 0.5,
           promptText: k === 0 ? 'Ask when they would like a call.' : 'Offer {slot_1} or {slot_2}.',
-        }),
-      );
+        });
+      }
     }
     campaigns.set(`1\u0000${d.campaign}`, c);
   }

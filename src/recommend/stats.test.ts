@@ -61,7 +61,7 @@ describe('wilson', () => {
 describe('benjaminiHochberg', () => {
   it('when compared with statsmodels multipletests(fdr_bh) then q-values agree', () => {
     const q = benjaminiHochberg(golden.bh.p);
-    golden.bh.q.forEach((v, i) => expect(q[i]).toBeCloseTo(v, 14));
+    for (const [i, v] of golden.bh.q.entries()) expect(q[i]).toBeCloseTo(v, 14);
   });
   it('when a p-value is NaN then it stays NaN and is not counted', () => {
     const q = benjaminiHochberg([0.01, Number.NaN, 0.04]);
