@@ -632,7 +632,8 @@ function recommendationOf(c: Comparison, d: RecData, runName: string): Omit<Reco
   let treatmentText: string | null = null;
   let messagesWorse: number | null = null;
   let messagesBetter: number | null = null;
-  const effectText = `${pct(c.effect.point)} points more bookings within 7 days (95% CI ${pct(c.effect.lower)} to ${pct(c.effect.upper)}), adjusted for lead mix`;
+  const p100 = (x: number) => (x * 100).toFixed(1);
+  const effectText = `+${p100(c.effect.point)} points of bookings within 7 days (95% CI ${p100(c.effect.lower)} to ${p100(c.effect.upper)}), adjusted for lead mix`;
   if (c.kind === 'prompt_variant') {
     const step = d.steps[d.stepIndex.get(`${c.org_id}\u0000${c.step_ids[0]}`)!]!;
     const wi = d.variantIndex.get(`${c.org_id}\u0000${c.worse.variant_id}`)!;
@@ -694,7 +695,7 @@ function recommendationOf(c: Comparison, d: RecData, runName: string): Omit<Reco
     .digest('hex')
     .slice(0, 10)}`;
   const plan = experimentPlan({
-    hypothesis: `${c.better.label} books more calls within 7 days than ${c.worse.label} (observed +${pct(c.effect.point)} points adjusted, ${pct(c.worse.rate.point)} → ${pct(c.better.rate.point)} raw).`,
+    hypothesis: `${c.better.label} books more calls within 7 days than ${c.worse.label} (observed +${(c.effect.point * 100).toFixed(1)} points adjusted, ${pct(c.worse.rate.point)} → ${pct(c.better.rate.point)} raw).`,
     control: { description: `current: ${c.worse.label}`, text: controlText },
     treatment: {
       description: `proposed: ${c.better.label}${edits.length > 0 ? ' (with the edits)' : ''}`,

@@ -6,6 +6,7 @@ import type { Analysis, Recommendation } from './analyze.js';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
+const pts = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} points` : '—');
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
 
 /** One line per recommendation: rank, id, change, impact. */
@@ -32,17 +33,17 @@ export function recommendationsMarkdown(doc: Record<string, unknown>, a: Analysi
     out.push(`- id: \`${r.id}\` (${r.kind}, status ${r.status})`);
     out.push(`- change: ${r.change}`);
     out.push(
-      `- evidence: ${r.worse.label} ${pct(r.worse.rate.point)} (${r.worse.booked}/${r.worse.n}, expected ${pct(r.worse.expected)}) vs ${r.better.label} ${pct(r.better.rate.point)} (${r.better.booked}/${r.better.n}, expected ${pct(r.better.expected)}); adjusted effect +${pct(r.evidence.effect.point)} (95% CI ${pct(r.evidence.effect.lower)} to ${pct(r.evidence.effect.upper)}), p = ${r.evidence.p_value.toExponential(2)}, BH q = ${r.evidence.q_value.toExponential(2)}`,
+      `- evidence: ${r.worse.label} ${pct(r.worse.rate.point)} (${r.worse.booked}/${r.worse.n}, expected ${pct(r.worse.expected)}) vs ${r.better.label} ${pct(r.better.rate.point)} (${r.better.booked}/${r.better.n}, expected ${pct(r.better.expected)}); adjusted effect +${pts(r.evidence.effect.point)} (95% CI ${pts(r.evidence.effect.lower)} to ${pts(r.evidence.effect.upper)}), p = ${r.evidence.p_value.toExponential(2)}, BH q = ${r.evidence.q_value.toExponential(2)}`,
     );
     if (r.evidence.messages_worse !== null)
       out.push(`- messages compared: ${r.evidence.messages_worse} vs ${r.evidence.messages_better}`);
     for (const e of r.edits) out.push(`- edit (${e.feature}): ${e.edit} [${f1(e.worse)} vs ${f1(e.better)}]`);
     out.push(
-      `- impact: +${f1(r.impact.extra_per_month.point)} bookings/month (${f1(r.impact.extra_per_month.lower)}–${f1(r.impact.extra_per_month.upper)}) = ${f1(r.impact.affected_per_month)} enrollments/month × ${pct(r.evidence.effect.point)} × P(real) ${f2(r.impact.probability_real)}`,
+      `- impact: +${f1(r.impact.extra_per_month.point)} bookings/month (${f1(r.impact.extra_per_month.lower)}–${f1(r.impact.extra_per_month.upper)}) = ${f1(r.impact.affected_per_month)} enrollments/month × ${pts(r.evidence.effect.point)} × P(real) ${f2(r.impact.probability_real)}`,
     );
     const p = r.plan;
     out.push(
-      `- experiment: ${p.hypothesis} Primary metric ${p.primary_metric.name} (${p.primary_metric.window_days} days); MDE +${pct(p.mde.absolute)} from ${pct(p.primary_metric.baseline_rate)}; ${p.sample_size.per_arm} per arm (α ${p.sample_size.alpha}, power ${p.sample_size.power}); ~${p.duration.days_total ?? '—'} days at ${f1(p.duration.enrollments_per_day)} enrollments/day; rollout ${p.rollout.map((s) => `${Math.round(s.treatment_share * 100)}%`).join(' → ')}; guardrails ${p.guardrails.map((g) => g.metric).join(', ')}.`,
+      `- experiment: ${p.hypothesis} Primary metric ${p.primary_metric.name} (${p.primary_metric.window_days} days); MDE +${pts(p.mde.absolute)} from ${pct(p.primary_metric.baseline_rate)}; ${p.sample_size.per_arm} per arm (α ${p.sample_size.alpha}, power ${p.sample_size.power}); ~${p.duration.days_total ?? '—'} days at ${f1(p.duration.enrollments_per_day)} enrollments/day; rollout ${p.rollout.map((s) => `${Math.round(s.treatment_share * 100)}%`).join(' → ')}; guardrails ${p.guardrails.map((g) => g.metric).join(', ')}.`,
     );
     if (p.control.text) out.push('', '  Control:', '', '  ```', `  ${p.control.text}`, '  ```');
     if (p.treatment.text) out.push('', '  Treatment:', '', '  ```', `  ${p.treatment.text}`, '  ```');
@@ -70,7 +71,7 @@ export function recommendationsMarkdown(doc: Record<string, unknown>, a: Analysi
   );
   for (const c of a.comparisons) {
     out.push(
-      `| ${c.kind} | ${c.worse.label} | ${c.better.label} | ${c.worse.n} / ${c.better.n} | +${pct(c.effect.point)} (${pct(c.effect.lower)} to ${pct(c.effect.upper)}) | ${c.q_value.toExponential(1)} | ${c.flagged ? 'yes' : 'no'} |`,
+      `| ${c.kind} | ${c.worse.label} | ${c.better.label} | ${c.worse.n} / ${c.better.n} | +${pts(c.effect.point)} (${pts(c.effect.lower)} to ${pts(c.effect.upper)}) | ${c.q_value.toExponential(1)} | ${c.flagged ? 'yes' : 'no'} |`,
     );
   }
   out.push(
