@@ -40,6 +40,7 @@ export { type Dataset, type Frame, frameOf } from './numeric/frame.js';
 export { type RunExtractInput, type RunExtractResult, runExtract } from './pipeline/extract.js';
 export { type QuickstartInput, type QuickstartResult, runQuickstart } from './pipeline/quickstart.js';
 export { type Progress, type ProgressTask, silentProgress } from './progress.js';
+export * from './recommend/index.js';
 export { ENTITIES, type EntityDef, type EntityName, entityDef, snapshotColumns } from './schema/entities.js';
 export { REFERENCE_TABLES, type RefTable } from './schema/reference.js';
 export * from './scores/index.js';

@@ -15,6 +15,7 @@ export const ENV_KEYS = {
   LEADLIFT_SNAPSHOTS_DIR: 'snapshotsDir',
   LEADLIFT_RUNS_DIR: 'runsDir',
   LEADLIFT_AUDIT_LOG: 'auditLog',
+  LEADLIFT_RECOMMENDATIONS_STORE: 'recommendationsStore',
 } as const;
 
 export interface LoadConfigOptions {

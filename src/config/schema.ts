@@ -22,6 +22,8 @@ export const configSchema = z
     runsDir: z.string().min(1).default('tmp/runs'),
     /** Audit log: one JSON line per database access. Env LEADLIFT_AUDIT_LOG. Default tmp/audit/audit.jsonl. */
     auditLog: z.string().min(1).default('tmp/audit/audit.jsonl'),
+    /** The recommendations store: proposals and their approval status. Env LEADLIFT_RECOMMENDATIONS_STORE. Default tmp/recommendations/store.json. */
+    recommendationsStore: z.string().min(1).default('tmp/recommendations/store.json'),
     /** Days before --since that extract also reads, for history features. Default 30. */
     lookbackDays: z.number().int().min(0).max(3650).default(30),
     /** Environment variable holding the PII hashing key. Default LEADLIFT_PII_KEY. */

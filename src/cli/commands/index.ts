@@ -8,6 +8,8 @@ import { registerConfig } from './config.js';
 import { registerDemoDb } from './demo-db.js';
 import { registerExtract } from './extract.js';
 import { registerQuickstart } from './quickstart.js';
+import { registerRecommend } from './recommend.js';
+import { registerRecommendations } from './recommendations.js';
 import { registerSchema } from './schema.js';
 import { registerPersistScores, registerRollbackScores, registerScoresTable } from './scores.js';
 import { registerTrain } from './train.js';
@@ -24,6 +26,8 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerPersistScores,
   registerRollbackScores,
   registerScoresTable,
+  registerRecommend,
+  registerRecommendations,
   registerSchema,
   registerConfig,
 ];

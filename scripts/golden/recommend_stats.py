@@ -1,0 +1,85 @@
+"""Golden values of src/recommend/stats.ts: Wilson intervals, Benjamini–Hochberg,
+two-proportion sample sizes (statsmodels NormalIndPower + proportion_effectsize, and the
+pooled-variance formula), the normal CDF/quantile and the chi-square SRM test (scipy).
+
+Run: /usr/bin/python3 scripts/golden/recommend_stats.py  (Debian python3-statsmodels, python3-scipy)
+"""
+import json
+import os
+import platform
+import subprocess
+
+import numpy as np
+import scipy
+import statsmodels
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.proportion import proportion_confint, proportion_effectsize
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def write(rel_path: str, payload: dict) -> None:
+    # As _common.write, without importing scikit-learn (not needed here).
+    path = os.path.join(ROOT, rel_path)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(payload, f, allow_nan=False)
+        f.write("\n")
+    biome = os.path.join(ROOT, "node_modules", ".bin", "biome")
+    if os.path.exists(biome):
+        subprocess.run([biome, "format", "--write", path], cwd=ROOT, check=False, capture_output=True)
+    print(f"wrote {rel_path}")
+
+SEED = 20261202
+rng = np.random.default_rng(SEED)
+
+wilson = []
+for k, n in [(0, 10), (10, 10), (5, 20), (258, 1823), (447, 1846), (1, 1000), (37, 200)]:
+    lo, hi = proportion_confint(k, n, alpha=0.05, method="wilson")
+    wilson.append({"k": k, "n": n, "lower": float(lo), "upper": float(hi)})
+
+pvals = [float(x) for x in rng.uniform(0, 0.2, size=12)] + [1e-8, 0.04, 0.04, 0.5]
+bh = [float(x) for x in multipletests(pvals, method="fdr_bh")[1]]
+
+sizes = []
+for p1, p2 in [(0.242, 0.142), (0.155, 0.105), (0.20, 0.18), (0.05, 0.06), (0.5, 0.55), (0.01, 0.02)]:
+    h = proportion_effectsize(p1, p2)
+    n = NormalIndPower().solve_power(effect_size=h, alpha=0.05, power=0.8, ratio=1.0, alternative="two-sided")
+    za = stats.norm.ppf(0.975)
+    zb = stats.norm.ppf(0.8)
+    pbar = (p1 + p2) / 2
+    pooled = (za * np.sqrt(2 * pbar * (1 - pbar)) + zb * np.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) ** 2 / (p1 - p2) ** 2
+    sizes.append({"p1": p1, "p2": p2, "h": float(h), "arcsine": float(n), "pooled": float(pooled)})
+
+xs = [-8.0, -5.0, -3.0, -1.96, -1.0, -0.3, 0.0, 0.25, 0.49, 0.51, 1.0, 2.5, 6.0]
+cdf = [{"x": x, "cdf": float(stats.norm.cdf(x))} for x in xs]
+ps = [1e-10, 1e-4, 0.01, 0.02425, 0.1, 0.5, 0.8, 0.975, 0.999]
+quant = [{"p": p, "q": float(stats.norm.ppf(p))} for p in ps]
+
+srm = []
+for obs, shares in [([5000, 5100], [0.5, 0.5]), ([1000, 1200], [0.5, 0.5]), ([900, 100], [0.9, 0.1]), ([330, 340, 360], [1, 1, 1])]:
+    exp = np.array(shares) / np.sum(shares) * np.sum(obs)
+    r = stats.chisquare(obs, exp)
+    srm.append({"observed": obs, "shares": shares, "statistic": float(r.statistic), "p": float(r.pvalue)})
+
+write(
+    "src/recommend/golden/stats.json",
+    {
+        "provenance": {
+            "tool": "statsmodels + scipy",
+            "version": f"statsmodels {statsmodels.__version__}, scipy {scipy.__version__}",
+            "numpy": np.__version__,
+            "python": platform.python_version(),
+            "seed": SEED,
+            "script": "scripts/golden/recommend_stats.py",
+        },
+        "wilson": wilson,
+        "bh": {"p": pvals, "q": bh},
+        "sample_sizes": sizes,
+        "normal_cdf": cdf,
+        "normal_quantile": quant,
+        "srm": srm,
+    },
+)

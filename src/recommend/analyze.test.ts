@@ -1,0 +1,282 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from './analyze.js';
+import { promptEdits, readingGrade, textProfile } from './content.js';
+import type { RecCampaign, RecData, RecStep, RecVariant, Touch } from './load.js';
+
+/** mulberry32: a small seeded generator for the synthetic tables. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+interface Design {
+  readonly campaign: string;
+  readonly channels: readonly string[];
+  readonly waits: readonly number[];
+  readonly variants?: readonly { step: number; ids: readonly [string, string]; effect: number }[];
+  readonly effect: number;
+  /** Shift of the lead covariate of this campaign's leads (colder leads when negative). */
+  readonly leadShift: number;
+  readonly n: number;
+}
+
+/**
+ * Synthetic RecData: lead covariate x ~ N(shift, 1); P(book) = σ(−1.6 + x + campaign effect
+ * + variant effect); expected = σ(−1.6 + x) (the lead-only truth).
+ */
+function synthetic(designs: readonly Design[], seed = 7) {
+  const rand = rng(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(rand() + 1e-300)) * Math.cos(2 * Math.PI * rand());
+  const steps: RecStep[] = [];
+  const variants: RecVariant[] = [];
+  const campaigns = new Map<string, RecCampaign>();
+  for (const d of designs) {
+    const c: RecCampaign = { campaignId: d.campaign, orgId: '1', name: `C${d.campaign}`, steps: [] };
+    d.channels.forEach((ch, i) => {
+      const s: RecStep = {
+        stepId: `${d.campaign}${i + 1}`,
+        orgId: '1',
+        campaignId: d.campaign,
+        orderId: i + 1,
+        channel: ch,
+        waitBeforeMs: d.waits[i]!,
+        label: `${ch} step`,
+        promptText: null,
+        isDecisionPoint: false,
+        branchCondition: null,
+        nextIfTrue: null,
+        nextIfFalse: null,
+      };
+      steps.push(s);
+      c.steps.push(s);
+    });
+    for (const v of d.variants ?? []) {
+      for (const [k, id] of v.ids.entries()) {
+        variants.push({
+          variantId: id,
+          orgId: '1',
+          stepId: `${d.campaign}${v.step}`,
+          key: k === 0 ? 'A' : 'B',
+          isControl: k === 0,
+          weight: 0.5,
+          promptText: k === 0 ? 'Ask when they would like a call.' : 'Offer {slot_1} or {slot_2}.',
+        });
+      }
+    }
+    campaigns.set(`1\u0000${d.campaign}`, c);
+  }
+  const stepIndex = new Map(steps.map((s, i) => [`1\u0000${s.stepId}`, i] as const));
+  const variantIndex = new Map(variants.map((v, i) => [`1\u0000${v.variantId}`, i] as const));
+  const orgId: string[] = [];
+  const enrollmentId: string[] = [];
+  const campaignId: string[] = [];
+  const decision: number[] = [];
+  const y: number[] = [];
+  const e: number[] = [];
+  const touches: Touch[][] = [];
+  let id = 1;
+  for (const d of designs) {
+    for (let i = 0; i < d.n; i++) {
+      const x = d.leadShift + normal();
+      let lo = -1.6 + x + d.effect;
+      const t0 = 1_700_000_000_000 + id * 60_000;
+      const list: Touch[] = [];
+      d.channels.forEach((_ch, k) => {
+        const v = (d.variants ?? []).find((vv) => vv.step === k + 1);
+        let vi = -1;
+        if (v) {
+          const arm = rand() < 0.5 ? 0 : 1;
+          vi = variantIndex.get(`1\u0000${v.ids[arm]}`)!;
+          if (arm === 1) lo += v.effect;
+        }
+        list.push({
+          step: stepIndex.get(`1\u0000${d.campaign}${k + 1}`)!,
+          variant: vi,
+          ts: t0 + k * 3_600_000,
+        });
+      });
+      orgId.push('1');
+      enrollmentId.push(String(id++));
+      campaignId.push(d.campaign);
+      decision.push(t0);
+      y.push(rand() < sigmoid(lo) ? 1 : 0);
+      e.push(sigmoid(-1.6 + x));
+      touches.push(list);
+    }
+  }
+  const n = y.length;
+  const none = new Int8Array(n).fill(-1);
+  const data: RecData = {
+    campaigns,
+    steps,
+    stepIndex,
+    variants,
+    variantIndex,
+    nRows: n,
+    orgId,
+    enrollmentId,
+    campaignId,
+    decisionTs: Float64Array.from(decision),
+    labels: {
+      booked_call_within_7d: Int8Array.from(y),
+      qualified_within_14d: none,
+      conversion_within_30d: none,
+    },
+    touches,
+    replies: touches.map(() => []),
+    variantTexts: variants.map((v) =>
+      v.key === 'A'
+        ? Array(50).fill(
+            'Hi [first_name], thanks for reaching out about implants. When would be a good time for a free consultation with our team this week or next?',
+          )
+        : Array(50).fill('Hi [first_name]! Are you free Tue 2:00 PM or Wed 10:30 AM? Which one works?'),
+    ),
+    stepTexts: steps.map(() => []),
+    asOf: 1_800_000_000_000,
+  };
+  const ex = Float64Array.from(e);
+  return {
+    data,
+    expected: { booked_call_within_7d: ex, qualified_within_14d: ex, conversion_within_30d: ex },
+    runScore: new Float64Array(n).fill(Number.NaN),
+    runTest: new Uint8Array(n),
+    runName: 'synthetic',
+  };
+}
+
+const DAY = 86_400_000;
+const designs: Design[] = [
+  // A variant test with a planted effect on step 1 and a null pair on step 2.
+  {
+    campaign: '10',
+    channels: ['sms', 'voice', 'sms'],
+    waits: [0, 2 * 3_600_000, DAY],
+    variants: [
+      { step: 1, ids: ['101', '102'], effect: Math.log(1.8) },
+      { step: 3, ids: ['103', '104'], effect: 0 },
+    ],
+    effect: 0,
+    leadShift: 0,
+    n: 5000,
+  },
+  // Sibling order pair: call first is worse.
+  {
+    campaign: '20',
+    channels: ['sms', 'voice', 'email'],
+    waits: [0, DAY, DAY],
+    effect: 0,
+    leadShift: 0,
+    n: 3000,
+  },
+  {
+    campaign: '21',
+    channels: ['voice', 'sms', 'email'],
+    waits: [0, DAY, DAY],
+    effect: -0.45,
+    leadShift: 0,
+    n: 3000,
+  },
+  // Sibling wait pair with no effect, but the slow one gets colder leads.
+  { campaign: '30', channels: ['email', 'voice'], waits: [0, DAY], effect: 0, leadShift: 0, n: 3000 },
+  { campaign: '31', channels: ['email', 'voice'], waits: [0, 5 * DAY], effect: 0, leadShift: -0.6, n: 3000 },
+];
+
+describe('analyze', () => {
+  const input = synthetic(designs);
+  const a = analyze(input);
+  const find = (kind: string, ids: string[]) =>
+    a.comparisons.find(
+      (c) =>
+        c.kind === kind &&
+        ids.every((i) =>
+          [c.better.variant_id, c.worse.variant_id, c.better.campaign_id, c.worse.campaign_id].includes(i),
+        ),
+    )!;
+
+  it('when a variant has a planted uplift then it is flagged with the treatment as the better arm', () => {
+    const c = find('prompt_variant', ['101', '102']);
+    expect(c.flagged).toBe(true);
+    expect(c.better.variant_id).toBe('102');
+    expect(c.effect.lower).toBeGreaterThan(0);
+    const rec = a.recommendations.find((r) => r.variant_ids.includes('102'))!;
+    expect(rec.edits.map((x) => x.feature)).toContain('time_offers');
+    expect(rec.plan.control.text).toBe('Ask when they would like a call.');
+    expect(rec.plan.treatment.text).toBe('Offer {slot_1} or {slot_2}.');
+  });
+
+  it('when a sibling campaign runs the same channels in a worse order then a reorder is recommended for it', () => {
+    const c = find('step_order', ['20', '21']);
+    expect(c.flagged).toBe(true);
+    expect(c.worse.campaign_id).toBe('21');
+    const rec = a.recommendations.find((r) => r.kind === 'step_order')!;
+    expect(rec.change).toContain('voice → sms → email to sms → voice → email');
+  });
+
+  it('when a sibling differs only in lead mix then the adjusted comparison raises nothing though raw rates differ', () => {
+    const c = find('step_wait', ['30', '31']);
+    expect(c.flagged).toBe(false);
+    // The raw rates differ clearly: the slow campaign got colder leads.
+    const raw = Math.abs(c.better.rate.point - c.worse.rate.point);
+    expect(raw).toBeGreaterThan(0.04);
+    expect(c.effect.lower).toBeLessThan(0);
+  });
+
+  it('when a variant pair has no effect then it is not flagged', () => {
+    expect(find('prompt_variant', ['103', '104']).flagged).toBe(false);
+    expect(a.recommendations.some((r) => r.variant_ids.includes('103'))).toBe(false);
+  });
+
+  it('when recommendations are ranked then impact = volume × effect × P(real) and ranks follow it', () => {
+    for (const r of a.recommendations) {
+      expect(r.impact.extra_per_month.point).toBeCloseTo(
+        r.impact.affected_per_month * r.evidence.effect.point * r.impact.probability_real,
+        9,
+      );
+    }
+    const pts = a.recommendations.map((r) => r.impact.extra_per_month.point);
+    expect([...pts].sort((x, y) => y - x)).toEqual(pts);
+    expect(a.recommendations.map((r) => r.rank)).toEqual(pts.map((_, i) => i + 1));
+  });
+
+  it('when run twice on the same input then the output is identical', () => {
+    expect(JSON.stringify(analyze(synthetic(designs)))).toBe(JSON.stringify(a));
+  });
+
+  it('when the campaign with the worse order is checked against expected then it is flagged below expected', () => {
+    const el = a.elements.find((e) => e.level === 'campaign' && e.campaign_id === '21')!;
+    expect(el.flag.underperforming).toBe(true);
+    expect(el.observed_expected.upper).toBeLessThan(1);
+    const cold = a.elements.find((e) => e.level === 'campaign' && e.campaign_id === '31')!;
+    expect(cold.flag.underperforming).toBe(false);
+  });
+});
+
+describe('promptEdits', () => {
+  it('when the better variant offers two times in shorter texts then the edits say so with both values', () => {
+    const worse = textProfile([
+      'Hi there, thanks for reaching out about implants. When would be a good time for a free consultation with our team this week or next?',
+    ]);
+    const better = textProfile(['Free Tue 2:00 PM or Wed 10:30 AM? Which one works?']);
+    const none = { reached: 100, positiveShare: 0, negativeShare: 0, objectionShare: 0, optOutShare: 0 };
+    const edits = promptEdits(worse, better, none, none);
+    const byFeature = Object.fromEntries(edits.map((e) => [e.feature, e]));
+    expect(byFeature.time_offers?.better).toBe(2);
+    expect(byFeature.time_offers?.worse).toBe(0);
+    expect(byFeature.length?.edit).toMatch(/^\d+ characters → under \d+$/);
+    expect(promptEdits(worse, worse, none, none)).toEqual([]);
+  });
+});
+
+describe('readingGrade', () => {
+  it('when a text has one sentence of 4 one-syllable words then the grade is 0.39·4 + 11.8·1 − 15.59', () => {
+    expect(readingGrade('The cat sat down.')).toBeCloseTo(0.39 * 4 + 11.8 - 15.59, 10);
+    expect(readingGrade('')).toBeNaN();
+  });
+});

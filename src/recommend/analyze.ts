@@ -1,0 +1,825 @@
+// The analyses of the recommend stage, pure functions of RecData + expected scores:
+// element performance (campaign, step, channel, variant) with intervals and
+// observed-vs-expected flags; comparisons of A/B variants within a step and of sibling
+// campaigns (same steps in another order, or other waits); the recommendations that
+// follow from the comparisons that clear the bar, ranked by expected impact, each with
+// its prompt edits and experiment plan; and a descriptive path analysis.
+
+import { createHash } from 'node:crypto';
+import { TARGET_DEFS, type TARGETS } from '../features/index.js';
+import { type PromptEdit, promptEdits, type ReplyProfile, type TextProfile, textProfile } from './content.js';
+import { NEGATIVE_INTENTS, POSITIVE_INTENTS, type RecData, type RecStep } from './load.js';
+import { type ExperimentPlan, experimentPlan } from './plan.js';
+import { benjaminiHochberg, type Interval, normalCdf, wilson } from './stats.js';
+
+type TargetName = (typeof TARGETS)[number];
+
+/** The evidence bar. Defaults are documented in docs/recommend.md. */
+export interface RecommendBar {
+  /** Benjamini–Hochberg false-discovery rate across the comparisons (and, separately, the element flags). Default 0.05. */
+  readonly fdr: number;
+  /** Posterior probability (flat prior, normal likelihood) that the worse arm is worse. Default 0.95. */
+  readonly minProbability: number;
+  /** Enrollments with an elapsed window per arm. Default 200. */
+  readonly minArm: number;
+  /** Positives per arm. Default 10. */
+  readonly minEvents: number;
+}
+
+export const DEFAULT_BAR: RecommendBar = { fdr: 0.05, minProbability: 0.95, minArm: 200, minEvents: 10 };
+
+/** A count with its Wilson 95% interval. */
+export interface RateStat {
+  readonly k: number;
+  readonly n: number;
+  readonly rate: Interval;
+}
+
+export type ElementLevel = 'campaign' | 'channel' | 'step' | 'variant';
+
+export interface ElementStats {
+  readonly level: ElementLevel;
+  readonly key: string;
+  readonly org_id: string;
+  readonly campaign_id: string;
+  readonly campaign_name: string;
+  readonly step_id: string | null;
+  readonly order_id: number | null;
+  readonly channel: string | null;
+  readonly variant_id: string | null;
+  readonly variant_key: string | null;
+  readonly label: string | null;
+  /** Enrollments the element reached. */
+  readonly volume: number;
+  /** Replies within the 7-day window (credited to this step for step and variant rows). */
+  readonly replies: RateStat;
+  readonly positive_replies: RateStat;
+  readonly negative_replies: RateStat;
+  readonly opt_outs: RateStat;
+  readonly booked_7d: RateStat;
+  readonly qualified_14d: RateStat;
+  readonly converted_30d: RateStat;
+  /** Share of leads reached that got no later step and did not book within 7 days (steps and variants). */
+  readonly drop_off: RateStat | null;
+  /** Mean expected booking probability of the leads reached (lead-only model, out-of-fold). */
+  readonly expected_booked_7d: number;
+  /** Observed ÷ expected booking rate with a 95% interval. */
+  readonly observed_expected: Interval;
+  /** Mean of the run's scores over the reached rows it scored out of sample (test split); null when none. */
+  readonly run_score_mean_test: number | null;
+  readonly run_score_n_test: number;
+  readonly flag: {
+    readonly underperforming: boolean;
+    readonly probability_worse: number;
+    readonly p_value: number;
+    readonly q_value: number;
+  };
+}
+
+/** One side of a comparison. */
+export interface Arm {
+  readonly label: string;
+  readonly campaign_id: string;
+  readonly step_id: string | null;
+  readonly variant_id: string | null;
+  readonly n: number;
+  readonly booked: number;
+  readonly rate: Interval;
+  readonly expected: number;
+  /** Mean of observed − expected. */
+  readonly adjusted: number;
+  readonly per_day: number;
+  readonly opt_out_rate: number;
+  readonly negative_reply_rate: number;
+}
+
+export type ComparisonKind = 'prompt_variant' | 'step_order' | 'step_wait';
+
+export interface Comparison {
+  readonly kind: ComparisonKind;
+  readonly org_id: string;
+  /** The step (variants) or the differing steps (waits); empty for order. */
+  readonly step_ids: readonly string[];
+  readonly better: Arm;
+  readonly worse: Arm;
+  /** Adjusted difference better − worse in the 7-day booking rate, with its 95% interval. */
+  readonly effect: Interval;
+  readonly z: number;
+  readonly p_value: number;
+  q_value: number;
+  /** P(better arm is better): Φ(z). */
+  readonly probability: number;
+  readonly meets_counts: boolean;
+  flagged: boolean;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+export type RecStatus = 'proposed' | 'approved' | 'rejected' | 'rolled_out' | 'reverted';
+
+export interface Recommendation {
+  readonly id: string;
+  readonly rank: number;
+  readonly kind: ComparisonKind;
+  readonly title: string;
+  readonly change: string;
+  readonly org_id: string;
+  readonly campaign_id: string;
+  readonly campaign_ids: readonly string[];
+  readonly step_ids: readonly string[];
+  readonly variant_ids: readonly string[];
+  /** The arm the change moves away from, and the arm it moves toward. */
+  readonly worse: Arm;
+  readonly better: Arm;
+  readonly evidence: {
+    readonly metric: TargetName;
+    readonly effect: Interval;
+    readonly relative_lift: number;
+    readonly p_value: number;
+    readonly q_value: number;
+    readonly probability_real: number;
+    readonly messages_worse: number | null;
+    readonly messages_better: number | null;
+  };
+  readonly edits: readonly (PromptEdit & { readonly evidence: string })[];
+  readonly impact: {
+    readonly metric: string;
+    readonly affected_per_month: number;
+    readonly extra_per_month: Interval;
+    readonly probability_real: number;
+    readonly formula: string;
+  };
+  readonly plan: ExperimentPlan;
+  readonly status: RecStatus;
+}
+
+export interface StepPath {
+  readonly step_id: string;
+  readonly order_id: number;
+  readonly channel: string;
+  readonly wait_before_ms: number | null;
+  readonly label: string;
+  readonly reached: number;
+  readonly drop_off: RateStat;
+  readonly booked_7d: RateStat;
+  readonly decision: {
+    readonly condition: string | null;
+    readonly if_true: {
+      readonly step_id: string | null;
+      readonly n: number;
+      readonly booked_7d: RateStat;
+      readonly observed_expected: number;
+    };
+    readonly if_false: {
+      readonly step_id: string | null;
+      readonly n: number;
+      readonly booked_7d: RateStat;
+      readonly observed_expected: number;
+    };
+  } | null;
+}
+
+export interface CampaignPath {
+  readonly org_id: string;
+  readonly campaign_id: string;
+  readonly name: string;
+  readonly channel_order: readonly string[];
+  readonly enrollments: number;
+  readonly steps: readonly StepPath[];
+}
+
+export interface Analysis {
+  readonly elements: readonly ElementStats[];
+  readonly comparisons: readonly Comparison[];
+  readonly recommendations: readonly Recommendation[];
+  readonly paths: readonly CampaignPath[];
+  readonly months: number;
+}
+
+const T1: TargetName = 'booked_call_within_7d';
+const WEEK = 7 * 86_400_000;
+
+function rateStat(k: number, n: number): RateStat {
+  return { k, n, rate: wilson(k, n) };
+}
+
+/** Residual statistics of rows: observed − expected on the elapsed-window rows. */
+function residuals(
+  rows: readonly number[],
+  y: Int8Array,
+  e: Float64Array,
+): { n: number; k: number; mean: number; variance: number; expected: number } {
+  let n = 0;
+  let k = 0;
+  let s = 0;
+  let se = 0;
+  for (const r of rows) {
+    if (y[r]! < 0 || Number.isNaN(e[r]!)) continue;
+    n++;
+    k += y[r]!;
+    s += y[r]! - e[r]!;
+    se += e[r]!;
+  }
+  const mean = n > 0 ? s / n : Number.NaN;
+  let ss = 0;
+  for (const r of rows) {
+    if (y[r]! < 0 || Number.isNaN(e[r]!)) continue;
+    ss += (y[r]! - e[r]! - mean) ** 2;
+  }
+  return { n, k, mean, variance: n > 1 ? ss / (n - 1) : Number.NaN, expected: n > 0 ? se / n : Number.NaN };
+}
+
+export interface AnalyzeInput {
+  readonly data: RecData;
+  /** Expected probability per target and row (out-of-fold). */
+  readonly expected: Readonly<Record<TargetName, Float64Array>>;
+  /** The run's score per row (NaN when the run did not score it) and whether it was a test row. */
+  readonly runScore: Float64Array;
+  readonly runTest: Uint8Array;
+  readonly runName: string;
+  readonly bar?: RecommendBar;
+}
+
+/** Runs every analysis. Deterministic. */
+export function analyze(input: AnalyzeInput): Analysis {
+  const bar = input.bar ?? DEFAULT_BAR;
+  const d = input.data;
+  const y1 = d.labels[T1];
+  const e1 = input.expected[T1];
+  let minTs = Number.POSITIVE_INFINITY;
+  let maxTs = Number.NEGATIVE_INFINITY;
+  for (let r = 0; r < d.nRows; r++) {
+    if (y1[r]! < 0) continue;
+    minTs = Math.min(minTs, d.decisionTs[r]!);
+    maxTs = Math.max(maxTs, d.decisionTs[r]!);
+  }
+  const days = Number.isFinite(minTs) ? Math.max(1, (maxTs - minTs) / 86_400_000) : 1;
+  const months = days / 30;
+
+  // Rows reached by each element.
+  const byCampaign = new Map<string, number[]>();
+  const byStep: number[][] = d.steps.map(() => []);
+  const byVariant: number[][] = d.variants.map(() => []);
+  const byChannel = new Map<string, number[]>();
+  for (let r = 0; r < d.nRows; r++) {
+    const ck = `${d.orgId[r]}\u0000${d.campaignId[r]}`;
+    (byCampaign.get(ck) ?? byCampaign.set(ck, []).get(ck)!).push(r);
+    const seenCh = new Set<string>();
+    for (const t of d.touches[r]!) {
+      byStep[t.step]!.push(r);
+      if (t.variant >= 0) byVariant[t.variant]!.push(r);
+      seenCh.add(d.steps[t.step]!.channel);
+    }
+    for (const ch of [...seenCh].sort()) {
+      const k = `${ck}\u0000${ch}`;
+      (byChannel.get(k) ?? byChannel.set(k, []).get(k)!).push(r);
+    }
+  }
+
+  const replyCounts = (rows: readonly number[], step: number | null) => {
+    let any = 0;
+    let pos = 0;
+    let neg = 0;
+    let opt = 0;
+    let objection = 0;
+    for (const r of rows) {
+      const limit = d.decisionTs[r]! + WEEK;
+      let a = false;
+      let p = false;
+      let ng = false;
+      let o = false;
+      let ob = false;
+      for (const rep of d.replies[r]!) {
+        if (rep.ts >= limit) continue;
+        if (step !== null && rep.step !== step) continue;
+        a = true;
+        if (POSITIVE_INTENTS.has(rep.intent)) p = true;
+        if (NEGATIVE_INTENTS.has(rep.intent)) ng = true;
+        if (rep.intent === 'opt_out') o = true;
+        if (rep.intent === 'objection') ob = true;
+      }
+      any += a ? 1 : 0;
+      pos += p ? 1 : 0;
+      neg += ng ? 1 : 0;
+      opt += o ? 1 : 0;
+      objection += ob ? 1 : 0;
+    }
+    return { any, pos, neg, opt, objection, n: rows.length };
+  };
+  const labelStat = (rows: readonly number[], t: TargetName): RateStat => {
+    const l = d.labels[t];
+    let k = 0;
+    let n = 0;
+    for (const r of rows) {
+      if (l[r]! < 0) continue;
+      n++;
+      k += l[r]!;
+    }
+    return rateStat(k, n);
+  };
+  const dropOff = (rows: readonly number[], step: number): RateStat => {
+    let k = 0;
+    let n = 0;
+    for (const r of rows) {
+      if (y1[r]! < 0) continue;
+      n++;
+      const list = d.touches[r]!;
+      const at = list.find((t) => t.step === step)!;
+      const later = list.some((t) => t.ts > at.ts && t.step !== step);
+      if (!later && y1[r] === 0) k++;
+    }
+    return rateStat(k, n);
+  };
+
+  const elements: ElementStats[] = [];
+  const pushElement = (
+    level: ElementLevel,
+    key: string,
+    rows: readonly number[],
+    meta: {
+      org: string;
+      campaign: string;
+      step?: RecStep;
+      stepIdx?: number;
+      channel?: string;
+      variantId?: string;
+      variantKey?: string;
+    },
+  ) => {
+    const c = d.campaigns.get(`${meta.org}\u0000${meta.campaign}`);
+    const res = residuals(rows, y1, e1);
+    const z = res.n > 1 ? res.mean / Math.sqrt(res.variance / res.n) : Number.NaN;
+    const half = res.n > 1 ? 1.96 * Math.sqrt(res.variance / res.n) : Number.NaN;
+    const oe =
+      res.expected > 0
+        ? {
+            point: (res.expected + res.mean) / res.expected,
+            lower: (res.expected + res.mean - half) / res.expected,
+            upper: (res.expected + res.mean + half) / res.expected,
+          }
+        : { point: Number.NaN, lower: Number.NaN, upper: Number.NaN };
+    const rc = replyCounts(rows, level === 'step' || level === 'variant' ? (meta.stepIdx ?? null) : null);
+    let sScore = 0;
+    let nScore = 0;
+    for (const r of rows) {
+      if (input.runTest[r] !== 1 || Number.isNaN(input.runScore[r]!)) continue;
+      sScore += input.runScore[r]!;
+      nScore++;
+    }
+    elements.push({
+      level,
+      key,
+      org_id: meta.org,
+      campaign_id: meta.campaign,
+      campaign_name: c?.name ?? meta.campaign,
+      step_id: meta.step?.stepId ?? null,
+      order_id: meta.step?.orderId ?? null,
+      channel: meta.channel ?? meta.step?.channel ?? null,
+      variant_id: meta.variantId ?? null,
+      variant_key: meta.variantKey ?? null,
+      label: meta.step?.label ?? null,
+      volume: rows.length,
+      replies: rateStat(rc.any, rc.n),
+      positive_replies: rateStat(rc.pos, rc.n),
+      negative_replies: rateStat(rc.neg, rc.n),
+      opt_outs: rateStat(rc.opt, rc.n),
+      booked_7d: labelStat(rows, T1),
+      qualified_14d: labelStat(rows, 'qualified_within_14d'),
+      converted_30d: labelStat(rows, 'conversion_within_30d'),
+      drop_off: meta.stepIdx !== undefined ? dropOff(rows, meta.stepIdx) : null,
+      expected_booked_7d: res.expected,
+      observed_expected: oe,
+      run_score_mean_test: nScore > 0 ? sScore / nScore : null,
+      run_score_n_test: nScore,
+      flag: {
+        underperforming: false,
+        probability_worse: Number.isNaN(z) ? Number.NaN : normalCdf(-z),
+        p_value: Number.isNaN(z) ? Number.NaN : 2 * normalCdf(-Math.abs(z)),
+        q_value: Number.NaN,
+      },
+    });
+    return res;
+  };
+
+  for (const c of [...d.campaigns.values()]) {
+    const ck = `${c.orgId}\u0000${c.campaignId}`;
+    pushElement('campaign', `campaign:${c.orgId}:${c.campaignId}`, byCampaign.get(ck) ?? [], {
+      org: c.orgId,
+      campaign: c.campaignId,
+    });
+    for (const ch of ['email', 'sms', 'voice']) {
+      const rows = byChannel.get(`${ck}\u0000${ch}`);
+      if (rows)
+        pushElement('channel', `channel:${c.orgId}:${c.campaignId}:${ch}`, rows, {
+          org: c.orgId,
+          campaign: c.campaignId,
+          channel: ch,
+        });
+    }
+    for (const s of c.steps) {
+      const si = d.stepIndex.get(`${s.orgId}\u0000${s.stepId}`)!;
+      pushElement('step', `step:${s.orgId}:${s.stepId}`, byStep[si]!, {
+        org: c.orgId,
+        campaign: c.campaignId,
+        step: s,
+        stepIdx: si,
+      });
+      d.variants.forEach((v, vi) => {
+        if (v.orgId !== s.orgId || v.stepId !== s.stepId) return;
+        pushElement('variant', `variant:${v.orgId}:${v.variantId}`, byVariant[vi]!, {
+          org: c.orgId,
+          campaign: c.campaignId,
+          step: s,
+          stepIdx: si,
+          variantId: v.variantId,
+          variantKey: v.key,
+        });
+      });
+    }
+  }
+  // Underperformer flags: BH over the flaggable elements' two-sided p-values, then the bar.
+  const firstOrder = (e: ElementStats) =>
+    Math.min(
+      ...(d.campaigns.get(`${e.org_id}\u0000${e.campaign_id}`)?.steps.map((s) => s.orderId) ?? [Number.NaN]),
+    );
+  const flaggable = (e: ElementStats) =>
+    e.level === 'campaign' || ((e.level === 'step' || e.level === 'variant') && e.order_id === firstOrder(e));
+  const eq = benjaminiHochberg(elements.map((e) => (flaggable(e) ? e.flag.p_value : Number.NaN)));
+  elements.forEach((e, i) => {
+    const q = eq[i]!;
+    // Later steps are reached only by leads that have not booked yet, so their O/E against
+    // an enrollment-level expectation is biased low; only whole campaigns and first steps
+    // (and their variants), which every enrollment reaches, are flagged.
+    const under =
+      flaggable(e) &&
+      q <= bar.fdr &&
+      e.flag.probability_worse >= bar.minProbability &&
+      e.booked_7d.n >= bar.minArm &&
+      e.expected_booked_7d * e.booked_7d.n >= bar.minEvents;
+    (elements[i] as { flag: ElementStats['flag'] }).flag = { ...e.flag, q_value: q, underperforming: under };
+  });
+
+  // Comparisons.
+  const arm = (
+    label: string,
+    rows: readonly number[],
+    campaign: string,
+    step: string | null,
+    variant: string | null,
+  ): Arm & { variance: number } => {
+    const res = residuals(rows, y1, e1);
+    const rc = replyCounts(rows, null);
+    return {
+      label,
+      campaign_id: campaign,
+      step_id: step,
+      variant_id: variant,
+      n: res.n,
+      booked: res.k,
+      rate: wilson(res.k, res.n),
+      expected: res.expected,
+      adjusted: res.mean,
+      per_day: rows.length / days,
+      opt_out_rate: rc.n > 0 ? rc.opt / rc.n : 0,
+      negative_reply_rate: rc.n > 0 ? rc.neg / rc.n : 0,
+      variance: res.variance,
+    };
+  };
+  const comparisons: Comparison[] = [];
+  const compare = (
+    kind: ComparisonKind,
+    org: string,
+    stepIds: readonly string[],
+    a: Arm & { variance: number },
+    b: Arm & { variance: number },
+    detail: Record<string, unknown>,
+  ) => {
+    if (a.n < 2 || b.n < 2) return;
+    const diff = a.adjusted - b.adjusted;
+    const se = Math.sqrt(a.variance / a.n + b.variance / b.n);
+    if (!(se > 0)) return;
+    const [better, worse] = diff >= 0 ? [a, b] : [b, a];
+    const eff = Math.abs(diff);
+    const z = eff / se;
+    const strip = ({ variance: _v, ...x }: Arm & { variance: number }): Arm => x;
+    comparisons.push({
+      kind,
+      org_id: org,
+      step_ids: stepIds,
+      better: strip(better),
+      worse: strip(worse),
+      effect: { point: eff, lower: eff - 1.96 * se, upper: eff + 1.96 * se },
+      z,
+      p_value: 2 * normalCdf(-z),
+      q_value: Number.NaN,
+      probability: normalCdf(z),
+      meets_counts:
+        worse.n >= bar.minArm &&
+        better.n >= bar.minArm &&
+        worse.booked >= bar.minEvents &&
+        better.booked >= bar.minEvents,
+      flagged: false,
+      detail,
+    });
+  };
+
+  // (1) Variants of a step: each variant against the control (or the first by key).
+  for (const s of d.steps) {
+    const vs = d.variants
+      .map((v, i) => ({ v, i }))
+      .filter(
+        ({ v }) =>
+          v.orgId === s.orgId &&
+          v.stepId === s.stepId &&
+          byVariant[d.variantIndex.get(`${v.orgId}\u0000${v.variantId}`)!]!.length > 0,
+      );
+    if (vs.length < 2) continue;
+    const ref = vs.find(({ v }) => v.isControl) ?? [...vs].sort((x, y) => (x.v.key < y.v.key ? -1 : 1))[0]!;
+    for (const other of vs) {
+      if (other === ref) continue;
+      compare(
+        'prompt_variant',
+        s.orgId,
+        [s.stepId],
+        arm(
+          `variant ${ref.v.key || ref.v.variantId}`,
+          byVariant[ref.i]!,
+          s.campaignId,
+          s.stepId,
+          ref.v.variantId,
+        ),
+        arm(
+          `variant ${other.v.key || other.v.variantId}`,
+          byVariant[other.i]!,
+          s.campaignId,
+          s.stepId,
+          other.v.variantId,
+        ),
+        { control_variant_id: ref.v.variantId },
+      );
+    }
+  }
+  // (2) Sibling campaigns of an org: the same channels in another order, or the same order with other waits.
+  const camps = [...d.campaigns.values()].filter((c) => c.steps.length >= 2);
+  for (let i = 0; i < camps.length; i++) {
+    for (let j = i + 1; j < camps.length; j++) {
+      const a = camps[i]!;
+      const b = camps[j]!;
+      if (a.orgId !== b.orgId || a.steps.length !== b.steps.length) continue;
+      const ca = a.steps.map((s) => s.channel);
+      const cb = b.steps.map((s) => s.channel);
+      if ([...ca].sort().join() !== [...cb].sort().join()) continue;
+      const rowsA = byCampaign.get(`${a.orgId}\u0000${a.campaignId}`) ?? [];
+      const rowsB = byCampaign.get(`${b.orgId}\u0000${b.campaignId}`) ?? [];
+      const armA = arm(`campaign ${a.name}`, rowsA, a.campaignId, null, null);
+      const armB = arm(`campaign ${b.name}`, rowsB, b.campaignId, null, null);
+      if (ca.join() !== cb.join()) {
+        compare('step_order', a.orgId, [], armA, armB, {
+          orders: { [a.campaignId]: ca, [b.campaignId]: cb },
+        });
+      } else {
+        const differ = a.steps
+          .map((s, k) => ({ s, t: b.steps[k]! }))
+          .filter(({ s, t }) => (s.waitBeforeMs ?? -1) !== (t.waitBeforeMs ?? -1));
+        if (differ.length === 0) continue;
+        compare(
+          'step_wait',
+          a.orgId,
+          differ.flatMap(({ s, t }) => [s.stepId, t.stepId]),
+          armA,
+          armB,
+          {
+            waits: differ.map(({ s, t }) => ({
+              order_id: s.orderId,
+              channel: s.channel,
+              [a.campaignId]: { step_id: s.stepId, wait_before_ms: s.waitBeforeMs },
+              [b.campaignId]: { step_id: t.stepId, wait_before_ms: t.waitBeforeMs },
+            })),
+          },
+        );
+      }
+    }
+  }
+  const cq = benjaminiHochberg(comparisons.map((c) => c.p_value));
+  comparisons.forEach((c, i) => {
+    c.q_value = cq[i]!;
+    c.flagged = c.q_value <= bar.fdr && c.probability >= bar.minProbability && c.meets_counts;
+  });
+
+  const recommendations = comparisons
+    .filter((c) => c.flagged)
+    .map((c) => recommendationOf(c, d, input.runName))
+    .sort((a, b) => b.impact.extra_per_month.point - a.impact.extra_per_month.point || (a.id < b.id ? -1 : 1))
+    .map((r, i) => ({ ...r, rank: i + 1 }));
+
+  return { elements, comparisons, recommendations, paths: pathsOf(d, byCampaign, byStep, y1, e1), months };
+}
+
+const fmtMs = (ms: number | null): string => {
+  if (ms === null) return 'unset';
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  return `${Math.round(ms / 60_000)} min`;
+};
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+function recommendationOf(c: Comparison, d: RecData, runName: string): Omit<Recommendation, 'rank'> {
+  const worseC = d.campaigns.get(`${c.org_id}\u0000${c.worse.campaign_id}`)!;
+  const betterC = d.campaigns.get(`${c.org_id}\u0000${c.better.campaign_id}`)!;
+  let title: string;
+  let change: string;
+  let edits: (PromptEdit & { evidence: string })[] = [];
+  let controlText: string | null = null;
+  let treatmentText: string | null = null;
+  let messagesWorse: number | null = null;
+  let messagesBetter: number | null = null;
+  const p100 = (x: number) => (x * 100).toFixed(1);
+  const effectText = `+${p100(c.effect.point)} points of bookings within 7 days (95% CI ${p100(c.effect.lower)} to ${p100(c.effect.upper)}), adjusted for lead mix`;
+  if (c.kind === 'prompt_variant') {
+    const step = d.steps[d.stepIndex.get(`${c.org_id}\u0000${c.step_ids[0]}`)!]!;
+    const wi = d.variantIndex.get(`${c.org_id}\u0000${c.worse.variant_id}`)!;
+    const bi = d.variantIndex.get(`${c.org_id}\u0000${c.better.variant_id}`)!;
+    const wv = d.variants[wi]!;
+    const bv = d.variants[bi]!;
+    const wt: TextProfile = textProfile(d.variantTexts[wi]!);
+    const bt: TextProfile = textProfile(d.variantTexts[bi]!);
+    messagesWorse = wt.messages;
+    messagesBetter = bt.messages;
+    const rp = (a: Arm): ReplyProfile => ({
+      reached: a.n,
+      positiveShare: 0,
+      negativeShare: a.negative_reply_rate,
+      objectionShare: 0,
+      optOutShare: a.opt_out_rate,
+    });
+    const ev = `${effectText}; ${wt.messages} vs ${bt.messages} messages`;
+    edits = promptEdits(wt, bt, rp(c.worse), rp(c.better)).map((e) => ({ ...e, evidence: ev }));
+    controlText = wv.promptText;
+    treatmentText = bv.promptText;
+    const where = `step ${step.orderId} ${step.channel.toUpperCase()} of "${worseC.name}"`;
+    title = `${where}, variant ${wv.key}: rewrite toward variant ${bv.key}`;
+    change =
+      edits.length > 0
+        ? `${where}, variant ${wv.key}: ${edits.map((e) => e.edit).join('; ')}`
+        : `${where}: replace variant ${wv.key}'s prompt with variant ${bv.key}'s`;
+  } else if (c.kind === 'step_order') {
+    const wo = worseC.steps.map((s) => s.channel).join(' → ');
+    const bo = betterC.steps.map((s) => s.channel).join(' → ');
+    title = `Reorder "${worseC.name}" to ${bo}`;
+    change = `Campaign "${worseC.name}" (${worseC.campaignId}): reorder ${wo} to ${bo}, the order of "${betterC.name}" (${betterC.campaignId})`;
+    controlText = `sequence ${wo}`;
+    treatmentText = `sequence ${bo}`;
+  } else {
+    const diffs = worseC.steps
+      .map((s, k) => ({ s, t: betterC.steps[k]! }))
+      .filter(({ s, t }) => (s.waitBeforeMs ?? -1) !== (t.waitBeforeMs ?? -1));
+    const parts = diffs.map(
+      ({ s, t }) =>
+        `step ${s.orderId} (${s.channel}, "${s.label}") wait_before_ms ${fmtMs(s.waitBeforeMs)} → ${fmtMs(t.waitBeforeMs)}`,
+    );
+    title = `Change waits in "${worseC.name}": ${parts.join('; ')}`;
+    change = `Campaign "${worseC.name}" (${worseC.campaignId}): ${parts.join('; ')}, as in "${betterC.name}" (${betterC.campaignId})`;
+    controlText = `waits ${worseC.steps.map((s) => fmtMs(s.waitBeforeMs)).join(', ')}`;
+    treatmentText = `waits ${betterC.steps.map((s) => fmtMs(s.waitBeforeMs)).join(', ')}`;
+  }
+  const monthly = c.worse.per_day * 30;
+  const pReal = c.probability;
+  const extra = {
+    point: monthly * c.effect.point * pReal,
+    lower: monthly * Math.max(0, c.effect.lower) * pReal,
+    upper: monthly * c.effect.upper * pReal,
+  };
+  const campaignIds = [...new Set([c.worse.campaign_id, c.better.campaign_id])];
+  const variantIds = [c.worse.variant_id, c.better.variant_id].filter((v): v is string => v !== null);
+  const id = `rec-${createHash('sha256')
+    .update([runName, c.kind, c.org_id, ...campaignIds, ...c.step_ids, ...variantIds].join('\u0000'))
+    .digest('hex')
+    .slice(0, 10)}`;
+  const plan = experimentPlan({
+    hypothesis: `${c.better.label} books more calls within 7 days than ${c.worse.label} (observed +${(c.effect.point * 100).toFixed(1)} points adjusted, ${pct(c.worse.rate.point)} → ${pct(c.better.rate.point)} raw).`,
+    control: { description: `current: ${c.worse.label}`, text: controlText },
+    treatment: {
+      description: `proposed: ${c.better.label}${edits.length > 0 ? ' (with the edits)' : ''}`,
+      text: treatmentText,
+    },
+    metric: T1,
+    windowDays: TARGET_DEFS[T1].days,
+    baselineRate: c.worse.rate.point,
+    uplift: c.effect.point,
+    perDay: c.worse.per_day + c.better.per_day,
+    optOutRate: c.worse.opt_out_rate,
+    negativeReplyRate: c.worse.negative_reply_rate,
+  });
+  return {
+    id,
+    kind: c.kind,
+    title,
+    change,
+    org_id: c.org_id,
+    campaign_id: c.worse.campaign_id,
+    campaign_ids: campaignIds,
+    step_ids: c.step_ids,
+    variant_ids: variantIds,
+    worse: c.worse,
+    better: c.better,
+    evidence: {
+      metric: T1,
+      effect: c.effect,
+      relative_lift: c.worse.rate.point > 0 ? c.effect.point / c.worse.rate.point : Number.NaN,
+      p_value: c.p_value,
+      q_value: c.q_value,
+      probability_real: pReal,
+      messages_worse: messagesWorse,
+      messages_better: messagesBetter,
+    },
+    edits,
+    impact: {
+      metric: 'extra calls booked within 7 days per month',
+      affected_per_month: monthly,
+      extra_per_month: extra,
+      probability_real: pReal,
+      formula:
+        'affected enrollments per month × adjusted effect × P(effect > 0); interval from the effect interval (lower bound floored at 0)',
+    },
+    plan,
+    status: 'proposed',
+  };
+}
+
+function pathsOf(
+  d: RecData,
+  byCampaign: ReadonlyMap<string, number[]>,
+  byStep: readonly number[][],
+  y1: Int8Array,
+  e1: Float64Array,
+): CampaignPath[] {
+  const out: CampaignPath[] = [];
+  for (const c of d.campaigns.values()) {
+    const rows = byCampaign.get(`${c.orgId}\u0000${c.campaignId}`) ?? [];
+    const steps: StepPath[] = c.steps.map((s) => {
+      const si = d.stepIndex.get(`${s.orgId}\u0000${s.stepId}`)!;
+      const reached = byStep[si]!;
+      let dk = 0;
+      let dn = 0;
+      let bk = 0;
+      for (const r of reached) {
+        if (y1[r]! < 0) continue;
+        dn++;
+        bk += y1[r]!;
+        const list = d.touches[r]!;
+        const at = list.find((t) => t.step === si)!;
+        if (!list.some((t) => t.ts > at.ts && t.step !== si) && y1[r] === 0) dk++;
+      }
+      let decision: StepPath['decision'] = null;
+      if (s.isDecisionPoint) {
+        const branch = (target: string | null) => {
+          const ti = target === null ? undefined : d.stepIndex.get(`${s.orgId}\u0000${target}`);
+          let n = 0;
+          let k = 0;
+          let ex = 0;
+          for (const r of reached) {
+            if (y1[r]! < 0) continue;
+            const list = d.touches[r]!;
+            const at = list.find((t) => t.step === si)!;
+            const next = list.find((t) => t.ts > at.ts && t.step !== si);
+            if (ti === undefined ? next === undefined : next?.step === ti) {
+              n++;
+              k += y1[r]!;
+              ex += e1[r]!;
+            }
+          }
+          return {
+            step_id: target,
+            n,
+            booked_7d: rateStat(k, n),
+            observed_expected: ex > 0 ? k / ex : Number.NaN,
+          };
+        };
+        decision = {
+          condition: s.branchCondition,
+          if_true: branch(s.nextIfTrue),
+          if_false: branch(s.nextIfFalse),
+        };
+      }
+      return {
+        step_id: s.stepId,
+        order_id: s.orderId,
+        channel: s.channel,
+        wait_before_ms: s.waitBeforeMs,
+        label: s.label,
+        reached: reached.length,
+        drop_off: rateStat(dk, dn),
+        booked_7d: rateStat(bk, dn),
+        decision,
+      };
+    });
+    out.push({
+      org_id: c.orgId,
+      campaign_id: c.campaignId,
+      name: c.name,
+      channel_order: c.steps.map((s) => s.channel),
+      enrollments: rows.length,
+      steps,
+    });
+  }
+  return out;
+}
