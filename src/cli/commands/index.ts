@@ -7,6 +7,7 @@ import { registerClean } from './clean.js';
 import { registerConfig } from './config.js';
 import { registerDemoDb } from './demo-db.js';
 import { registerExtract } from './extract.js';
+import { registerPredict } from './predict.js';
 import { registerQuickstart } from './quickstart.js';
 import { registerSchema } from './schema.js';
 import { registerTrain } from './train.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerCheck,
   registerClean,
   registerTrain,
+  registerPredict,
   registerSchema,
   registerConfig,
 ];
