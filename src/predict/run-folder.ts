@@ -149,8 +149,11 @@ export async function writePredictRunFolder(
   }
 }
 
-/** Folder names that are temporary writes: `<name>.tmp-<pid>` (runs) or `.<name>.tmp-<pid>-<ms>` (clean). */
-const TMP_NAME = /\.tmp-(\d+)(?:-\d+)?$/;
+/**
+ * Folder names of writes not yet renamed into place: `<name>.tmp-<pid>` (runs),
+ * `.<name>.tmp-<pid>-<ms>` (cleaned folders), `.<name>.partial-<pid>` (snapshots).
+ */
+const TMP_NAME = /\.(?:tmp|partial)-(\d+)(?:-\d+)?$/;
 
 /** True when `name` is a temporary folder name of a run or cleaned folder. */
 export function isTempName(name: string): boolean {
@@ -159,7 +162,7 @@ export function isTempName(name: string): boolean {
 
 /**
  * Removes the temporary folders in `parent` left by processes that are no longer alive
- * (a crash mid-write): names `*.tmp-<pid>…` whose pid is not running. Returns the names
+ * (a crash mid-write): names `*.tmp-<pid>…` or `*.partial-<pid>` whose pid is not running. Returns the names
  * removed. A missing `parent` is fine.
  */
 export async function removeDeadTempFolders(

@@ -5,6 +5,7 @@ import type { CommandContext } from '../context.js';
 import { registerCheck } from './check.js';
 import { registerClean } from './clean.js';
 import { registerConfig } from './config.js';
+import { registerDaily } from './daily.js';
 import { registerDemoDb } from './demo-db.js';
 import { registerExtract } from './extract.js';
 import { registerPredict } from './predict.js';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerClean,
   registerTrain,
   registerPredict,
+  registerDaily,
   registerSchema,
   registerConfig,
 ];
