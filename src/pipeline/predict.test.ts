@@ -37,7 +37,8 @@ describe('runPredict', () => {
     });
     const src = await readPredictions(fx.runDir);
     const out = await readPredictions(run.dir);
-    const key = (c: (n: string) => readonly string[], i: number) => `${c('org_id')[i]}|${c('enrollment_id')[i]}`;
+    const key = (c: (n: string) => readonly string[], i: number) =>
+      `${c('org_id')[i]}|${c('enrollment_id')[i]}`;
     const byKey = new Map<string, number>();
     for (let i = 0; i < out.csv.nRows; i++) byKey.set(key(out.col, i), i);
     let shared = 0;
