@@ -230,4 +230,18 @@ describe('runDaily', () => {
     const audit = readFileSync(join(fx.cwd, 'tmp/audit/audit.jsonl'), 'utf8').trim().split('\n');
     expect(JSON.parse(audit.at(-1)!).command).toBe('daily');
   });
+
+  it('when persisting is on but no persist step is wired then the CLI refuses before taking the lock', async () => {
+    const io = captureIo({ cwd: fx.cwd });
+    const code = await runCli(['daily', '--artifacts-dir', passedRun, '--runs-dir', 'tmp/runs-cli'], io);
+    expect(code).toBe(2);
+    expect(io.err()).toContain('daily.persistUnavailable');
+    expect(existsSync(join(fx.cwd, 'tmp/runs-cli', `${lockNameOf('none')}.lock`))).toBe(false);
+  });
+
+  it('when --mode is misspelt then exit 2 suggests the mode', async () => {
+    const io = captureIo({ cwd: fx.cwd });
+    expect(await runCli(['daily', '--artifacts-dir', passedRun, '--mode', 'trian'], io)).toBe(2);
+    expect(io.err()).toContain('did you mean train');
+  });
 });

@@ -20,9 +20,9 @@ import { removeDeadTempFolders } from '../predict/run-folder.js';
 import { type Progress, silentProgress } from '../progress.js';
 import type { EntityName } from '../schema/entities.js';
 import { openSnapshot } from '../snapshot/manifest.js';
-import { runExtract } from './extract.js';
+import { runExtract, snapshotId } from './extract.js';
 import { type PredictRun, runPredict } from './predict.js';
-import { runNameOf, runTrainFlat, type TrainFlatRun } from './train.js';
+import { runTrainFlat, type TrainFlatRun } from './train.js';
 import { runTrainCleaned } from './train-cleaned.js';
 
 /** The persist step daily hands a predict run to (persist-scores in the CLI). */
@@ -165,7 +165,8 @@ export async function runDaily(o: RunDailyOptions): Promise<DailyResult> {
       removedTemp.push(...(await removeDeadTempFolders(d, pidAlive)));
     }
     const base = { mode, window: o.window, lock: { path: lock.path, tookOver: lock.tookOver }, removedTemp };
-    const stamp = runNameOf(now());
+    // Millisecond names: two jobs in one second (a retry after a quick failure) never clash.
+    const stamp = snapshotId(now());
     if (mode === 'train') {
       const candidate = await trainCandidate(o, runsDir, `candidate-${stamp}`, progress, now);
       lap('train');

@@ -3,8 +3,9 @@
 // realized labels → a self-contained predict run folder. Owns no math.
 
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { qualityError } from '../check/index.js';
+import { QUALITY_FILE, type QualityReport, qualityError } from '../check/index.js';
 import { CLEAN_REPORT_FILE, cleanSnapshot, openCleanTables } from '../clean/index.js';
 import type { Config } from '../config/schema.js';
 import { LeadliftError } from '../errors.js';
@@ -260,6 +261,7 @@ async function cleanedInput(
     };
   }
   const snapshot = await openSnapshot(dir);
+  await refuseFailedQuality(dir);
   const cleanedDir = join(cleanedRoot, snapshot.manifest.snapshot_id);
   if (existsSync(join(cleanedDir, CLEAN_REPORT_FILE))) {
     const tables = await openCleanTables(cleanedDir);
@@ -277,4 +279,16 @@ async function cleanedInput(
     snapshotDir: dir,
     inputFacts: { kind: 'snapshot', snapshot_id: snapshot.manifest.snapshot_id, cleaned: 'now' },
   };
+}
+
+/** A snapshot whose quality.json records a failed check is refused like a fresh extract (exit 3). */
+async function refuseFailedQuality(dir: string): Promise<void> {
+  let report: QualityReport;
+  try {
+    report = JSON.parse(await readFile(join(dir, QUALITY_FILE), 'utf8')) as QualityReport;
+  } catch {
+    return;
+  }
+  const failure = report.ok === false ? qualityError(report) : undefined;
+  if (failure) throw failure;
 }
