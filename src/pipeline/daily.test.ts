@@ -244,4 +244,20 @@ describe('runDaily', () => {
     expect(await runCli(['daily', '--artifacts-dir', passedRun, '--mode', 'trian'], io)).toBe(2);
     expect(io.err()).toContain('did you mean train');
   });
+
+  it('when a job runs then it listens for SIGINT and SIGTERM only while it holds the lock', async () => {
+    const before = { int: process.listenerCount('SIGINT'), term: process.listenerCount('SIGTERM') };
+    const during: number[] = [];
+    await runDaily(
+      options('tmp/runs-signals', {
+        handleSignals: true,
+        onLocked: () => {
+          during.push(process.listenerCount('SIGINT'), process.listenerCount('SIGTERM'));
+        },
+      }),
+    );
+    expect(during).toEqual([before.int + 1, before.term + 1]);
+    expect(process.listenerCount('SIGINT')).toBe(before.int);
+    expect(process.listenerCount('SIGTERM')).toBe(before.term);
+  });
 });

@@ -188,4 +188,20 @@ describe('runPredict', () => {
     expect(last.action).toBe('extract');
     expect(last.outcome).toBe('ok');
   });
+
+  it('when given the raw snapshot of an already cleaned folder then it reuses the cleaned tables', async () => {
+    const tables = JSON.parse(await readFile(join(fx.cleanedDir, 'manifest.json'), 'utf8'));
+    const run = await runPredict({
+      config: configSchema.parse({}),
+      cwd: fx.cwd,
+      env: {},
+      artifactsDir: fx.runDir,
+      input: { kind: 'snapshot', dir: tables.source_snapshot.dir },
+      runName: 'raw-snapshot',
+    });
+    expect(run.cleanedDir).toBe(fx.cleanedDir);
+    const manifest = JSON.parse(await readFile(join(run.dir, 'manifest.json'), 'utf8'));
+    expect(manifest.input.cleaned).toBe('reused');
+    expect(run.nScored).toBeGreaterThan(0);
+  });
 });
