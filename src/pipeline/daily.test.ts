@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../cli/io.js';
 import { runCli } from '../cli/run.js';
@@ -11,6 +12,7 @@ import { pidAlive } from '../daily/lock.js';
 import { isLeadliftError } from '../errors.js';
 import { parseWindow } from '../extract/window.js';
 import { editRunJson, type TrainedRunFixture, trainedRunFixture } from '../test-support/trained-run.js';
+import { parseCsv } from '../train/csv.js';
 import { dailyWindow, lockNameOf, type PersistStep, runDaily } from './daily.js';
 
 let fx: TrainedRunFixture;
@@ -259,5 +261,37 @@ describe('runDaily', () => {
     expect(during).toEqual([before.int + 1, before.term + 1]);
     expect(process.listenerCount('SIGINT')).toBe(before.int);
     expect(process.listenerCount('SIGTERM')).toBe(before.term);
+  });
+
+  it('when mode train reads a training-examples query then other target columns are left out and both reads are audited', async () => {
+    const csv = parseCsv(
+      await readFile(join(fx.runDir, 'training_examples.csv'), 'utf8'),
+      'training_examples.csv',
+    );
+    const keep = csv.header.map((h, j) => j).filter((j) => csv.header[j] !== 'split');
+    const file = join(fx.cwd, 'tmp/gold.sqlite');
+    const db = new Database(file);
+    const cols = [...keep.map((j) => csv.header[j]!), 'qualified_within_14d'];
+    db.exec(`CREATE TABLE gold (${cols.map((c) => `"${c}"`).join(', ')})`);
+    const insert = db.prepare(`INSERT INTO gold VALUES (${cols.map(() => '?').join(', ')})`);
+    for (let i = 0; i < csv.nRows; i++) insert.run(...keep.map((j) => csv.columns[j]![i]!), i % 2);
+    db.close();
+    await writeFile(join(fx.cwd, 'tmp/gold.sql'), 'SELECT * FROM gold');
+    const base = options('tmp/runs-query', { mode: 'train', trainingExamplesQueryFile: 'tmp/gold.sql' });
+    const r = await runDaily({ ...base, config: { ...base.config, sourceUrl: `sqlite:${file}` } });
+    const model = JSON.parse(await readFile(join(r.candidate!.dir, 'model.json'), 'utf8'));
+    const serving = JSON.parse(await readFile(join(passedRun, 'model.json'), 'utf8'));
+    expect(model.feature_cols).toEqual(serving.feature_cols);
+    expect(model.feature_cols).not.toContain('qualified_within_14d');
+    const audit = readFileSync(join(fx.cwd, 'tmp/audit/audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.run === r.candidate!.runName);
+    expect(audit.map((e) => [e.command, e.action, e.outcome])).toEqual([
+      ['daily', 'read', 'ok'],
+      ['daily', 'read', 'ok'],
+    ]);
+    expect(audit[1].rowsRead).toBe(csv.nRows);
   });
 });

@@ -233,8 +233,25 @@ async function trainCandidate(
     });
     const source = await openSource(o.config.sourceUrl, { cwd: o.cwd });
     const fingerprint = source.fingerprint;
-    await source.close();
     const audit = new AuditLog({ path: o.config.auditLog, cwd: o.cwd, env: o.env, now });
+    // The other targets' columns, when the query returns them, are labels: left out, never features.
+    let header: readonly string[];
+    try {
+      header = await audit.record(
+        {
+          command: 'daily',
+          action: 'read',
+          source: fingerprint,
+          run: runName,
+          details: { purpose: 'columns' },
+        },
+        () => source.stream(sql, {}, { label: queryFile }).columns(),
+        () => ({ queryHashes: [queryHash(sql)] }),
+      );
+    } finally {
+      await source.close();
+    }
+    const otherTargets = TARGETS.filter((t) => t !== art.target && header.includes(t));
     return audit.record(
       { command: 'daily', action: 'read', source: fingerprint, run: runName },
       () =>
@@ -245,7 +262,7 @@ async function trainCandidate(
             labelCol: art.target,
             timeCol: 'decision_ts_utc',
             idCols: ['org_id', 'enrollment_id'],
-            excludeCols: TARGETS.filter((t) => t !== art.target),
+            excludeCols: otherTargets,
           },
           runsDir,
           runName,
