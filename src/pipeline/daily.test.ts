@@ -268,7 +268,7 @@ describe('runDaily', () => {
       await readFile(join(fx.runDir, 'training_examples.csv'), 'utf8'),
       'training_examples.csv',
     );
-    const keep = csv.header.map((h, j) => j).filter((j) => csv.header[j] !== 'split');
+    const keep = csv.header.map((_h, j) => j).filter((j) => csv.header[j] !== 'split');
     const file = join(fx.cwd, 'tmp/gold.sqlite');
     const db = new Database(file);
     const cols = [...keep.map((j) => csv.header[j]!), 'qualified_within_14d'];
