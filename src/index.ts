@@ -6,6 +6,7 @@ export type { CliIo } from './cli/io.js';
 export { runCli } from './cli/run.js';
 export { loadConfig } from './config/load.js';
 export { type Config, configSchema } from './config/schema.js';
+export { acquireJobLock, type JobLock, type LockHolder } from './daily/lock.js';
 export type {
   Dialect,
   DialectHooks,
@@ -37,8 +38,25 @@ export { parseWindow, type Window, windowFromDaysBack } from './extract/window.j
 export * from './features/index.js';
 export * from './models/index.js';
 export { type Dataset, type Frame, frameOf } from './numeric/frame.js';
+export {
+  DAILY_MODES,
+  type DailyMode,
+  type DailyResult,
+  dailyWindow,
+  type PersistStep,
+  type RunDailyOptions,
+  runDaily,
+} from './pipeline/daily.js';
 export { type RunExtractInput, type RunExtractResult, runExtract } from './pipeline/extract.js';
+export {
+  type PredictInput,
+  type PredictRun,
+  type RunPredictOptions,
+  runPredict,
+} from './pipeline/predict.js';
 export { type QuickstartInput, type QuickstartResult, runQuickstart } from './pipeline/quickstart.js';
+export { loadRunArtifacts, type RunArtifacts } from './predict/artifacts.js';
+export { featureMismatch } from './predict/score.js';
 export { type Progress, type ProgressTask, silentProgress } from './progress.js';
 export * from './recommend/index.js';
 export { ENTITIES, type EntityDef, type EntityName, entityDef, snapshotColumns } from './schema/entities.js';

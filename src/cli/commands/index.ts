@@ -5,8 +5,10 @@ import type { CommandContext } from '../context.js';
 import { registerCheck } from './check.js';
 import { registerClean } from './clean.js';
 import { registerConfig } from './config.js';
+import { registerDaily } from './daily.js';
 import { registerDemoDb } from './demo-db.js';
 import { registerExtract } from './extract.js';
+import { registerPredict } from './predict.js';
 import { registerQuickstart } from './quickstart.js';
 import { registerRecommend } from './recommend.js';
 import { registerRecommendations } from './recommendations.js';
@@ -23,9 +25,11 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerCheck,
   registerClean,
   registerTrain,
+  registerPredict,
   registerPersistScores,
   registerRollbackScores,
   registerScoresTable,
+  registerDaily,
   registerRecommend,
   registerRecommendations,
   registerSchema,
