@@ -62,6 +62,35 @@ describe('leadlift recommend', () => {
     expect(new Set(doc.elements.map((e) => e.level))).toEqual(
       new Set(['campaign', 'channel', 'step', 'variant']),
     );
+    // Every enrollment that reached an A/B step got exactly one of its variants, and
+    // replies, bookings and drop-offs never exceed what they are counted over.
+    const els = doc.elements as unknown as {
+      level: string;
+      step_id: string | null;
+      volume: number;
+      replies: { k: number; n: number };
+      positive_replies: { k: number };
+      negative_replies: { k: number };
+      booked_7d: { k: number; n: number };
+      drop_off: { k: number; n: number } | null;
+    }[];
+    const abSteps = new Set(els.filter((e) => e.level === 'variant').map((e) => e.step_id));
+    expect(abSteps.size).toBeGreaterThanOrEqual(3);
+    for (const step of abSteps) {
+      const total = els
+        .filter((e) => e.level === 'variant' && e.step_id === step)
+        .reduce((a, e) => a + e.volume, 0);
+      expect(total).toBe(els.find((e) => e.level === 'step' && e.step_id === step)!.volume);
+    }
+    for (const e of els) {
+      expect(e.replies.n).toBe(e.volume);
+      expect(e.positive_replies.k).toBeLessThanOrEqual(e.replies.k);
+      expect(e.negative_replies.k).toBeLessThanOrEqual(e.replies.k);
+      expect(e.replies.k).toBeLessThanOrEqual(e.volume);
+      expect(e.booked_7d.n).toBeLessThanOrEqual(e.volume);
+      if (e.drop_off) expect(e.drop_off.k).toBeLessThanOrEqual(e.drop_off.n);
+    }
+    expect(els.some((e) => e.replies.k > 0 && e.negative_replies.k > 0)).toBe(true);
     expect(existsSync(join(cwd, 'tmp/runs', run, 'recommendations.json'))).toBe(true);
     expect(readFileSync(join(cwd, 'tmp/runs', run, 'recommendations.md'), 'utf8')).toContain(
       '## Comparisons tested',

@@ -15,11 +15,11 @@ export function registerRecommend(program: Command, ctx: CommandContext): void {
     .command('recommend')
     .summary('recommend prompt and campaign-step changes from a trained run, with experiment plans')
     .description(
-      'Reads the run folder (predictions.csv) and the cleaned tables it was trained on; opens no database.\n' +
-        'Compares A/B variants within a step and sibling campaigns (same steps in another order, or other waits)\n' +
-        'on calls booked within 7 days, adjusted for lead mix by a cross-fitted lead-only model; flags only what\n' +
-        'clears the bar (Benjamini–Hochberg q ≤ 0.05, P ≥ 0.95, ≥ 200 enrollments and ≥ 10 bookings per arm).\n' +
-        'Writes recommendations.json and recommendations.md and adds the proposals to the store; nothing is\n' +
+      'Reads the run folder (predictions.csv) and the cleaned tables it was trained on; opens no database. ' +
+        'Compares A/B variants within a step and sibling campaigns (same steps in another order, or other waits) ' +
+        'on calls booked within 7 days, adjusted for lead mix by a cross-fitted lead-only model; flags only what ' +
+        'clears the bar (Benjamini–Hochberg q ≤ 0.05, P ≥ 0.95, ≥ 200 enrollments and ≥ 10 bookings per arm). ' +
+        'Writes recommendations.json and recommendations.md and adds the proposals to the store; nothing is ' +
         'changed in any campaign (see `leadlift recommendations`). docs/recommend.md describes the methods.',
     )
     .argument('<run>', 'run folder, or a run name under runsDir')

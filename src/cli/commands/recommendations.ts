@@ -31,16 +31,16 @@ export function registerRecommendations(program: Command, ctx: CommandContext): 
     .command('recommendations')
     .summary('list, show, approve, reject and export recommendations (the approval store)')
     .description(
-      'The store (config recommendationsStore, env LEADLIFT_RECOMMENDATIONS_STORE, default\n' +
-        'tmp/recommendations/store.json) holds every proposal of `leadlift recommend` with its status:\n' +
-        'proposed → approved | rejected; approved → rolled_out; rolled_out → reverted. Each change records\n' +
-        'who (--by), when and why (--note). Approving writes a change request (JSON + Markdown) next to the\n' +
+      'The store (config recommendationsStore, env LEADLIFT_RECOMMENDATIONS_STORE, default ' +
+        'tmp/recommendations/store.json) holds every proposal of `leadlift recommend` with its status: ' +
+        'proposed → approved | rejected; approved → rolled_out; rolled_out → reverted. Each change records ' +
+        'who (--by), when and why (--note). Approving writes a change request (JSON + Markdown) next to the ' +
         'store for the campaign owner to apply; leadlift never changes a campaign.',
     );
 
   group
     .command('list')
-    .description('list stored recommendations, newest run first')
+    .description('list stored recommendations in the order they were proposed')
     .option('--status <status>', `only this status (${STATUSES.join(', ')})`)
     .action(async (flags: { status?: string }, cmd: Command) => {
       const config = await ctx.config(cmd);
