@@ -1,8 +1,9 @@
-// The main job on the embedded default: a demo Agent Cory DB (built once, then reused),
-// extract → check → clean on its whole window, then the booking model trained and gated,
-// and its out-of-sample scores written to lead_scores in the demo DB itself (the one
-// database that may be both source and target, see docs/scores.md). Later stages join here
-// as they land.
+// The main job on the embedded default, as the daily job runs it: a demo Agent Cory DB
+// (built once, then reused), extract → check → clean on its whole window, the booking model
+// trained and gated, every enrollment whose feature window has closed scored with it
+// (predict), the scores written to lead_scores in the demo DB itself (the one database that
+// may be both source and target, see docs/scores.md), and the recommendations drawn from the
+// run.
 
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -13,9 +14,11 @@ import { type DemoTruth, defaultTruthPath } from '../demo/index.js';
 import { writeDemoSqlite } from '../demo/sqlite-file.js';
 import { parseWindow } from '../extract/window.js';
 import { type Progress, silentProgress } from '../progress.js';
+import { type RunRecommendResult, runRecommend } from '../recommend/index.js';
 import { createScoresTables, type PersistScoresResult, persistScores } from '../scores/index.js';
 import { openSnapshot } from '../snapshot/manifest.js';
 import { type RunExtractResult, runExtract } from './extract.js';
+import { type PredictRun, runPredict } from './predict.js';
 import { runTrainCleaned, type TrainCleanedResult } from './train-cleaned.js';
 
 export interface QuickstartInput {
@@ -49,6 +52,10 @@ export interface QuickstartResult {
    * reason recorded, when the demo model failed its gates); absent when nothing was trained.
    */
   readonly scores?: PersistScoresResult;
+  /** The predict run whose scores were persisted. */
+  readonly predict?: PredictRun;
+  /** Recommendations drawn from the booking run. */
+  readonly recommend?: RunRecommendResult;
 }
 
 /** Default location of the demo DB. */
@@ -98,15 +105,33 @@ export async function runQuickstart(input: QuickstartInput): Promise<QuickstartR
   // model that fails its gates is still written so the tables can be tried out, but as a
   // forced write whose reason the history and audit log keep (forced = 1).
   const gates = t1.run.result.gates;
+  const predict = await runPredict({
+    config,
+    cwd: input.cwd,
+    env: input.env,
+    artifactsDir: t1.run.dir,
+    input: { kind: 'snapshot', dir: cleanDir },
+    runName: `predict-${snapshot.manifest.snapshot_id}`,
+    command: 'quickstart',
+    progress,
+  });
   const scoresConfig: Config = { ...config, targetUrl: config.sourceUrl };
   const common = { config: scoresConfig, cwd: input.cwd, env: input.env, command: 'quickstart' };
   await createScoresTables(common);
   const scores = await persistScores({
     ...common,
-    predictionsCsv: join(t1.run.dir, 'predictions.csv'),
-    metricsJson: join(t1.run.dir, 'metrics.json'),
+    predictionsCsv: join(predict.dir, 'predictions.csv'),
+    metricsJson: join(predict.dir, 'metrics.json'),
     ...(gates.passed ? {} : { force: { reason: `quickstart demo; model gates failed: ${gates.reason}` } }),
     progress,
   });
-  return { ...done, scores };
+  const recommend = await runRecommend({
+    config,
+    cwd: input.cwd,
+    env: input.env,
+    runDir: t1.run.dir,
+    cleanedDir: cleanDir,
+    progress,
+  });
+  return { ...done, predict, scores, recommend };
 }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openTarget } from '../../db/index.js';
 import { captureIo } from '../io.js';
@@ -32,6 +32,8 @@ describe('quickstart (command)', () => {
       cleaned: unknown;
       runs: { target: string; gates: { passed: boolean } }[];
       scores: { selected: number; table: string; run: string; forced: boolean } | null;
+      predict: { dir: string; scored: number; labeled: number } | null;
+      recommendations: { markdown: string; top: unknown[] } | null;
     };
     expect(summary.ok).toBe(true);
     expect(summary.runs.map((r) => r.target)).toEqual(['booked_call_within_7d']);
@@ -47,6 +49,14 @@ describe('quickstart (command)', () => {
     await db.close();
     expect(rows.find((r) => r.run_name === summary.scores!.run)?.n).toBe(summary.scores!.selected);
     expect(forced.map((r) => r.forced)).toEqual([summary.scores!.forced ? 1 : 0]);
+    // The scores are the predict run's: every enrollment whose feature window closed.
+    expect(summary.scores!.run).toBe(basename(summary.predict!.dir));
+    expect(summary.scores!.selected).toBe(summary.predict!.scored);
+    expect(summary.predict!.labeled).toBeLessThanOrEqual(summary.predict!.scored);
+    // Recommendations are written next to the booking run.
+    expect(existsSync(summary.recommendations!.markdown)).toBe(true);
+    expect(Array.isArray(summary.recommendations!.top)).toBe(true);
+    expect(first.out()).toMatch(/recommend\s+\d+ recommendation/);
   });
 
   it('when --enrollments is not a number then exit 2 naming the flag', async () => {

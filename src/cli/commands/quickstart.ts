@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { formatQualityTable, qualityError } from '../../check/index.js';
 import { QUICKSTART_DB, runQuickstart } from '../../pipeline/quickstart.js';
+import { recommendationLine } from '../../recommend/index.js';
 import { formatRecords } from '../../text-table.js';
 import type { CommandContext } from '../context.js';
 import { intFlag } from '../format.js';
@@ -106,11 +107,18 @@ export function registerQuickstart(program: Command, ctx: CommandContext): void 
         );
         ctx.say(cmd, `               top features: ${top.join(', ')}`);
       }
+      if (result.predict) {
+        const p = result.predict;
+        ctx.say(
+          cmd,
+          `  predict      ${p.nScored.toLocaleString('en-US')} enrollments scored (feature window closed), ${p.nLabeled.toLocaleString('en-US')} with a realized label; run ${p.dir}`,
+        );
+      }
       if (result.scores) {
         const sc = result.scores;
         ctx.say(
           cmd,
-          `  scores       ${sc.selected} out-of-sample scores of run ${sc.run} in ${sc.table} of the demo DB (${sc.inserted} inserted, ${sc.updated} updated)`,
+          `  scores       ${sc.selected.toLocaleString('en-US')} scores of run ${sc.run} in ${sc.table} of the demo DB (${sc.inserted} inserted, ${sc.updated} updated)`,
         );
         if (sc.forced)
           ctx.say(
@@ -119,8 +127,24 @@ export function registerQuickstart(program: Command, ctx: CommandContext): void 
           );
         ctx.say(cmd, '               query them: see "Query the scores" in README.md');
       }
+      if (result.recommend) {
+        const recs = result.recommend.analysis.recommendations;
+        ctx.say(
+          cmd,
+          `  recommend    ${recs.length} recommendation(s), ranked by expected extra bookings per month; ${result.recommend.paths.markdown}`,
+        );
+        for (const r of recs.slice(0, 3)) ctx.say(cmd, `               ${recommendationLine(r)}`);
+        if (recs.length === 0)
+          ctx.say(
+            cmd,
+            '               none cleared the evidence bar on this demo (see the report for every comparison)',
+          );
+        ctx.say(
+          cmd,
+          '               approve or reject: leadlift recommendations list | approve <id> --by NAME',
+        );
+      }
       ctx.say(cmd, '');
-      ctx.say(cmd, 'Next: recommendations arrive in a later release.');
       ctx.json(cmd, {
         ok: extract.quality.ok,
         demo: { file: demo.file, truth: demo.truthPath, reused: demo.reused },
@@ -135,7 +159,17 @@ export function registerQuickstart(program: Command, ctx: CommandContext): void 
           baseline: run.result.evaluation.baseline.pr_auc,
           gates: run.result.gates,
         })),
+        predict: result.predict
+          ? { dir: result.predict.dir, scored: result.predict.nScored, labeled: result.predict.nLabeled }
+          : null,
         scores: result.scores ?? null,
+        recommendations: result.recommend
+          ? {
+              markdown: result.recommend.paths.markdown,
+              json: result.recommend.paths.json,
+              top: result.recommend.analysis.recommendations.slice(0, 3),
+            }
+          : null,
       });
       const failure = qualityError(extract.quality);
       if (failure) ctx.fail(failure);
