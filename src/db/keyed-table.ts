@@ -248,9 +248,14 @@ export function upsertFromStageSql(dialect: Dialect, spec: UpsertSpec): string {
     `${q(spec.updatedColumn)} = excluded.${q(spec.updatedColumn)}`,
   ].join(', ');
   const differs = spec.compareColumns.map((c) => `t.${q(c)} <> excluded.${q(c)}`).join(' OR ');
-  // "WHERE true" keeps SQLite from reading ON CONFLICT as a join constraint.
+  // Only new or changed rows reach ON CONFLICT: an unchanged row would cost a speculative
+  // insert for nothing. The WHERE also keeps SQLite from reading ON CONFLICT as a join
+  // constraint. The DO UPDATE … WHERE repeats the test for rows changed meanwhile.
+  const on = spec.keyColumns.map((c) => `c.${q(c)} = s.${q(c)}`).join(' AND ');
+  const changed = spec.compareColumns.map((c) => `c.${q(c)} <> s.${q(c)}`).join(' OR ');
   return (
-    `INSERT INTO ${spec.target} AS t (${insertCols}) SELECT ${selectCols} FROM ${spec.stage} AS s WHERE 1 = 1 ` +
+    `INSERT INTO ${spec.target} AS t (${insertCols}) SELECT ${selectCols} FROM ${spec.stage} AS s ` +
+    `LEFT JOIN ${spec.target} AS c ON ${on} WHERE c.${q(spec.keyColumns[0]!)} IS NULL OR ${changed} ` +
     `ON CONFLICT (${spec.keyColumns.map(q).join(', ')}) DO UPDATE SET ${set} WHERE ${differs}`
   );
 }
