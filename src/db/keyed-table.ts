@@ -189,10 +189,15 @@ export function writersLockSql(dialect: Dialect, physicalName: string): string[]
       return [];
     case 'postgres':
       return [`LOCK TABLE ${physicalName} IN SHARE ROW EXCLUSIVE MODE`];
-    case 'mssql':
+    case 'mssql': {
+      // sp_getapplock reports a timeout by its return value, not an error: raise one (51000).
+      const name = physicalName.replaceAll("'", "''");
       return [
-        `EXEC sp_getapplock @Resource = N'leadlift:${physicalName.replaceAll("'", "''")}', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 60000`,
+        `DECLARE @leadlift_lock INT; ` +
+          `EXEC @leadlift_lock = sp_getapplock @Resource = N'leadlift:${name}', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 60000; ` +
+          `IF @leadlift_lock < 0 THROW 51000, N'Another leadlift writer holds the lock on ${name}.', 1;`,
       ];
+    }
   }
 }
 

@@ -93,7 +93,8 @@ export async function assertTablesExist(
 
 /**
  * Runs `fn` (a write transaction) and turns "another writer holds the lock" from the
- * driver (SQLite SQLITE_BUSY, PostgreSQL lock_not_available, SQL Server lock timeout 1222)
+ * driver (SQLite SQLITE_BUSY, PostgreSQL lock_not_available, SQL Server lock timeout 1222 or
+ * the writers' lock timing out, 51000)
  * into `scores.busy` (exit 5), which a scheduler can retry. Other errors pass unchanged.
  */
 export async function busyAsExit5<T>(table: string, fn: () => Promise<T>): Promise<T> {
@@ -103,7 +104,13 @@ export async function busyAsExit5<T>(table: string, fn: () => Promise<T>): Promi
     const cause =
       e instanceof LeadliftError ? (e.cause as { code?: unknown; number?: unknown } | undefined) : undefined;
     const code = cause?.code;
-    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === '55P03' || cause?.number === 1222) {
+    if (
+      code === 'SQLITE_BUSY' ||
+      code === 'SQLITE_LOCKED' ||
+      code === '55P03' ||
+      cause?.number === 1222 ||
+      cause?.number === 51000
+    ) {
       throw new LeadliftError(
         'scores.busy',
         `Another writer holds the lock on ${table} and its history; nothing was written. Run again when it has finished (the scheduled daily job retries on exit code 5).`,
