@@ -124,6 +124,8 @@ export interface StagingTable {
   readonly create: readonly string[];
   /** Drop it (also safe when it is gone). */
   readonly drop: readonly string[];
+  /** Statistics for the planner once filled (PostgreSQL: temp tables have none until analyzed). */
+  readonly analyze: readonly string[];
 }
 
 /**
@@ -152,6 +154,7 @@ export function stagingTable(
         sqlName: `temp.${q}`,
         create: [`DROP TABLE IF EXISTS temp.${q}`, `CREATE TEMP TABLE ${q} (${cols})`],
         drop: [`DROP TABLE IF EXISTS temp.${q}`],
+        analyze: [],
       };
     }
     case 'postgres': {
@@ -161,6 +164,7 @@ export function stagingTable(
         sqlName: q,
         create: [`DROP TABLE IF EXISTS pg_temp.${q}`, `CREATE TEMPORARY TABLE ${q} (${cols}) ON COMMIT DROP`],
         drop: [`DROP TABLE IF EXISTS pg_temp.${q}`],
+        analyze: [`ANALYZE ${q}`],
       };
     }
     case 'mssql': {
@@ -172,6 +176,8 @@ export function stagingTable(
         sqlName: q,
         create: [dropIf, `CREATE TABLE ${q} (${cols})`],
         drop: [dropIf],
+        // SQL Server creates statistics on #temp tables itself.
+        analyze: [],
       };
     }
   }

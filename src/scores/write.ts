@@ -193,6 +193,7 @@ export async function applyStaged(
   };
   await exec(stage.create);
   await fill(stage);
+  await exec(stage.analyze);
   await exec(writersLockSql(dialect, names.scores));
   const spec = {
     target: names.scores,
