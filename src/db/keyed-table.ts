@@ -124,6 +124,8 @@ export interface StagingTable {
   readonly create: readonly string[];
   /** Drop it (also safe when it is gone). */
   readonly drop: readonly string[];
+  /** Statistics for the planner once filled (PostgreSQL: temp tables have none until analyzed). */
+  readonly analyze: readonly string[];
 }
 
 /**
@@ -152,6 +154,7 @@ export function stagingTable(
         sqlName: `temp.${q}`,
         create: [`DROP TABLE IF EXISTS temp.${q}`, `CREATE TEMP TABLE ${q} (${cols})`],
         drop: [`DROP TABLE IF EXISTS temp.${q}`],
+        analyze: [],
       };
     }
     case 'postgres': {
@@ -161,6 +164,7 @@ export function stagingTable(
         sqlName: q,
         create: [`DROP TABLE IF EXISTS pg_temp.${q}`, `CREATE TEMPORARY TABLE ${q} (${cols}) ON COMMIT DROP`],
         drop: [`DROP TABLE IF EXISTS pg_temp.${q}`],
+        analyze: [`ANALYZE ${q}`],
       };
     }
     case 'mssql': {
@@ -172,6 +176,8 @@ export function stagingTable(
         sqlName: q,
         create: [dropIf, `CREATE TABLE ${q} (${cols})`],
         drop: [dropIf],
+        // SQL Server creates statistics on #temp tables itself.
+        analyze: [],
       };
     }
   }
@@ -189,10 +195,15 @@ export function writersLockSql(dialect: Dialect, physicalName: string): string[]
       return [];
     case 'postgres':
       return [`LOCK TABLE ${physicalName} IN SHARE ROW EXCLUSIVE MODE`];
-    case 'mssql':
+    case 'mssql': {
+      // sp_getapplock reports a timeout by its return value, not an error: raise one (51000).
+      const name = physicalName.replaceAll("'", "''");
       return [
-        `EXEC sp_getapplock @Resource = N'leadlift:${physicalName.replaceAll("'", "''")}', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 60000`,
+        `DECLARE @leadlift_lock INT; ` +
+          `EXEC @leadlift_lock = sp_getapplock @Resource = N'leadlift:${name}', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 60000; ` +
+          `IF @leadlift_lock < 0 THROW 51000, N'Another leadlift writer holds the lock on ${name}.', 1;`,
       ];
+    }
   }
 }
 
@@ -248,9 +259,14 @@ export function upsertFromStageSql(dialect: Dialect, spec: UpsertSpec): string {
     `${q(spec.updatedColumn)} = excluded.${q(spec.updatedColumn)}`,
   ].join(', ');
   const differs = spec.compareColumns.map((c) => `t.${q(c)} <> excluded.${q(c)}`).join(' OR ');
-  // "WHERE true" keeps SQLite from reading ON CONFLICT as a join constraint.
+  // Only new or changed rows reach ON CONFLICT: an unchanged row would cost a speculative
+  // insert for nothing. The WHERE also keeps SQLite from reading ON CONFLICT as a join
+  // constraint. The DO UPDATE … WHERE repeats the test for rows changed meanwhile.
+  const on = spec.keyColumns.map((c) => `c.${q(c)} = s.${q(c)}`).join(' AND ');
+  const changed = spec.compareColumns.map((c) => `c.${q(c)} <> s.${q(c)}`).join(' OR ');
   return (
-    `INSERT INTO ${spec.target} AS t (${insertCols}) SELECT ${selectCols} FROM ${spec.stage} AS s WHERE 1 = 1 ` +
+    `INSERT INTO ${spec.target} AS t (${insertCols}) SELECT ${selectCols} FROM ${spec.stage} AS s ` +
+    `LEFT JOIN ${spec.target} AS c ON ${on} WHERE c.${q(spec.keyColumns[0]!)} IS NULL OR ${changed} ` +
     `ON CONFLICT (${spec.keyColumns.map(q).join(', ')}) DO UPDATE SET ${set} WHERE ${differs}`
   );
 }

@@ -1,3 +1,5 @@
+// The fast predictions.csv reader agrees with the general CSV reader and names bad lines.
+
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../train/csv.js';
 import { readCsvColumns } from './csv.js';

@@ -299,6 +299,63 @@ for (const impl of IMPLS) {
         for (const e of h) latest.set(`${e.org_id}|${e.enrollment_id}`, e.run_name);
         expect(new Set(latest.values())).toEqual(new Set([winner]));
       });
+
+      it('when a second writer starts while the first holds the lock then it waits (and commits last) or fails as busy, exit 5', async () => {
+        const p = writeTestRun(cwd, { runName: 'run-p', n: 400, firstId: 700_000, score: () => 0.125 });
+        const q = writeTestRun(cwd, { runName: 'run-q', n: 400, firstId: 700_000, score: () => 0.875 });
+        let release!: () => void;
+        const gate = new Promise<void>((r) => {
+          release = r;
+        });
+        let locked!: () => void;
+        const holding = new Promise<void>((r) => {
+          locked = r;
+        });
+        // Writer P stops right after taking the writers' lock (before counting) until released.
+        const pauseAfterLock = (t: TargetAdapter): TargetAdapter => {
+          const query = t.query.bind(t);
+          return Object.assign(Object.create(Object.getPrototypeOf(t)), t, {
+            query: async (...args: Parameters<TargetAdapter['query']>) => {
+              if (args[0].startsWith('SELECT COALESCE(SUM(')) {
+                locked();
+                await gate;
+              }
+              return query(...args);
+            },
+          });
+        };
+        const order: string[] = [];
+        const pp = persist(p, { wrapTarget: pauseAfterLock }).then((r) => {
+          order.push('p');
+          return r;
+        });
+        await holding;
+        const pq = persist(q).then(
+          (r) => {
+            order.push('q');
+            return r;
+          },
+          (e: unknown) => {
+            order.push('q failed');
+            throw e;
+          },
+        );
+        await new Promise((r) => setTimeout(r, 300));
+        release();
+        const [rp, rq] = await Promise.allSettled([pp, pq]);
+        expect(rp.status).toBe('fulfilled');
+        const t = (await rows()).filter((r) => Number(r.enrollment_id) >= 700_000);
+        expect(t.length).toBe(100);
+        expect(new Set(t.map((r) => `${r.org_id}|${r.enrollment_id}`)).size).toBe(100);
+        if (rq.status === 'rejected') {
+          expect(rq.reason).toMatchObject({ code: 'scores.busy', exitCode: 5 });
+          expect(t.every((r) => r.run_name === 'run-p' && Number(r.score) === 0.125)).toBe(true);
+        } else {
+          // Q waited for P's lock, so it committed last and its values stand.
+          expect(order).toEqual(['p', 'q']);
+          expect(t.every((r) => r.run_name === 'run-q' && Number(r.score) === 0.875)).toBe(true);
+        }
+      });
     },
   );
 }

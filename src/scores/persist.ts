@@ -11,7 +11,7 @@ import { ExitCode, LeadliftError } from '../errors.js';
 import { type Progress, silentProgress } from '../progress.js';
 import { readRunScores, SCORE_SPLITS, type ScoreSplit } from './run-input.js';
 import { COMPARE_COLUMNS, DEFAULT_SCORES_TABLE, parseScoresTable } from './tables.js';
-import { applyStaged, assertTablesExist, readAll, stageRows, tableNames } from './write.js';
+import { applyStaged, assertTablesExist, busyAsExit5, readAll, stageRows, tableNames } from './write.js';
 
 export type { ScoreSplit } from './run-input.js';
 
@@ -278,17 +278,19 @@ export async function persistScores(input: PersistScoresInput): Promise<PersistS
         );
         await assertTablesExist((s) => target.query(s), names, table);
         const task = progress.task('Writing scores', run.rows.length);
-        const counts = await target.transaction(() =>
-          applyStaged(
-            target,
-            names,
-            {
-              action: 'upsert',
-              forced,
-              forceReason: forced ? force!.reason : null,
-              nowIso: now().toISOString(),
-            },
-            (stage) => stageRows(target, stage, run.rows, task),
+        const counts = await busyAsExit5(table, () =>
+          target.transaction(() =>
+            applyStaged(
+              target,
+              names,
+              {
+                action: 'upsert',
+                forced,
+                forceReason: forced ? force!.reason : null,
+                nowIso: now().toISOString(),
+              },
+              (stage) => stageRows(target, stage, run.rows, task),
+            ),
           ),
         );
         statements = counts.statements;

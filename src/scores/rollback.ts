@@ -13,7 +13,14 @@ import { type Progress, silentProgress } from '../progress.js';
 import { resolveTargetUrl } from './persist.js';
 import { STAGE_COLUMNS } from './run-input.js';
 import { COMPARE_COLUMNS, DEFAULT_SCORES_TABLE, KEY_COLUMNS, parseScoresTable } from './tables.js';
-import { applyStaged, assertTablesExist, readAll, type TableNames, tableNames } from './write.js';
+import {
+  applyStaged,
+  assertTablesExist,
+  busyAsExit5,
+  readAll,
+  type TableNames,
+  tableNames,
+} from './write.js';
 
 /** Input of {@link rollbackScores}. */
 export interface RollbackScoresInput {
@@ -154,18 +161,20 @@ export async function rollbackScores(input: RollbackScoresInput): Promise<Rollba
         const q = target.hooks.quoteIdent;
         const fillSql = (stageName: string) =>
           `INSERT INTO ${stageName} (${STAGE_COLUMNS.map(q).join(', ')}) ${runRowsSql(target.hooks, names)}`;
-        const counts = await target.transaction(async () => {
-          const c = await applyStaged(
-            target,
-            names,
-            { action: 'rollback', forced: false, forceReason: null, nowIso: now().toISOString() },
-            (stage) => target.query(fillSql(stage.sqlName), { run }).then(() => {}),
-          );
-          // Nothing of that run in the history: refuse rather than report an empty success.
-          if (c.staged === 0)
-            throw unknownRun(run, table, await knownRuns((s) => target.query(s), target.hooks, names));
-          return c;
-        });
+        const counts = await busyAsExit5(table, () =>
+          target.transaction(async () => {
+            const c = await applyStaged(
+              target,
+              names,
+              { action: 'rollback', forced: false, forceReason: null, nowIso: now().toISOString() },
+              (stage) => target.query(fillSql(stage.sqlName), { run }).then(() => {}),
+            );
+            // Nothing of that run in the history: refuse rather than report an empty success.
+            if (c.staged === 0)
+              throw unknownRun(run, table, await knownRuns((s) => target.query(s), target.hooks, names));
+            return c;
+          }),
+        );
         statements = [...counts.statements, fillSql('<stage>')];
         task.done(`${counts.inserted} inserted, ${counts.updated} set back`);
         return {

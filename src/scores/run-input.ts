@@ -94,11 +94,18 @@ function parseJson(bytes: Buffer, path: string): Record<string, unknown> {
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
-/** Parses one integer id; null when it isn't one. */
+/** Parses one integer id (optional minus, 1 to 16 digits); null when it isn't one. */
 function parseId(s: string): number | null {
-  if (!/^-?\d{1,16}$/.test(s.trim())) return null;
-  const n = Number(s);
-  return Number.isSafeInteger(n) ? n : null;
+  const n = s.length;
+  if (n === 0 || n > 17) return null;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  if (i === n) return null;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+  }
+  const v = Number(s);
+  return Number.isSafeInteger(v) ? v : null;
 }
 
 /** Options of {@link readRunScores}. */

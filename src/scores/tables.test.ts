@@ -123,8 +123,23 @@ describe('score tables (mssql)', () => {
     const textCols = create.create_definitions.filter((d: Ast) => d.definition.dataType === 'NVARCHAR');
     expect(textCols.length).toBeGreaterThan(0);
     expect(textCols.every((d: Ast) => d.collate?.collate?.name === 'DATABASE_DEFAULT')).toBe(true);
-    const lock = astOf(writersLockSql('mssql', names.scores)[0]!);
-    expect(lock).toMatchObject({ type: 'exec', module: { table: 'sp_getapplock' } });
+    // The parser knows neither `EXEC @r = proc` nor THROW: check the shape, parse the parts.
+    const lock = writersLockSql('mssql', names.scores)[0]!;
+    const m =
+      /^(DECLARE @leadlift_lock INT); EXEC @leadlift_lock = (sp_getapplock .+); IF (@leadlift_lock < 0) THROW 51000, N'[^']+', 1;$/.exec(
+        lock,
+      );
+    expect(m).not.toBeNull();
+    expect(astOf(m![1]!)).toMatchObject({ type: 'declare' });
+    const exec = astOf(`EXEC ${m![2]!}`);
+    expect(exec).toMatchObject({ type: 'exec', module: { table: 'sp_getapplock' } });
+    expect(exec.parameters.map((x: Ast) => x.name)).toEqual([
+      'Resource',
+      'LockMode',
+      'LockOwner',
+      'LockTimeout',
+    ]);
+    expect(astOf(`SELECT 1 AS x WHERE ${m![3]!}`).where.operator).toBe('<');
   });
 
   it('when the MERGE is taken apart then each clause parses as T-SQL and says the right thing', () => {

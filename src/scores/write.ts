@@ -91,6 +91,36 @@ export async function assertTablesExist(
   }
 }
 
+/**
+ * Runs `fn` (a write transaction) and turns "another writer holds the lock" from the
+ * driver (SQLite SQLITE_BUSY, PostgreSQL lock_not_available, SQL Server lock timeout 1222 or
+ * the writers' lock timing out, 51000)
+ * into `scores.busy` (exit 5), which a scheduler can retry. Other errors pass unchanged.
+ */
+export async function busyAsExit5<T>(table: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const cause =
+      e instanceof LeadliftError ? (e.cause as { code?: unknown; number?: unknown } | undefined) : undefined;
+    const code = cause?.code;
+    if (
+      code === 'SQLITE_BUSY' ||
+      code === 'SQLITE_LOCKED' ||
+      code === '55P03' ||
+      cause?.number === 1222 ||
+      cause?.number === 51000
+    ) {
+      throw new LeadliftError(
+        'scores.busy',
+        `Another writer holds the lock on ${table} and its history; nothing was written. Run again when it has finished (the scheduled daily job retries on exit code 5).`,
+        { exitCode: ExitCode.busy, cause: e },
+      );
+    }
+    throw e;
+  }
+}
+
 /** A source adapter's query collected into rows (read-only connections). */
 export async function readAll(source: SourceAdapter, sql: string, params: Record<string, SqlValue> = {}) {
   const out: Record<string, SqlValue>[] = [];
@@ -163,6 +193,7 @@ export async function applyStaged(
   };
   await exec(stage.create);
   await fill(stage);
+  await exec(stage.analyze);
   await exec(writersLockSql(dialect, names.scores));
   const spec = {
     target: names.scores,

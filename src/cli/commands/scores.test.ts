@@ -1,6 +1,7 @@
 // Tests of `leadlift scores-table`, `persist-scores` and `rollback-scores` through runCli,
 // on SQLite: every bad input gets its code, exit code and no write.
 
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,15 @@ async function tableRows(cwd: string, table = TABLE): Promise<number> {
   } finally {
     await t.close();
   }
+}
+
+/** Rewrites a test run's predictions.csv and its hash in manifest.json (an edit the run itself made). */
+function rehash(cwd: string, run: string, text: string): void {
+  writeFileSync(join(cwd, run, 'predictions.csv'), text);
+  const path = join(cwd, run, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(path, 'utf8'));
+  manifest.files['predictions.csv'] = createHash('sha256').update(text).digest('hex');
+  writeFileSync(path, JSON.stringify(manifest));
 }
 
 const auditLines = (cwd: string) =>
@@ -139,6 +149,34 @@ describe('leadlift persist-scores', () => {
       '2 rows have a score that is missing, NaN or outside 0..1 (lines 5, 9)',
     ],
     [
+      'label_col differs from metrics.json',
+      (cwd) => {
+        const r = writeTestRun(cwd, { runName: 'label', n: 4 });
+        const text = readFileSync(r.predictionsCsv, 'utf8').replace(
+          ',booked_call_within_7d,',
+          ',qualified_within_14d,',
+        );
+        rehash(cwd, 'label', text);
+        return r;
+      },
+      2,
+      'scores.badValues',
+      '1 row have a label_col other than "booked_call_within_7d"',
+    ],
+    [
+      'an id is not an integer',
+      (cwd) => {
+        const r = writeTestRun(cwd, { runName: 'ids', n: 4 });
+        const lines = readFileSync(r.predictionsCsv, 'utf8').split('\n');
+        lines[2] = lines[2]!.replace(/^(\d+),(\d+),/, '$1,12.5,');
+        rehash(cwd, 'ids', lines.join('\n'));
+        return r;
+      },
+      2,
+      'scores.badValues',
+      'not an integer id (lines 3)',
+    ],
+    [
       'a split value is unknown',
       (cwd) => writeTestRun(cwd, { runName: 'split', n: 4, split: (k) => (k === 1 ? 'holdout' : 'test') }),
       2,
@@ -198,12 +236,7 @@ describe('leadlift persist-scores', () => {
     last[1] = first[1]!;
     text[text.length - 1] = last.join(',');
     const edited = `${text.join('\n')}\n`;
-    writeFileSync(run.predictionsCsv, edited);
-    const manifestPath = join(cwd, 'dups', 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    const { createHash } = await import('node:crypto');
-    manifest.files['predictions.csv'] = createHash('sha256').update(edited).digest('hex');
-    writeFileSync(manifestPath, JSON.stringify(manifest));
+    rehash(cwd, 'dups', edited);
     const io = captureIo({ cwd, env });
     const args = [
       'persist-scores',

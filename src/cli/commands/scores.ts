@@ -67,8 +67,8 @@ export function registerScoresTable(program: Command, ctx: CommandContext): void
     .command('scores-table')
     .summary('print the DDL of the score tables (lead_scores + history), or create them')
     .description(
-      'Prints the DDL of the scores table and its append-only history for SQLite, PostgreSQL or SQL Server (what\n' +
-        'schema/lead-scores.<dialect>.sql holds; see docs/scores.md). With --create, creates both in --target-url in one\n' +
+      'Prints the DDL of the scores table and its append-only history for SQLite, PostgreSQL or SQL Server (what ' +
+        'schema/lead-scores.<dialect>.sql holds; see docs/scores.md). With --create, creates both in --target-url in one ' +
         'transaction; tables and indexes that already exist are left as they are. --create is audited.',
     )
     .option('--print', 'print the DDL on stdout (the default without --create)')
@@ -147,11 +147,11 @@ export function registerPersistScores(program: Command, ctx: CommandContext): vo
     .command('persist-scores')
     .summary("upsert a run's scores into lead_scores (+ history), or show what would change with --dry-run")
     .description(
-      "Writes a run folder's scores into the scores table, keyed on (org_id, enrollment_id, label_col): new keys are\n" +
-        'inserted, changed ones updated, equal ones left alone (a repeat writes nothing); every insert or change is also\n' +
-        'appended to <table>_history. One transaction: a failure leaves both tables as they were. Checks the run first\n' +
-        "(columns, ids, scores in 0..1, duplicate keys, the files' hashes in manifest.json, the gates) and writes nothing\n" +
-        'when a check fails. Exit codes: 2 bad input, 3 gates failed (see --force), 4 database. See docs/scores.md.',
+      "Writes a run folder's scores into the scores table, keyed on (org_id, enrollment_id, label_col): new keys are " +
+        'inserted, changed ones updated, equal ones left alone (a repeat writes nothing); every insert or change is also ' +
+        'appended to <table>_history. One transaction: a failure leaves both tables as they were. Checks the run first ' +
+        "(columns, ids, scores in 0..1, duplicate keys, the files' hashes in manifest.json, the gates) and writes nothing " +
+        'when a check fails. Exit codes: 2 bad input, 3 gates failed (see --force), 4 database, 5 another writer holds the tables. See docs/scores.md.',
     )
     .option('--predictions-csv <file>', "the run's predictions.csv")
     .option('--metrics-json <file>', "the run's metrics.json (its manifest.json must be beside it)")
@@ -233,8 +233,8 @@ export function registerRollbackScores(program: Command, ctx: CommandContext): v
     .command('rollback-scores')
     .summary('put back the scores an earlier run wrote, from the history')
     .description(
-      'Restores, from <table>_history, exactly the keys --to-run wrote with the values it wrote (its latest entry per\n' +
-        'key); keys it never wrote are left alone. One transaction; every restored key is recorded in the history as\n' +
+      'Restores, from <table>_history, exactly the keys --to-run wrote with the values it wrote (its latest entry per ' +
+        'key); keys it never wrote are left alone. One transaction; every restored key is recorded in the history as ' +
         'action rollback. Audited. --dry-run counts what would change over a read-only connection.',
     )
     .option('--to-run <run>', 'run name whose scores are put back (run_name in the history)')
