@@ -47,13 +47,17 @@ function runStage(stage: string, argv: string[], dir: string): StageResult {
   return { stage, ms, peakMiB: peakKiB / 1024, code: r.status ?? -1 };
 }
 
-/** Activities plus messages in a snapshot: the engagement rows the targets speak of. */
+/**
+ * The engagement rows the targets speak of: activities + messages (the communication log)
+ * + outcomes (bookings, outcome events and provider status callbacks) of a snapshot.
+ */
 function engagementRows(snapshotDir: string): number {
   try {
     const m = JSON.parse(readFileSync(join(snapshotDir, 'manifest.json'), 'utf8')) as {
       entities: Record<string, { rows: number }>;
     };
-    return (m.entities.activities?.rows ?? 0) + (m.entities.messages?.rows ?? 0);
+    const e = m.entities;
+    return (e.activities?.rows ?? 0) + (e.messages?.rows ?? 0) + (e.outcomes?.rows ?? 0);
   } catch {
     return 0;
   }
