@@ -19,6 +19,7 @@ import { silentProgress } from '../progress.js';
 import { ENTITIES, type EntityDef, type EntityName } from '../schema/entities.js';
 import { entityFile, type Snapshot } from '../snapshot/manifest.js';
 import { copyRows, type RowFileInfo, RowWriter, splitRowFile } from '../snapshot/rows.js';
+import { CLEAN_TEMP, removeStaleTemps } from '../snapshot/stale.js';
 import { gitCommit, VERSION } from '../version.js';
 import type { CleanConfig } from './config.js';
 import {
@@ -105,6 +106,12 @@ export async function cleanSnapshot(
   }
   const window = snapshotWindow(snapshot);
   await mkdir(dirname(out), { recursive: true });
+  const stale = await removeStaleTemps(dirname(out), CLEAN_TEMP);
+  if (stale.length > 0) {
+    (options.progress ?? silentProgress)
+      .task('clean: temporary folders of killed runs')
+      .done(`removed ${stale.length}: ${stale.join(', ')}`);
+  }
   const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}-${Date.now()}`);
   await mkdir(tmp);
   const ctx: CleanContext = {

@@ -26,6 +26,7 @@ import {
   type SnapshotManifest,
 } from '../snapshot/manifest.js';
 import { type CellValue, RowWriter } from '../snapshot/rows.js';
+import { EXTRACT_TEMP, removeStaleTemps } from '../snapshot/stale.js';
 import { gitCommit, VERSION } from '../version.js';
 import {
   type ContactPii,
@@ -70,6 +71,8 @@ export interface ExtractOptions {
 export interface ExtractResult {
   readonly dir: string;
   readonly manifest: SnapshotManifest;
+  /** Temporary folders of killed extracts found beside the snapshot and removed. */
+  readonly staleTempsRemoved: readonly string[];
 }
 
 /** Runs the extraction. Throws LeadliftError on bad queries or data; leaves no folder behind then. */
@@ -85,6 +88,12 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
     );
   }
   await mkdir(dirname(outDir), { recursive: true });
+  const stale = await removeStaleTemps(dirname(outDir), EXTRACT_TEMP);
+  if (stale.length > 0) {
+    progress
+      .task('extract: temporary folders of killed runs')
+      .done(`removed ${stale.length}: ${stale.join(', ')}`);
+  }
   const tmpDir = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}`);
   await rm(tmpDir, { recursive: true, force: true });
   await mkdir(tmpDir);
@@ -160,7 +169,7 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
     for (const def of ENTITIES) await chmod(join(tmpDir, entityFile(def.name)), 0o444);
     await chmod(join(tmpDir, 'manifest.json'), 0o444);
     await rename(tmpDir, outDir);
-    return { dir: outDir, manifest };
+    return { dir: outDir, manifest, staleTempsRemoved: stale };
   } catch (e) {
     await rm(tmpDir, { recursive: true, force: true });
     throw e;
