@@ -9,9 +9,6 @@
 
 import { access, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { fileLineOf, runShards, shardCount } from '../check/parallel.js';
-import { type SnapshotColumn, snapshotColumnSpecs } from '../check/values.js';
-import { snapshotWindow } from '../check/volume.js';
 import { LeadliftError } from '../errors.js';
 import { KeyIndex } from '../numeric/key-hash.js';
 import type { Progress } from '../progress.js';
@@ -19,7 +16,10 @@ import { silentProgress } from '../progress.js';
 import { ENTITIES, type EntityDef, type EntityName } from '../schema/entities.js';
 import { entityFile, type Snapshot } from '../snapshot/manifest.js';
 import { copyRows, type RowFileInfo, RowWriter, splitRowFile } from '../snapshot/rows.js';
+import { fileLineOf, runShards, shardCount } from '../snapshot/shards.js';
 import { CLEAN_TEMP, removeStaleTemps } from '../snapshot/stale.js';
+import { type SnapshotColumn, snapshotColumnSpecs } from '../snapshot/values.js';
+import { snapshotWindow } from '../snapshot/window.js';
 import { gitCommit, VERSION } from '../version.js';
 import type { CleanConfig } from './config.js';
 import {

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parentPort, Worker } from 'node:worker_threads';
 import { type ExitCode, LeadliftError } from '../errors.js';
-import { type ByteRange, badLine } from '../snapshot/rows.js';
+import { type ByteRange, badLine } from './rows.js';
 
 /** A shard's work: reads `input`, reports rows done through `tick`, returns a cloneable result. */
 export type ShardFn<I, O> = (input: I, tick: (rows: number) => void) => Promise<O>;
