@@ -1,11 +1,13 @@
 // Loaded with `node --import` into each benchmarked child process: at exit it writes the
-// process's peak resident memory (KiB) to the file named by LEADLIFT_BENCH_RSS_FILE.
+// process's peak resident memory (KiB) and CPU time of all its threads (user and system,
+// µs) to the file named by LEADLIFT_BENCH_RSS_FILE, as `maxRSS user system`.
 
 import { writeFileSync } from 'node:fs';
 
 const target = process.env.LEADLIFT_BENCH_RSS_FILE;
 if (target) {
   process.on('exit', () => {
-    writeFileSync(target, String(process.resourceUsage().maxRSS));
+    const u = process.resourceUsage();
+    writeFileSync(target, `${u.maxRSS} ${u.userCPUTime} ${u.systemCPUTime}`);
   });
 }

@@ -1,5 +1,6 @@
 // The check stage's public API.
 
+export { type ColumnKind, type SnapshotColumn, snapshotColumnSpecs } from '../snapshot/values.js';
 export {
   CHECK_IDS,
   type CheckConfig,
@@ -17,5 +18,4 @@ export {
   writeQualityReport,
 } from './report.js';
 export { qualityError, REFERENCES, type Reference, type RunChecksOptions, runChecks } from './run.js';
-export { type ColumnKind, type SnapshotColumn, snapshotColumnSpecs } from './values.js';
 export { findPreviousSnapshot, snapshotVolume } from './volume.js';

@@ -12,8 +12,10 @@ import { silentProgress } from '../progress.js';
 import { ENTITIES, type EntityDef, type EntityName } from '../schema/entities.js';
 import type { Snapshot } from '../snapshot/manifest.js';
 import { openRows, RowScanner, splitRowFile } from '../snapshot/rows.js';
+import { fileLineOf, runShards, shardCount } from '../snapshot/shards.js';
+import { type SnapshotColumn, snapshotColumnSpecs, ValueReader } from '../snapshot/values.js';
+import { snapshotWindow } from '../snapshot/window.js';
 import { type CheckConfig, type CheckId, DEFAULT_SEVERITIES } from './config.js';
-import { fileLineOf, runShards, shardCount } from './parallel.js';
 import {
   type EntityVolume,
   type Finding,
@@ -22,8 +24,7 @@ import {
   type QualityReport,
 } from './report.js';
 import { type CheckShardInput, checkShard, MAX_EXAMPLES, REFERENCES, type TallyData } from './shard.js';
-import { type SnapshotColumn, snapshotColumnSpecs, ValueReader } from './values.js';
-import { dayLabel, MS_PER_DAY, snapshotVolume, snapshotWindow, VolumeCounter } from './volume.js';
+import { dayLabel, MS_PER_DAY, snapshotVolume, VolumeCounter } from './volume.js';
 
 export { MAX_EXAMPLES, REFERENCES, type Reference } from './shard.js';
 

@@ -6,9 +6,9 @@
 import { growFloat64, growUint32, KeyHasher, KeyIndex, type KeyIndexState } from '../numeric/key-hash.js';
 import { type EntityName, entityDef } from '../schema/entities.js';
 import { type ByteRange, type CellValue, RowScanner, readLineBatches } from '../snapshot/rows.js';
+import { shardBadLine } from '../snapshot/shards.js';
+import { Effect, firstTime, snapshotColumnSpecs, ValueReader } from '../snapshot/values.js';
 import type { CheckConfig } from './config.js';
-import { shardBadLine } from './parallel.js';
-import { Effect, snapshotColumnSpecs, ValueReader } from './values.js';
 import { VolumeCounter } from './volume.js';
 
 /** A reference checked by check.orphan: `entity.column` must name a `parent` row (with the same org_id). */
@@ -276,12 +276,4 @@ export async function checkShard(
 function label1(t: TallyData, label: string): void {
   const ex = t.examples;
   if (ex.length > 0 && ex[ex.length - 1] === '') ex[ex.length - 1] = label;
-}
-
-/** The first non-NaN of the times at indexes a, b, c (-1: absent). */
-export function firstTime(ms: Float64Array, a: number, b: number, c: number): number {
-  if (a >= 0 && !Number.isNaN(ms[a]!)) return ms[a]!;
-  if (b >= 0 && !Number.isNaN(ms[b]!)) return ms[b]!;
-  if (c >= 0) return ms[c]!;
-  return Number.NaN;
 }

@@ -3,33 +3,18 @@
 
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { LeadliftError } from '../errors.js';
 import type { Progress } from '../progress.js';
 import { silentProgress } from '../progress.js';
 import { ENTITIES, type EntityName } from '../schema/entities.js';
 import { openSnapshot, type Snapshot, type SnapshotManifest } from '../snapshot/manifest.js';
 import { openRows } from '../snapshot/rows.js';
+import { parseTimestamp, TimestampParser } from '../snapshot/values.js';
+import { snapshotWindow } from '../snapshot/window.js';
 import { type EntityVolume, QUALITY_FILE, QUALITY_FORMAT, type QualityReport } from './report.js';
-import { parseTimestamp, TimestampParser } from './values.js';
+
+export { snapshotWindow };
 
 export const MS_PER_DAY = 86_400_000;
-
-/** The window of a snapshot in epoch ms: [effectiveSince, until). Throws on a malformed manifest. */
-export function snapshotWindow(snapshot: Snapshot): { since: number; effectiveSince: number; until: number } {
-  const p = new TimestampParser('UTC');
-  const w = snapshot.manifest.window;
-  const since = p.parse(String(w?.since));
-  const until = p.parse(String(w?.until));
-  const effectiveSince = p.parse(String(w?.effective_since ?? w?.since));
-  if (Number.isNaN(since) || Number.isNaN(until) || Number.isNaN(effectiveSince)) {
-    throw new LeadliftError(
-      'snapshot.badManifest',
-      `Snapshot ${snapshot.dir}: manifest.json has no valid window (since, until, effective_since as ISO-8601 UTC). Re-run extract.`,
-      { details: { dir: snapshot.dir } },
-    );
-  }
-  return { since, effectiveSince, until };
-}
 
 /** Day number (days since 1970-01-01 UTC) → 'YYYY-MM-DD'. */
 export function dayLabel(day: number): string {

@@ -1,7 +1,7 @@
 // Configuration of the clean rules (docs/clean-rules.md describes every rule).
 
 import { z } from 'zod';
-import { isIanaTimeZone } from '../check/values.js';
+import { isIanaTimeZone } from '../snapshot/values.js';
 
 /** Clean rule settings; every field has a documented default. */
 export const cleanConfigSchema = z

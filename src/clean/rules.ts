@@ -1,8 +1,8 @@
 // The clean rules: ids, what each does, and where it applies. docs/clean-rules.md is the
 // long form; clean.json carries a count for every (rule, entity, column) listed here.
 
-import { type ColumnKind, Effect, type SnapshotColumn } from '../check/values.js';
 import type { EntityName } from '../schema/entities.js';
+import { type ColumnKind, Effect, type SnapshotColumn } from '../snapshot/values.js';
 
 /** Every clean rule, in the order clean.json lists them. */
 export const CLEAN_RULE_IDS = [

@@ -9,9 +9,6 @@
 
 import { access, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { fileLineOf, runShards, shardCount } from '../check/parallel.js';
-import { type SnapshotColumn, snapshotColumnSpecs } from '../check/values.js';
-import { snapshotWindow } from '../check/volume.js';
 import { LeadliftError } from '../errors.js';
 import { KeyIndex } from '../numeric/key-hash.js';
 import type { Progress } from '../progress.js';
@@ -19,6 +16,10 @@ import { silentProgress } from '../progress.js';
 import { ENTITIES, type EntityDef, type EntityName } from '../schema/entities.js';
 import { entityFile, type Snapshot } from '../snapshot/manifest.js';
 import { copyRows, type RowFileInfo, RowWriter, splitRowFile } from '../snapshot/rows.js';
+import { fileLineOf, runShards, shardCount } from '../snapshot/shards.js';
+import { CLEAN_TEMP, removeStaleTemps } from '../snapshot/stale.js';
+import { type SnapshotColumn, snapshotColumnSpecs } from '../snapshot/values.js';
+import { snapshotWindow } from '../snapshot/window.js';
 import { gitCommit, VERSION } from '../version.js';
 import type { CleanConfig } from './config.js';
 import {
@@ -67,6 +68,14 @@ interface CleanContext {
 }
 
 /**
+ * Entities that no later entity is judged against: once their parents are final they
+ * are cleaned at the same time, each shard in a worker thread (so two cores both work
+ * while this thread merges and copies). Their output does not depend on the order in
+ * which they finish.
+ */
+const LEAF_ENTITIES: ReadonlySet<EntityName> = new Set<EntityName>(['activities', 'messages', 'outcomes']);
+
+/**
  * Cleans `snapshot` into `outDir`: one row file per entity (same names and columns as the
  * snapshot, values normalized), clean.json ({@link CleanReport}) and manifest.json
  * ({@link CleanedManifest}). Written into a temporary sibling folder and renamed into
@@ -97,6 +106,12 @@ export async function cleanSnapshot(
   }
   const window = snapshotWindow(snapshot);
   await mkdir(dirname(out), { recursive: true });
+  const stale = await removeStaleTemps(dirname(out), CLEAN_TEMP);
+  if (stale.length > 0) {
+    (options.progress ?? silentProgress)
+      .task('clean: temporary folders of killed runs')
+      .done(`removed ${stale.length}: ${stale.join(', ')}`);
+  }
   const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}-${Date.now()}`);
   await mkdir(tmp);
   const ctx: CleanContext = {
@@ -112,8 +127,23 @@ export async function cleanSnapshot(
   try {
     const entities = {} as Record<EntityName, CleanedEntityManifest>;
     const rowsInOut = {} as Record<EntityName, { rows_in: number; rows_out: number }>;
+    const done = new Map<EntityName, Awaited<ReturnType<typeof cleanEntity>>>();
     for (const def of ENTITIES) {
-      const r = await cleanEntity(ctx, def);
+      if (!LEAF_ENTITIES.has(def.name)) done.set(def.name, await cleanEntity(ctx, def, false));
+    }
+    const leaves = ENTITIES.filter((d) => LEAF_ENTITIES.has(d.name));
+    const settled = await Promise.allSettled(leaves.map((def) => cleanEntity(ctx, def, true)));
+    // The first failure in entity order, whatever finished first.
+    const failed = settled.find((x) => x.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    leaves.forEach((def, i) => {
+      done.set(
+        def.name,
+        (settled[i] as PromiseFulfilledResult<Awaited<ReturnType<typeof cleanEntity>>>).value,
+      );
+    });
+    for (const def of ENTITIES) {
+      const r = done.get(def.name)!;
       entities[def.name] = {
         file: entityFile(def.name),
         rows: r.info.rows,
@@ -206,6 +236,7 @@ function sortCounts(counts: CleanRuleCount[]): CleanRuleCount[] {
 async function cleanEntity(
   ctx: CleanContext,
   def: EntityDef,
+  concurrent: boolean,
 ): Promise<{ info: RowFileInfo; rowsIn: number; specs: SnapshotColumn[] }> {
   const { snapshot, config } = ctx;
   const e = def.name;
@@ -242,7 +273,7 @@ async function cleanEntity(
   const task = ctx.progress.task(`clean ${e}`, file.rows);
   let results: CleanShardResult[];
   try {
-    results = await runShards(WORKER_URL, cleanShard, inputs, (k) => task.tick(k));
+    results = await runShards(WORKER_URL, cleanShard, inputs, (k) => task.tick(k), concurrent);
   } catch (err) {
     throw await fileLineOf(err);
   }

@@ -5,9 +5,6 @@
 // run.ts. Input and result are structured-cloneable: the shard runs in a worker thread
 // or in the caller's thread.
 
-import { shardBadLine } from '../check/parallel.js';
-import { firstTime } from '../check/shard.js';
-import { Effect, snapshotColumnSpecs, ValueReader } from '../check/values.js';
 import {
   growFloat64,
   growUint8,
@@ -26,6 +23,8 @@ import {
   RowWriter,
   readLineBatches,
 } from '../snapshot/rows.js';
+import { shardBadLine } from '../snapshot/shards.js';
+import { Effect, firstTime, snapshotColumnSpecs, ValueReader } from '../snapshot/values.js';
 import type { CleanConfig } from './config.js';
 import { CLEAN_RULE_IDS, type CleanRuleId, ruleOfEffect } from './rules.js';
 

@@ -1,6 +1,6 @@
-// Worker thread entry for clean shards (see check/parallel.ts); loaded from the compiled build.
+// Worker thread entry for clean shards (see snapshot/shards.ts); loaded from the compiled build.
 
-import { serveShard } from '../check/parallel.js';
+import { serveShard } from '../snapshot/shards.js';
 import { cleanShard } from './shard.js';
 
 serveShard(cleanShard);

@@ -174,6 +174,8 @@ export const ID_BASE = {
   booking: 50_000_001,
   outcomeEvent: 70_000_001,
   activity: 100_000_001,
+  /** Status callbacks in lead_outcome_events: far above the outcome events' range. */
+  statusEvent: 500_000_001,
 } as const;
 
 interface StepSpec {

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SqlValue } from '../db/adapter.js';
 import { isLeadliftError } from '../errors.js';
+import { STATUS_EVENT_TYPES } from '../schema/entities.js';
 import { referenceTable } from '../schema/reference.js';
+import { ID_BASE } from './catalog.js';
 import { DemoGenerator, generateDemoInMemory } from './generate.js';
 import { PLACEHOLDERS } from './messiness.js';
 import { columnIndex, DEMO_TABLE_ORDER, DEMO_TABLES, type DemoTableKey } from './tables.js';
@@ -10,16 +12,19 @@ import type { DemoTruth, TruthEffect } from './truth.js';
 
 type Tables = Readonly<Record<DemoTableKey, SqlValue[][]>>;
 
-/** sha256 of every row the generator yields, table by table in order, plus the truth. */
+/**
+ * sha256 of every row the generator yields, buffer by buffer in order (outcome events and
+ * status callbacks share a table but not a buffer), plus the truth.
+ */
 function digest(options: ConstructorParameters<typeof DemoGenerator>[0], batch?: number): string {
   const perTable = new Map<string, ReturnType<typeof createHash>>();
   const g = new DemoGenerator(options);
   for (const b of g.batches(batch)) {
     for (const t of b.tables) {
-      let h = perTable.get(t.spec.table);
+      let h = perTable.get(t.key);
       if (!h) {
         h = createHash('sha256');
-        perTable.set(t.spec.table, h);
+        perTable.set(t.key, h);
       }
       for (const r of t.rows) h.update(JSON.stringify(r));
     }
@@ -142,7 +147,79 @@ describe('DemoGenerator', () => {
     const { tables, truth } = generateDemoInMemory({ enrollments: 1234, seed: 3 });
     expect(tables.enrollments).toHaveLength(1234);
     expect(truth.sizes['education.campaign_enrollments']).toBe(1234);
-    for (const k of DEMO_TABLE_ORDER) expect(tables[k]).toHaveLength(truth.sizes[DEMO_TABLES[k].table]!);
+    const perTable = new Map<string, number>();
+    for (const k of DEMO_TABLE_ORDER) {
+      const t = DEMO_TABLES[k].table;
+      perTable.set(t, (perTable.get(t) ?? 0) + tables[k].length);
+    }
+    for (const [t, n] of perTable) expect(n, t).toBe(truth.sizes[t]);
+  });
+
+  // Digests of every table, from the generator before status callbacks were added
+  // (commit 4ebbed8, DEMO_GENERATOR_VERSION 1.0.0): the callbacks come from their own PRNG
+  // stream and id range, so every other row and every truth number must stay as it was.
+  it('when status callbacks are generated then every other row and the truth are unchanged', () => {
+    const before = {
+      templates: '98482b3d98c24f48',
+      campaigns: 'bc5fd8d59f545123',
+      steps: 'e2d0058b87c8f189',
+      variants: 'cb7330775aea1514',
+      contacts: '9111bbd10c745fca',
+      enrollments: '97d4124335262232',
+      activities: '8469efbde1b8dcbf',
+      messages: 'bbd8c56095829768',
+      bookings: '1ef0d3737264684e',
+      events: '75723abf29ce501f',
+    };
+    const g = new DemoGenerator({ enrollments: 1500, seed: 7 });
+    const hashes = new Map<string, ReturnType<typeof createHash>>();
+    let status = 0;
+    for (const b of g.batches()) {
+      for (const t of b.tables) {
+        if (t.key === 'statusEvents') {
+          status += t.rows.length;
+          continue;
+        }
+        let h = hashes.get(t.key);
+        if (!h) {
+          h = createHash('sha256');
+          hashes.set(t.key, h);
+        }
+        for (const r of t.rows) h.update(JSON.stringify(r));
+      }
+    }
+    const now = Object.fromEntries([...hashes].map(([k, h]) => [k, h.digest('hex').slice(0, 16)]));
+    expect(now).toEqual(before);
+    const truth = g.truth();
+    const { 'education.lead_outcome_events': events, ...otherSizes } = truth.sizes;
+    const { version, ...rest } = { ...truth, sizes: otherSizes };
+    expect(version).toBe('1.1.0');
+    const restHash = createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 16);
+    // The 1.0.0 truth without its version and its lead_outcome_events size.
+    expect(restHash).toBe('3c9646ee250261d2');
+    expect(status).toBeGreaterThan(1500 * 8);
+    expect(events).toBe(status + g.simulator.sizes.events);
+  });
+
+  it('when status callbacks are generated then they are well-formed, linked and not after the as-of time', () => {
+    const { tables, truth } = generateDemoInMemory({ enrollments: 800, seed: 5 });
+    const S = col('statusEvents');
+    const enrollments = new Map(tables.enrollments.map((r) => [r[E.id!], r[E.contact_id!]]));
+    const allowed = new Set<string>(STATUS_EVENT_TYPES);
+    const asOf = truth.window.as_of;
+    const ids = new Set<SqlValue>();
+    for (const r of tables.statusEvents) {
+      expect(allowed.has(r[S.event_type!] as string), String(r[S.event_type!])).toBe(true);
+      expect(enrollments.get(r[S.enrollment_id!]!)).toBe(r[S.contact_id!]);
+      expect(String(r[S.occurred_at!]) < asOf).toBe(true);
+      expect(String(r[S.created_at!]) >= String(r[S.occurred_at!])).toBe(true);
+      expect(r[S.id!] as number).toBeGreaterThanOrEqual(ID_BASE.statusEvent);
+      ids.add(r[S.id!]!);
+    }
+    expect(ids.size).toBe(tables.statusEvents.length);
+    const types = new Set(tables.statusEvents.map((r) => r[S.event_type!]));
+    for (const t of ['sms_delivered', 'email_opened', 'call_ringing', 'call_completed'])
+      expect(types.has(t), t).toBe(true);
   });
 
   it('when options are out of range then it throws demo.badFlag', () => {

@@ -13,7 +13,7 @@ import { isoUtc, parseYmd } from './time.js';
 import type { DemoTruth, TruthEffect } from './truth.js';
 
 /** Version of the generator: bumped whenever the same seed would give different rows. */
-export const DEMO_GENERATOR_VERSION = '1.0.0';
+export const DEMO_GENERATOR_VERSION = '1.1.0';
 
 /** Rows of one table in a batch. */
 export interface DemoTableRows {
@@ -86,7 +86,10 @@ export class DemoGenerator {
       steps: c.steps.length,
       variants: c.variants.length,
     };
-    for (const k of DEMO_TABLE_ORDER) out[DEMO_TABLES[k].table] = catalogSizes[k] ?? this.sim.sizes[k];
+    for (const k of DEMO_TABLE_ORDER) {
+      const table = DEMO_TABLES[k].table;
+      out[table] = (out[table] ?? 0) + (catalogSizes[k] ?? this.sim.sizes[k]);
+    }
     return out;
   }
 

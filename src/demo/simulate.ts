@@ -43,6 +43,8 @@ import {
 } from './words.js';
 
 const STREAM_CONTACT = 0x00c0_47ac;
+/** The status callbacks' own stream: drawing from it leaves every other row as it was. */
+const STREAM_STATUS = 0x57a7_0500;
 const SECOND = 1000;
 const AGENT_NAME = 'Cory';
 const SLOT_HOURS: readonly (readonly [number, number])[] = [
@@ -116,6 +118,7 @@ export class Simulator {
   private readonly options: DemoOptions;
   private readonly bank: TextBank;
   private readonly rng = new Rng(0);
+  private readonly statusRng = new Rng(0);
   private readonly vars = emptyVars();
   private readonly orgWeights: readonly number[];
   private readonly entryWeights: readonly (readonly number[])[];
@@ -130,6 +133,7 @@ export class Simulator {
   private nextActivityId: number = ID_BASE.activity;
   private nextBookingId: number = ID_BASE.booking;
   private nextEventId: number = ID_BASE.outcomeEvent;
+  private nextStatusEventId: number = ID_BASE.statusEvent;
 
   // The current contact.
   private org!: OrgDef;
@@ -226,6 +230,7 @@ export class Simulator {
   nextContact(): void {
     const k = this.contactIndex++;
     const rng = this.rng.reseed(this.options.seed, STREAM_CONTACT, k);
+    this.statusRng.reseed(this.options.seed, STREAM_STATUS, k);
     this.org = this.catalog.orgs[rng.weighted(this.orgWeights)]!;
     const org = this.org;
     const group = org.entry[org.entry.length > 1 ? rng.weighted(this.entryWeights[org.id - 1]!) : 0]!;
@@ -619,6 +624,7 @@ export class Simulator {
         message,
         planned,
       );
+      this.smsStatusTrail(touchAt, delivered, completed, outcome);
       if (status !== 'failed') {
         this.emitMessage(
           'sms',
@@ -674,6 +680,7 @@ export class Simulator {
         `Subject: ${subject}\n\n${body}`,
         planned,
       );
+      this.emailStatusTrail(delivered, completed, outcome);
       if (status !== 'failed') {
         this.emitMessage(
           'email',
@@ -744,6 +751,7 @@ export class Simulator {
       message,
       planned,
     );
+    this.callStatusTrail(touchAt, completed, outcome);
     this.emitMessage(
       'voice',
       'outbound',
@@ -951,6 +959,72 @@ export class Simulator {
     if (campaign === plan.order.callFirst) add(o.order[1]);
     if (campaign === plan.cadence.fast) add(o.cadence[0]);
     if (campaign === plan.cadence.slow) add(o.cadence[1]);
+  }
+
+  // ---- Provider status callbacks (their own PRNG stream; no other row depends on them) ---
+
+  /** SMS provider callbacks: sent, then delivered (and sometimes read) or failed. */
+  private smsStatusTrail(touchAt: number, delivered: number, completed: number, outcome: string): void {
+    const s = this.statusRng;
+    if (outcome === 'undelivered') {
+      this.emitStatus('sms_sent', touchAt + s.between(1, 3) * SECOND, 'sms_provider');
+      this.emitStatus('sms_failed', completed, 'sms_provider');
+      return;
+    }
+    this.emitStatus('sms_sent', touchAt + s.between(0, 2) * SECOND, 'sms_provider');
+    if (Number.isNaN(delivered)) return;
+    this.emitStatus('sms_delivered', delivered, 'sms_provider');
+    if (s.chance(0.4))
+      this.emitStatus('sms_read', sec(delivered + s.lognormal(8 * MINUTE, 1.5)), 'sms_provider');
+  }
+
+  /** Email provider webhooks: delivered, opened (often more than once), clicked; or bounced. */
+  private emailStatusTrail(delivered: number, completed: number, outcome: string): void {
+    const s = this.statusRng;
+    if (outcome === 'bounced') {
+      this.emitStatus('email_bounced', completed, 'email_provider');
+      return;
+    }
+    if (Number.isNaN(delivered)) return;
+    this.emitStatus('email_delivered', delivered, 'email_provider');
+    if (!s.chance(0.5)) return;
+    let at = sec(delivered + s.lognormal(2 * HOUR, 1.3));
+    this.emitStatus('email_opened', at, 'email_provider');
+    for (let more = s.int(3); more > 0; more--) {
+      at = sec(at + s.lognormal(6 * HOUR, 1.2));
+      this.emitStatus('email_opened', at, 'email_provider');
+    }
+    if (s.chance(0.15))
+      this.emitStatus('email_clicked', sec(at + s.between(5, 300) * SECOND), 'email_provider');
+  }
+
+  /** Voice provider callbacks: ringing, answered by a person or a machine or not at all, completed. */
+  private callStatusTrail(touchAt: number, completed: number, outcome: string): void {
+    const s = this.statusRng;
+    this.emitStatus('call_ringing', touchAt - s.between(1, 4) * SECOND, 'voice_provider');
+    if (outcome === 'connected') {
+      this.emitStatus('call_answered', touchAt, 'voice_provider');
+    } else if (outcome === 'voicemail') {
+      this.emitStatus('call_answered', touchAt, 'voice_provider');
+      this.emitStatus('call_machine_detected', touchAt + s.between(2, 6) * SECOND, 'voice_provider');
+    } else {
+      this.emitStatus('call_no_answer', completed, 'voice_provider');
+    }
+    this.emitStatus('call_completed', completed, 'voice_provider');
+  }
+
+  /** One status callback row, unless it would land after the as-of time. */
+  private emitStatus(type: string, at: number, source: string): void {
+    if (at > this.asOf - MINUTE) return;
+    const row = this.buffers.statusEvents.add();
+    row[0] = this.nextStatusEventId++;
+    row[1] = this.org.id;
+    row[2] = this.contactId;
+    row[3] = this.enrollmentId;
+    row[4] = type;
+    row[5] = isoUtc(at);
+    row[6] = isoUtc(Math.min(at + this.statusRng.between(1, 20) * SECOND, this.asOf));
+    row[8] = source;
   }
 
   // ---- Row writers (mess is added here) -------------------------------------------------

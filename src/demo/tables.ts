@@ -152,6 +152,22 @@ export const DEMO_TABLES = {
     'amount',
     'source',
   ]),
+  /**
+   * Provider status callbacks (queued, sent, delivered, read, opened, clicked, ringing,
+   * answered, ...) written to the same table as the outcome events, from their own PRNG
+   * stream and id range: adding them changes no other row.
+   */
+  statusEvents: spec('education', 'lead_outcome_events', [
+    'id',
+    'org_id',
+    'contact_id',
+    'enrollment_id',
+    'event_type',
+    'occurred_at',
+    'created_at',
+    'amount',
+    'source',
+  ]),
 } as const;
 
 export type DemoTableKey = keyof typeof DEMO_TABLES;
@@ -168,6 +184,7 @@ export const DEMO_TABLE_ORDER: readonly DemoTableKey[] = [
   'messages',
   'bookings',
   'events',
+  'statusEvents',
 ];
 
 /** Column positions of a table, by name. */

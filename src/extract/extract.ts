@@ -26,6 +26,7 @@ import {
   type SnapshotManifest,
 } from '../snapshot/manifest.js';
 import { type CellValue, RowWriter } from '../snapshot/rows.js';
+import { EXTRACT_TEMP, removeStaleTemps } from '../snapshot/stale.js';
 import { gitCommit, VERSION } from '../version.js';
 import {
   type ContactPii,
@@ -70,6 +71,8 @@ export interface ExtractOptions {
 export interface ExtractResult {
   readonly dir: string;
   readonly manifest: SnapshotManifest;
+  /** Temporary folders of killed extracts found beside the snapshot and removed. */
+  readonly staleTempsRemoved: readonly string[];
 }
 
 /** Runs the extraction. Throws LeadliftError on bad queries or data; leaves no folder behind then. */
@@ -85,6 +88,12 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
     );
   }
   await mkdir(dirname(outDir), { recursive: true });
+  const stale = await removeStaleTemps(dirname(outDir), EXTRACT_TEMP);
+  if (stale.length > 0) {
+    progress
+      .task('extract: temporary folders of killed runs')
+      .done(`removed ${stale.length}: ${stale.join(', ')}`);
+  }
   const tmpDir = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}`);
   await rm(tmpDir, { recursive: true, force: true });
   await mkdir(tmpDir);
@@ -110,19 +119,30 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
       entities[def.name] = await run();
       timings[def.name] = Date.now() - t0;
     };
-    let inWorker: Promise<void> | undefined;
+    const reopen = options.reopen && canUseWorker(options.reopen.sourceUrl) ? options.reopen : undefined;
+    const inWorker = (def: EntityDef): Promise<void> => {
+      const p = timed(def, () => extractInWorker(job(def), reopen!, (w) => workers.push(w)));
+      // Keep a rejection from going unhandled while the main thread works on.
+      p.catch(() => {});
+      return p;
+    };
+    // Entities that need no contact names start in their own worker at once, beside the
+    // contacts; activities need the names and start in a worker once enrollments are done.
+    const early = new Map<EntityName, Promise<void>>();
+    if (reopen)
+      for (const def of ENTITIES) if (EARLY_ENTITIES.has(def.name)) early.set(def.name, inWorker(def));
+    let parallel: Promise<void> | undefined;
     for (const def of ENTITIES) {
-      if (def.name === PARALLEL_ENTITY && options.reopen && canUseWorker(options.reopen.sourceUrl)) {
-        const reopen = options.reopen;
-        inWorker = timed(def, () => extractInWorker(job(def), reopen, (w) => workers.push(w)));
-        // Keep a rejection from going unhandled while the main thread works on.
-        inWorker.catch(() => {});
+      if (early.has(def.name)) continue;
+      if (def.name === PARALLEL_ENTITY && reopen) {
+        parallel = inWorker(def);
         continue;
       }
       await timed(def, () => extractEntity(options.source, job(def)));
-      if (def.name === JOIN_AFTER && inWorker) await inWorker;
+      if (def.name === JOIN_AFTER && parallel) await parallel;
     }
-    if (inWorker) await inWorker;
+    if (parallel) await parallel;
+    for (const p of early.values()) await p;
     timings.total = Date.now() - started;
     const createdAt = now();
     const manifest: SnapshotManifest = {
@@ -149,7 +169,7 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
     for (const def of ENTITIES) await chmod(join(tmpDir, entityFile(def.name)), 0o444);
     await chmod(join(tmpDir, 'manifest.json'), 0o444);
     await rename(tmpDir, outDir);
-    return { dir: outDir, manifest };
+    return { dir: outDir, manifest, staleTempsRemoved: stale };
   } catch (e) {
     await rm(tmpDir, { recursive: true, force: true });
     throw e;
@@ -162,6 +182,16 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
 
 /** The entity a worker thread extracts, and the one after which the main thread waits for it. */
 const PARALLEL_ENTITY: EntityName = 'activities';
+/**
+ * Entities with no text to mask (so no need of the contacts' names) that a worker
+ * extracts from the start, beside the contacts: outcomes are the largest entity once
+ * status callbacks are in the event log.
+ */
+const EARLY_ENTITIES: ReadonlySet<EntityName> = new Set<EntityName>(
+  ENTITIES.filter((d) => d.name === 'outcomes' && !d.columns.some((c) => c.pii === 'redact')).map(
+    (d) => d.name,
+  ),
+);
 const JOIN_AFTER: EntityName = 'messages';
 
 const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -307,6 +337,8 @@ interface RowPlan {
   /** Canonical name → index in the returned row. */
   readonly byName: ReadonlyMap<string, number>;
   readonly ignored: readonly string[];
+  /** Whether any column is masked text (which needs the row's contact). */
+  readonly redacts: boolean;
 }
 
 function makePlan(def: EntityDef, query: QueryFile, returned: readonly string[]): RowPlan {
@@ -328,7 +360,12 @@ function makePlan(def: EntityDef, query: QueryFile, returned: readonly string[])
   }
   const canonical = new Set(def.columns.map((c) => c.name.toLowerCase()));
   const ignored = returned.filter((n) => !canonical.has(n.toLowerCase()));
-  return { indexes, byName: new Map(def.columns.map((c, i) => [c.name, indexes[i]!])), ignored };
+  return {
+    indexes,
+    byName: new Map(def.columns.map((c, i) => [c.name, indexes[i]!])),
+    ignored,
+    redacts: def.columns.some((c) => c.pii === 'redact'),
+  };
 }
 
 /** Writes one transformed row; returns how many values were set to null (wrong type) and text withheld. */
@@ -348,7 +385,9 @@ function writeRow(
     return index === undefined ? null : (row[index] ?? null);
   };
   let contact: ContactPii | undefined;
-  if (def.name === 'activities') {
+  if (!plan.redacts) {
+    // No text to mask: the contact is not needed.
+  } else if (def.name === 'activities') {
     const contactId = state.enrollmentContact.get(idString(raw('enrollment_id')) ?? '');
     contact = contactId === undefined ? undefined : state.contacts.get(contactId);
   } else if (def.name === 'messages' || def.name === 'outcomes') {

@@ -159,7 +159,7 @@ describe('extract (command)', () => {
   });
 
   it.skipIf(!existsSync(COMPILED_CLI))(
-    'when the compiled CLI extracts activities in a worker thread then the files equal a one-thread extract',
+    'when the compiled CLI extracts and cleans in worker threads then the files equal a one-thread run',
     async () => {
       const one = join(work, 'snap-one-thread');
       const two = join(work, 'snap-worker');
@@ -185,6 +185,23 @@ describe('extract (command)', () => {
       const a = JSON.parse(readFileSync(join(one, 'manifest.json'), 'utf8'));
       const b = JSON.parse(readFileSync(join(two, 'manifest.json'), 'utf8'));
       for (const e of Object.keys(a.entities)) expect(b.entities[e].sha256, e).toBe(a.entities[e].sha256);
+
+      // Clean: the compiled CLI cleans activities, messages and outcomes at once in worker
+      // threads; the sources here clean them one after the other in this thread.
+      const cleanOne = join(work, 'clean-one-thread');
+      const cleanWorkers = join(work, 'clean-workers');
+      const io = captureIo({ cwd: work, env: {} });
+      expect(await runCli(['clean', one, '--out', cleanOne, '--quiet'], io), io.err()).toBe(0);
+      const c = spawnSync(process.execPath, [COMPILED_CLI, 'clean', one, '--out', cleanWorkers, '--quiet'], {
+        cwd: work,
+        encoding: 'utf8',
+      });
+      expect(c.status, c.stderr).toBe(0);
+      const files = readdirSync(cleanOne).filter((f) => f.endsWith('.jsonl') || f === 'clean.json');
+      expect(files.length).toBeGreaterThanOrEqual(9);
+      for (const f of files) {
+        expect(readFileSync(join(cleanWorkers, f), 'utf8'), f).toBe(readFileSync(join(cleanOne, f), 'utf8'));
+      }
     },
   );
 

@@ -68,6 +68,26 @@ export const ENROLLMENT_STATUSES = ['active', 'paused', 'completed', 'switched',
 export const ACTIVITY_STATUSES = ['planned', 'completed', 'failed'] as const;
 export const DIRECTIONS = ['inbound', 'outbound'] as const;
 export const OUTCOME_TYPES = ['call_booked', 'qualified', 'disqualified', 'converted'] as const;
+/**
+ * Provider status callbacks that a CRM event log keeps beside the outcomes (message
+ * delivered/read/opened/clicked, call ringing/answered/completed). Allowed in
+ * outcomes.outcome_type; they are engagement, not labels.
+ */
+export const STATUS_EVENT_TYPES = [
+  'sms_sent',
+  'sms_delivered',
+  'sms_read',
+  'sms_failed',
+  'email_delivered',
+  'email_opened',
+  'email_clicked',
+  'email_bounced',
+  'call_ringing',
+  'call_answered',
+  'call_machine_detected',
+  'call_no_answer',
+  'call_completed',
+] as const;
 
 /** The canonical entities, in extraction order (contacts first: their PII redacts later text). */
 export const ENTITIES: readonly EntityDef[] = [
@@ -238,7 +258,10 @@ export const ENTITIES: readonly EntityDef[] = [
       col('outcome_id', 'string', 'Outcome id (booking:<id> or event:<id>).', { required: true }),
       col('contact_id', 'id', 'Contact.', { required: true }),
       col('enrollment_id', 'id', 'Enrollment credited, when known.'),
-      col('outcome_type', 'string', 'Outcome type.', { required: true, allowed: OUTCOME_TYPES }),
+      col('outcome_type', 'string', 'Outcome type, or a provider status callback (STATUS_EVENT_TYPES).', {
+        required: true,
+        allowed: [...OUTCOME_TYPES, ...STATUS_EVENT_TYPES],
+      }),
       col('status', 'string', 'Booking status or event source status.'),
       col('occurred_at', 'timestamp', 'When it happened.', { required: true }),
       col('scheduled_at', 'timestamp', 'For bookings: when the call is.'),

@@ -4,7 +4,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { snapshotColumnSpecs } from '../check/values.js';
 import { ENTITIES, type EntityName, snapshotColumns } from '../schema/entities.js';
 import {
   type EntityManifest,
@@ -15,6 +14,7 @@ import {
   type SnapshotManifest,
 } from '../snapshot/manifest.js';
 import { type CellValue, RowWriter } from '../snapshot/rows.js';
+import { snapshotColumnSpecs } from '../snapshot/values.js';
 
 /** Rows per entity, as objects keyed by snapshot column name; missing columns are null. */
 export type TestRows = Partial<Record<EntityName, readonly Record<string, unknown>[]>>;

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isLeadliftError } from '../errors.js';
-import { splitRowFile } from '../snapshot/rows.js';
 import { tempDir } from '../test-support/snapshot.js';
+import { splitRowFile } from './rows.js';
 import {
   fileLineOf,
   MIN_SHARD_BYTES,
@@ -12,7 +12,7 @@ import {
   shardBadLine,
   shardCount,
   workerAvailable,
-} from './parallel.js';
+} from './shards.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parentPort, Worker } from 'node:worker_threads';
 import { type ExitCode, LeadliftError } from '../errors.js';
-import { type ByteRange, badLine } from '../snapshot/rows.js';
+import { type ByteRange, badLine } from './rows.js';
 
 /** A shard's work: reads `input`, reports rows done through `tick`, returns a cloneable result. */
 export type ShardFn<I, O> = (input: I, tick: (rows: number) => void) => Promise<O>;
@@ -38,16 +38,18 @@ export function workerAvailable(url: URL): boolean {
 /**
  * Runs `fn` on every input and returns the results in input order: in worker threads
  * running `workerUrl` (which must call {@link serveShard} with the same function) when
- * there are several inputs and the script exists, otherwise sequentially in this thread.
- * When a shard fails, the error of the first failing shard (in input order) is thrown.
+ * there are several inputs (or `alwaysInWorker`, for a caller that runs several of these
+ * at once) and the script exists, otherwise sequentially in this thread. When a shard
+ * fails, the error of the first failing shard (in input order) is thrown.
  */
 export async function runShards<I, O>(
   workerUrl: URL,
   fn: ShardFn<I, O>,
   inputs: readonly I[],
   tick: (rows: number) => void,
+  alwaysInWorker = false,
 ): Promise<O[]> {
-  if (inputs.length <= 1 || !workerAvailable(workerUrl)) {
+  if (inputs.length === 0 || (inputs.length === 1 && !alwaysInWorker) || !workerAvailable(workerUrl)) {
     const out: O[] = [];
     for (const input of inputs) out.push(await fn(input, tick));
     return out;

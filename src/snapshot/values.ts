@@ -5,7 +5,7 @@
 // check, the earlier stage, never imports clean.)
 
 import { CONTACT_DERIVED_COLUMNS, type EntityDef, type ValueType } from '../schema/entities.js';
-import type { CellValue } from '../snapshot/rows.js';
+import type { CellValue } from './rows.js';
 
 /** How a snapshot column is read; finer than ValueType (categorical vs free string). */
 export type ColumnKind =
@@ -603,4 +603,12 @@ export function formatTimestamp(ms: number): string {
 /** Parses a canonical or any accepted timestamp as UTC-naive; NaN when unparseable. For manifests and tests. */
 export function parseTimestamp(s: string): number {
   return new TimestampParser('UTC').parse(s);
+}
+
+/** The first non-NaN of the times at indexes a, b, c (-1: absent). */
+export function firstTime(ms: Float64Array, a: number, b: number, c: number): number {
+  if (a >= 0 && !Number.isNaN(ms[a]!)) return ms[a]!;
+  if (b >= 0 && !Number.isNaN(ms[b]!)) return ms[b]!;
+  if (c >= 0) return ms[c]!;
+  return Number.NaN;
 }
