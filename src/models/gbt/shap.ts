@@ -20,13 +20,23 @@ interface ShapTree {
   readonly depth: number;
 }
 
+/** Options of {@link shapValues}. */
+export interface ShapOptions {
+  /**
+   * Compute each tree once per distinct path pattern and share it among the rows with that
+   * pattern (the same numbers, bit for bit, as row by row). Default true; false walks every
+   * row through the full recursion (kept for tests and comparison).
+   */
+  readonly byPattern?: boolean;
+}
+
 /**
  * SHAP values of every row of `x`: `columns[j][i]` is feature j's contribution to row
  * i's raw score (log-odds) and `expectedValue` the cover-weighted mean raw score, so
  * expectedValue + Σⱼ columns[j][i] = predictRawGbt(model, x)[i] up to rounding. Cost per
- * row: O(trees × leaves × depth²).
+ * row: one walk over each tree's nodes, plus O(leaves × depth²) per distinct path pattern.
  */
-export function shapValues(model: GbtModel, x: Frame): Contributions {
+export function shapValues(model: GbtModel, x: Frame, options: ShapOptions = {}): Contributions {
   const cols = alignColumns(x, model.featureNames, 'shapValues');
   const nF = model.featureNames.length;
   const compiled = compileTrees(model);
@@ -46,15 +56,90 @@ export function shapValues(model: GbtModel, x: Frame): Contributions {
     weight: new Float64Array(size),
     phi: new Float64Array(nF),
   };
-  for (let i = 0; i < x.nRows; i++) {
-    state.phi.fill(0);
-    for (const t of trees) {
-      if (t.m === 0) continue;
-      recurse(t, cols, i, state, 0, 0, 0, 1, 1, -1);
-    }
-    for (let j = 0; j < nF; j++) columns[j]![i] = state.phi[j]!;
+  for (const t of trees) {
+    if (t.m === 0) continue;
+    if (t.m <= MAX_KEY_BITS && options.byPattern !== false) addTreeMemoized(t, cols, x.nRows, state, columns);
+    else addTreeRowByRow(t, cols, x.nRows, state, columns);
   }
   return { names: model.featureNames, expectedValue, columns };
+}
+
+/** Internal nodes up to which a row's path pattern fits exactly in one double (2^52). */
+const MAX_KEY_BITS = 52;
+
+/**
+ * One tree's contributions for every row, computed once per distinct path pattern. A
+ * row's contributions in a tree depend on the row only through the direction it takes
+ * at each internal node (the recursion reads nothing else of the row), so rows with the
+ * same directions — the pattern, one bit per node — get the same values, bit for bit.
+ * Binned trees see few patterns (thousands for hundreds of thousands of rows), so this
+ * costs one walk over the nodes per row instead of the full O(leaves × depth²) pass.
+ */
+function addTreeMemoized(
+  t: ShapTree,
+  cols: readonly Float64Array[],
+  nRows: number,
+  s: PathState,
+  columns: Float64Array[],
+): void {
+  // The features this tree splits on, numbered locally.
+  const used: number[] = [];
+  for (let k = 0; k < t.m; k++) if (!used.includes(t.feature[k]!)) used.push(t.feature[k]!);
+  used.sort((a, b) => a - b);
+  const nU = used.length;
+  const slotOf = new Map<number, number>();
+  let store = new Float64Array(nU * 64);
+  let nSlots = 0;
+  for (let i = 0; i < nRows; i++) {
+    let key = 0;
+    for (let k = 0; k < t.m; k++) {
+      const v = cols[t.feature[k]!]![i]!;
+      const left = Number.isNaN(v) ? t.defaultLeft[k] === 1 : v <= t.threshold[k]!;
+      key = key * 2 + (left ? 1 : 0);
+    }
+    let slot = slotOf.get(key);
+    if (slot === undefined) {
+      slot = nSlots++;
+      slotOf.set(key, slot);
+      if (nSlots * nU > store.length) {
+        const grown = new Float64Array(store.length * 2);
+        grown.set(store);
+        store = grown;
+      }
+      recurse(t, cols, i, s, 0, 0, 0, 1, 1, -1);
+      for (let u = 0; u < nU; u++) {
+        const f = used[u]!;
+        store[slot * nU + u] = s.phi[f]!;
+        s.phi[f] = 0;
+      }
+    }
+    const base = slot * nU;
+    for (let u = 0; u < nU; u++) {
+      const col = columns[used[u]!]!;
+      col[i] = col[i]! + store[base + u]!;
+    }
+  }
+}
+
+/** One tree's contributions row by row (trees too large for a pattern key). */
+function addTreeRowByRow(
+  t: ShapTree,
+  cols: readonly Float64Array[],
+  nRows: number,
+  s: PathState,
+  columns: Float64Array[],
+): void {
+  for (let i = 0; i < nRows; i++) {
+    recurse(t, cols, i, s, 0, 0, 0, 1, 1, -1);
+    for (let f = 0; f < s.phi.length; f++) {
+      const v = s.phi[f]!;
+      if (v !== 0) {
+        const col = columns[f]!;
+        col[i] = col[i]! + v;
+        s.phi[f] = 0;
+      }
+    }
+  }
 }
 
 function toShapTree(t: GbtTree, c: CompiledTree): ShapTree {

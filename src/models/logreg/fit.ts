@@ -6,7 +6,7 @@ import { LeadliftError, listSome } from '../../errors.js';
 import { type Dataset, validateFrame, validateLabels } from '../../numeric/frame.js';
 import { choleskySolve } from '../../numeric/linalg.js';
 import { log1pExp, sigmoid } from '../../numeric/logistic.js';
-import { fitStandardScaler, transformStandard } from '../scaler.js';
+import { fitStandardScaler, type StandardScaler, transformStandard } from '../scaler.js';
 import type { LogregModel } from './model.js';
 import { type LogregParams, resolveLogregParams } from './params.js';
 
@@ -18,14 +18,19 @@ import { type LogregParams, resolveLogregParams } from './params.js';
  * `models.oneClass` for one-class labels and `models.nonFinite` for ±Infinity features.
  * Memory: one standardized copy of the features.
  */
-export function fitLogreg(train: Dataset, params: Partial<LogregParams> = {}): LogregModel {
+export function fitLogreg(
+  train: Dataset,
+  params: Partial<LogregParams> = {},
+  options: FitLogregOptions = {},
+): LogregModel {
   const resolved = resolveLogregParams(params);
   validateFrame(train.x, 'fitLogreg');
   validateLabels(train.y, train.x.nRows, 'fitLogreg');
   checkFinite(train.x.columns, train.x.names);
   const scaler = fitStandardScaler(train.x);
   const z = transformStandard(scaler, train.x, true).columns;
-  const { w, b, iterations, converged } = newton(z, train.y, resolved);
+  const start = options.warmStart ? warmStartOf(options.warmStart, scaler) : undefined;
+  const { w, b, iterations, converged } = newton(z, train.y, resolved, start);
   return Object.freeze({
     kind: 'logreg',
     formatVersion: 1,
@@ -41,6 +46,34 @@ export function fitLogreg(train: Dataset, params: Partial<LogregParams> = {}): L
   });
 }
 
+/** Options of {@link fitLogreg}. */
+export interface FitLogregOptions {
+  /**
+   * A model fitted on similar rows with the same features (e.g. on a subset of these) to
+   * start Newton's method from, re-expressed on this fit's standardization. The optimum is
+   * the same (the objective is strictly convex); it is reached in fewer steps.
+   */
+  readonly warmStart?: LogregModel;
+}
+
+/** `model`'s coefficients and intercept on the scale of `scaler` (same raw-score function). */
+function warmStartOf(model: LogregModel, scaler: StandardScaler): Float64Array {
+  const p = scaler.names.length;
+  const theta = new Float64Array(p + 1);
+  if (model.featureNames.length !== p || model.featureNames.some((n, j) => n !== scaler.names[j])) {
+    return theta;
+  }
+  // raw = b + Σ w·(x − m)/s  →  coefficient on x: w/s; on the new scale: (w/s)·s'.
+  let b = model.intercept;
+  for (let j = 0; j < p; j++) {
+    const perUnit = model.coefficients[j]! / model.scaler.scale[j]!;
+    b += perUnit * (scaler.mean[j]! - model.scaler.mean[j]!);
+    theta[j] = perUnit * scaler.scale[j]!;
+  }
+  theta[p] = b;
+  return theta;
+}
+
 /** Rows per block of the Hessian sums. */
 const BLOCK = 512;
 
@@ -52,13 +85,28 @@ interface NewtonResult {
 }
 
 /** Newton–Raphson on the penalized log-likelihood; columns `z` are already standardized. */
-function newton(z: readonly Float64Array[], y: Uint8Array, params: Readonly<LogregParams>): NewtonResult {
+function newton(
+  z: readonly Float64Array[],
+  y: Uint8Array,
+  params: Readonly<LogregParams>,
+  start?: Float64Array,
+): NewtonResult {
   const n = y.length;
   const p = z.length;
   const d = params.fitIntercept ? p + 1 : p;
   const lambda = 1 / params.c;
   const theta = new Float64Array(d); // w_0..w_{p−1}, then b
   const eta = new Float64Array(n); // linear predictor
+  if (start) {
+    for (let j = 0; j < p; j++) theta[j] = start[j]!;
+    if (d > p) theta[p] = start[p]!;
+    eta.fill(d > p ? theta[p]! : 0);
+    for (let j = 0; j < p; j++) {
+      const zj = z[j]!;
+      const wj = theta[j]!;
+      if (wj !== 0) for (let i = 0; i < n; i++) eta[i] = eta[i]! + wj * zj[i]!;
+    }
+  }
   const resid = new Float64Array(n);
   const weight = new Float64Array(n);
   const dir = new Float64Array(n); // the step's change of eta
