@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../numeric/frame.js';
+import { type Frame, frameOf } from '../../numeric/frame.js';
+import { SeededRng } from '../../numeric/rng.js';
 import { fitLogreg } from './fit.js';
 import { contributionsLogreg, predictProbaLogreg, predictRawLogreg } from './predict.js';
 
@@ -83,6 +84,31 @@ describe('fitLogreg', () => {
       expect(Math.abs(w - cold.coefficients[j]!)).toBeLessThan(1e-8);
     });
     expect(Math.abs(warm.intercept - cold.intercept)).toBeLessThan(1e-8);
+  });
+
+  it('when one-hot and 0/1 columns are summed sparsely then the fit equals the dense sums', () => {
+    const rng = new SeededRng(11);
+    const n = 3000;
+    const cat = Array.from({ length: n }, () => rng.nextInt(4));
+    const columns: Record<string, Float64Array> = {
+      dense: Float64Array.from({ length: n }, () => rng.nextNormal()),
+      rare: Float64Array.from({ length: n }, () => (rng.nextFloat() < 0.05 ? 1 : 0)),
+      common: Float64Array.from({ length: n }, () => (rng.nextFloat() < 0.9 ? 1 : 0)),
+      constant: new Float64Array(n).fill(2),
+      ...Object.fromEntries(
+        [0, 1, 2, 3].map((c) => [`cat_${c}`, Float64Array.from(cat, (v) => (v === c ? 1 : 0))]),
+      ),
+    };
+    const x = frameOf(columns);
+    const y = Uint8Array.from(cat, (v, i) =>
+      rng.nextFloat() < 1 / (1 + Math.exp(-(columns.dense![i]! + v - 1.5 + columns.rare![i]!))) ? 1 : 0,
+    );
+    const sparse = fitLogreg({ x, y });
+    const dense = fitLogreg({ x, y }, {}, { sparseColumns: false });
+    sparse.coefficients.forEach((w, j) => {
+      expect(Math.abs(w - dense.coefficients[j]!)).toBeLessThan(1e-9);
+    });
+    expect(Math.abs(sparse.intercept - dense.intercept)).toBeLessThan(1e-9);
   });
 
   it('when params are passed then model.params returns them as passed', () => {
