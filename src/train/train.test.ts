@@ -121,10 +121,32 @@ describe('trainFlat', () => {
     const r = trainFlat(tableOf(syntheticFlatCsv({ n: 1500, kind: 'xor' })), fast);
     expect(r.selection.selected).toBe('gbt');
     expect(r.gates.passed).toBe(true);
+    expect(r.gates.status).toBe('passed');
+    expect(r.gates.reference).toBe('logreg');
     expect(r.evaluation.selected.pr_auc.point!).toBeGreaterThan(r.evaluation.baseline.pr_auc.point! * 1.05);
     const lo = r.evaluation.selected.pr_auc.lower!;
     expect(lo).toBeLessThanOrEqual(r.evaluation.selected.pr_auc.point!);
     expect(r.candidates.map((c) => c.name)).toEqual(['logreg', 'gbt']);
+  });
+
+  it('when selection keeps the logistic regression then it is gated against the best simpler scorer and may serve', () => {
+    const r = trainFlat(tableOf(syntheticFlatCsv({ n: 1500, kind: 'linear', seed: 2 })), fast);
+    expect(r.selection.selected).toBe('logreg');
+    // No eng_score or cmp_* columns here: the rules baseline is constant, so the prior is the reference.
+    expect(r.gates.reference).toBe('prior');
+    const test = r.evaluation.selected;
+    expect(r.gates.results[0]!.baseline).toBeCloseTo(test.n_positive / test.n_samples, 12);
+    expect(r.gates.status).toBe('baseline_kept');
+    expect(r.gates.passed).toBe(true);
+    expect(r.gates.reason).toContain('serving the baseline is allowed');
+  });
+
+  it('when selection keeps the baseline and it ranks no better than the prior then the gates fail', () => {
+    const r = trainFlat(tableOf(syntheticFlatCsv({ n: 1500, kind: 'noise', seed: 5 })), fast);
+    expect(r.selection.selected).toBe('logreg');
+    expect(r.gates.reference).toBe('prior');
+    expect(r.gates.status).toBe('failed');
+    expect(r.gates.passed).toBe(false);
   });
 
   it('when run twice on the same table and seed then model.json and metrics.json are identical', () => {

@@ -122,8 +122,26 @@ describe('leadlift train', () => {
     }
   });
 
-  it('when the model cannot beat the baseline then the run folder is written and it exits 3 with one line', async () => {
+  it('when selection keeps the baseline and it beats the simpler scorers then it exits 0 with baseline kept', async () => {
     await writeFile(join(dir, 'x.csv'), syntheticFlatCsv({ n: 800, kind: 'linear' }));
+    const { code, io } = await run([
+      '--training-examples-csv',
+      'x.csv',
+      '--run-name',
+      'r',
+      '--time-col',
+      'ts',
+    ]);
+    expect(code).toBe(0);
+    expect(io.out()).toContain('Gates: baseline kept (may serve) (against prior)');
+    const metrics = JSON.parse(await readFile(join(dir, 'tmp/runs/r/metrics.json'), 'utf8'));
+    expect(metrics.selection.selected).toBe('logreg');
+    expect(metrics.gates.status).toBe('baseline_kept');
+    expect(metrics.gates.passed).toBe(true);
+  });
+
+  it('when the model cannot beat its reference then the run folder is written and it exits 3 with one line', async () => {
+    await writeFile(join(dir, 'x.csv'), syntheticFlatCsv({ n: 1500, kind: 'noise', seed: 5 }));
     const { code, io } = await run([
       '--training-examples-csv',
       'x.csv',
@@ -138,8 +156,9 @@ describe('leadlift train', () => {
     expect(lines[0]).toContain('[train.gateFailed]');
     const metrics = JSON.parse(await readFile(join(dir, 'tmp/runs/r/metrics.json'), 'utf8'));
     expect(metrics.gates.passed).toBe(false);
-    expect(metrics.selection.selected).toBe('logreg');
-    expect(metrics.gates.reason).toContain('prAuc');
+    expect(metrics.gates.status).toBe('failed');
+    expect(metrics.gates.reference).toBe('prior');
+    expect(metrics.gates.reason).toMatch(/^gate failed: (prAuc|brier)/);
   });
 
   it('when the test split holds one class then the gate fails closed with exit 3', async () => {

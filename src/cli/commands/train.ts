@@ -75,7 +75,7 @@ export function registerTrain(program: Command, ctx: CommandContext): void {
     .description(
       [
         "Flat-table mode (the seed's gold view): one row per example, a 0/1 label column, every other column a feature unless named as time, id or excluded.",
-        "Splits off a test set (the latest --test-fraction by --time-col, else a seeded stratified random split), fits logistic regression (the baseline) and gradient-boosted trees, calibrates both (none or Platt), selects on a validation slice of the training rows, evaluates on the test rows with bootstrap 95% intervals and applies the gates (default: PR-AUC >= baseline x 1.05 and Brier <= the baseline's).",
+        "Splits off a test set (the latest --test-fraction by --time-col, else a seeded stratified random split), fits logistic regression (the baseline) and gradient-boosted trees, calibrates both (none or Platt), selects on a validation slice of the training rows, evaluates on the test rows with bootstrap 95% intervals and applies the gates (default: PR-AUC >= reference x 1.05 and Brier <= the reference's; the reference is the logistic-regression baseline when the trees are selected, and the best simpler scorer — rules, campaign comparator or the no-skill prior — when selection keeps the baseline, reported as baseline kept).",
         'Writes <runs-dir>/<run-name>/ (see docs/run-folder.md) even when a gate fails, then exits 3 with the reason.',
         'Non-numeric columns are categoricals: integer codes for the trees, one-hot (32 most frequent values) for the logistic regression; blank/NA cells are missing.',
         'Also reported on the same test rows, not gated: a rules baseline (the engagement score eng_score mapped to [0, 1]; without it a constant) and, with --cleaned, the current-campaign comparator (historical booking rate of the variant, else step, else campaign). With an org_id id column, metrics.json also holds PR-AUC, ROC-AUC and Brier per org (by_org).',
@@ -249,6 +249,13 @@ async function trainOnCleaned(
   }
 }
 
+/** How a gate status reads in the summary. */
+export const GATE_STATUS = {
+  passed: 'passed',
+  baseline_kept: 'baseline kept (may serve)',
+  failed: 'FAILED',
+} as const;
+
 /** Prints one run's summary, its JSON, and fails with exit 3 when its gates failed. */
 function report(run: TrainFlatRun, cmd: Command, ctx: CommandContext): void {
   const r = run.result;
@@ -295,7 +302,7 @@ function report(run: TrainFlatRun, cmd: Command, ctx: CommandContext): void {
     .map((f) => f.feature);
   ctx.say(cmd, '');
   ctx.say(cmd, `Top features: ${top.join(', ')}`);
-  ctx.say(cmd, `Gates: ${r.gates.passed ? 'passed' : 'FAILED'} — ${r.gates.reason}`);
+  ctx.say(cmd, `Gates: ${GATE_STATUS[r.gates.status]} (against ${r.gates.reference}) — ${r.gates.reason}`);
   ctx.json(cmd, {
     ok: r.gates.passed,
     run: run.dir,
