@@ -161,6 +161,31 @@ describe('leadlift train', () => {
     expect(metrics.gates.reason).toMatch(/^gate failed: (prAuc|brier)/);
   });
 
+  it('when leadlift.config.json sets train.gates then they replace the defaults, and flags override them', async () => {
+    await writeFile(join(dir, 'x.csv'), syntheticFlatCsv({ n: 1500, kind: 'noise', seed: 5 }));
+    await writeFile(
+      join(dir, 'leadlift.config.json'),
+      JSON.stringify({ train: { gates: { prAucRelative: 0.5, brierRelative: 2 } } }),
+    );
+    const relaxed = await run(['--training-examples-csv', 'x.csv', '--run-name', 'a', '--time-col', 'ts']);
+    expect(relaxed.code).toBe(0);
+    const a = JSON.parse(await readFile(join(dir, 'tmp/runs/a/metrics.json'), 'utf8'));
+    expect(a.gates.config.rules.map((r: { relative: number }) => r.relative)).toEqual([0.5, 2]);
+    const strict = await run([
+      '--training-examples-csv',
+      'x.csv',
+      '--run-name',
+      'b',
+      '--time-col',
+      'ts',
+      '--gate-brier-relative',
+      '1',
+    ]);
+    expect(strict.code).toBe(3);
+    const b = JSON.parse(await readFile(join(dir, 'tmp/runs/b/metrics.json'), 'utf8'));
+    expect(b.gates.config.rules.map((r: { relative: number }) => r.relative)).toEqual([0.5, 1]);
+  });
+
   it('when the test split holds one class then the gate fails closed with exit 3', async () => {
     await writeFile(join(dir, 'x.csv'), syntheticFlatCsv({ n: 600, kind: 'xor', negativeTail: 0.2 }));
     const { code, io } = await run([
