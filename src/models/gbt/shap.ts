@@ -6,9 +6,10 @@ import { alignColumns, type Frame } from '../../numeric/frame.js';
 import type { Contributions } from '../contributions.js';
 import type { GbtModel, GbtTree } from './model.js';
 import { type CompiledTree, compileTrees } from './predict.js';
+import { defaultShapThreads, shapInWorkers, workerAvailable } from './shap-parallel.js';
 
 /** A tree with leaves renumbered after the internal nodes (leaf l → node m + l) and covers. */
-interface ShapTree {
+export interface ShapTree {
   readonly m: number;
   readonly feature: Int32Array;
   readonly threshold: Float64Array;
@@ -28,6 +29,12 @@ export interface ShapOptions {
    * row through the full recursion (kept for tests and comparison).
    */
   readonly byPattern?: boolean;
+  /**
+   * Threads sharing the rows (this one plus worker threads; the values are the same for any
+   * number). Default: 2 when at least 20,000 rows and 2+ cores, else 1. Workers need the
+   * compiled build; from TypeScript sources everything runs in this thread.
+   */
+  readonly threads?: number;
 }
 
 /**
@@ -39,6 +46,30 @@ export interface ShapOptions {
 export function shapValues(model: GbtModel, x: Frame, options: ShapOptions = {}): Contributions {
   const cols = alignColumns(x, model.featureNames, 'shapValues');
   const nF = model.featureNames.length;
+  const prepared = prepareShap(model);
+  const threads = options.threads ?? defaultShapThreads(x.nRows);
+  if (threads > 1 && x.nRows >= 2 && workerAvailable()) {
+    return {
+      names: model.featureNames,
+      expectedValue: prepared.expectedValue,
+      columns: shapInWorkers(model, prepared, cols, x.nRows, options.byPattern !== false),
+    };
+  }
+  const columns = Array.from({ length: nF }, () => new Float64Array(x.nRows));
+  shapRows(prepared, cols, 0, x.nRows, columns, options.byPattern !== false);
+  return { names: model.featureNames, expectedValue: prepared.expectedValue, columns };
+}
+
+/** A model's trees in SHAP form, its expected value and the path buffer size. */
+export interface PreparedShap {
+  readonly trees: readonly ShapTree[];
+  readonly expectedValue: number;
+  readonly bufferSize: number;
+  readonly nFeatures: number;
+}
+
+/** Compiles `model` for {@link shapRows}. */
+export function prepareShap(model: GbtModel): PreparedShap {
   const compiled = compileTrees(model);
   const trees = model.trees.map((t, k) => toShapTree(t, compiled[k]!));
   let expectedValue = model.initScore;
@@ -47,21 +78,36 @@ export function shapValues(model: GbtModel, x: Frame, options: ShapOptions = {})
     expectedValue += expectedOf(t);
     maxDepth = Math.max(maxDepth, t.depth);
   }
-  const columns = Array.from({ length: nF }, () => new Float64Array(x.nRows));
-  const size = ((maxDepth + 3) * (maxDepth + 4)) / 2 + 1;
+  const bufferSize = ((maxDepth + 3) * (maxDepth + 4)) / 2 + 1;
+  return { trees, expectedValue, bufferSize, nFeatures: model.featureNames.length };
+}
+
+/**
+ * Adds the SHAP values of rows [r0, r1) to `columns` (zero there on entry). A row's values
+ * do not depend on which other rows are computed with it, so any split of the rows over
+ * threads gives the same numbers bit for bit.
+ */
+export function shapRows(
+  prepared: PreparedShap,
+  cols: readonly Float64Array[],
+  r0: number,
+  r1: number,
+  columns: Float64Array[],
+  byPattern: boolean,
+): void {
+  const size = prepared.bufferSize;
   const state: PathState = {
     feature: new Int32Array(size),
     zero: new Float64Array(size),
     one: new Float64Array(size),
     weight: new Float64Array(size),
-    phi: new Float64Array(nF),
+    phi: new Float64Array(prepared.nFeatures),
   };
-  for (const t of trees) {
+  for (const t of prepared.trees) {
     if (t.m === 0) continue;
-    if (t.m <= MAX_KEY_BITS && options.byPattern !== false) addTreeMemoized(t, cols, x.nRows, state, columns);
-    else addTreeRowByRow(t, cols, x.nRows, state, columns);
+    if (t.m <= MAX_KEY_BITS && byPattern) addTreeMemoized(t, cols, r0, r1, state, columns);
+    else addTreeRowByRow(t, cols, r0, r1, state, columns);
   }
-  return { names: model.featureNames, expectedValue, columns };
 }
 
 /** Internal nodes up to which a row's path pattern fits exactly in one double (2^52). */
@@ -78,7 +124,8 @@ const MAX_KEY_BITS = 52;
 function addTreeMemoized(
   t: ShapTree,
   cols: readonly Float64Array[],
-  nRows: number,
+  r0: number,
+  r1: number,
   s: PathState,
   columns: Float64Array[],
 ): void {
@@ -90,7 +137,7 @@ function addTreeMemoized(
   const slotOf = new Map<number, number>();
   let store = new Float64Array(nU * 64);
   let nSlots = 0;
-  for (let i = 0; i < nRows; i++) {
+  for (let i = r0; i < r1; i++) {
     let key = 0;
     for (let k = 0; k < t.m; k++) {
       const v = cols[t.feature[k]!]![i]!;
@@ -125,11 +172,12 @@ function addTreeMemoized(
 function addTreeRowByRow(
   t: ShapTree,
   cols: readonly Float64Array[],
-  nRows: number,
+  r0: number,
+  r1: number,
   s: PathState,
   columns: Float64Array[],
 ): void {
-  for (let i = 0; i < nRows; i++) {
+  for (let i = r0; i < r1; i++) {
     recurse(t, cols, i, s, 0, 0, 0, 1, 1, -1);
     for (let f = 0; f < s.phi.length; f++) {
       const v = s.phi[f]!;
