@@ -205,6 +205,16 @@ describe('comparatorScores', () => {
     expect([...comparatorScores(t, [0, 1, 2, 3], 0.05)!.scores]).toEqual([0.5, 0.2, 0.1, 0.05]);
   });
 
+  it("when the label is a target with its own rate columns then the comparator reads that target's history", () => {
+    const csv =
+      'cmp_variant_book_rate,cmp_campaign_book_rate,cmp_variant_converted_rate,cmp_campaign_converted_rate,conversion_within_30d,booked_call_within_7d\n' +
+      '0.5,0.2,0.03,0.01,1,0\n,0.2,,0.01,0,1\n';
+    const t3 = tableOf(csv, { labelCol: 'conversion_within_30d', excludeCols: ['booked_call_within_7d'] });
+    expect([...comparatorScores(t3, [0, 1], 0.05)!.scores]).toEqual([0.03, 0.01]);
+    const t1 = tableOf(csv, { labelCol: 'booked_call_within_7d', excludeCols: ['conversion_within_30d'] });
+    expect([...comparatorScores(t1, [0, 1], 0.05)!.scores]).toEqual([0.5, 0.2]);
+  });
+
   it('when no cmp_ rate column exists then there is no comparator', () => {
     expect(comparatorScores(tableOf('f,y\n1,0\n2,1\n', { labelCol: 'y' }), [0, 1], 0.5)).toBeNull();
   });
