@@ -1,8 +1,8 @@
-// TreeSHAP on two cores: a worker thread explains the first part of the rows while this
+// TreeSHAP on two cores: a worker thread explains the first half of the trees while this
 // thread explains the rest, both reading the features from and writing the values into
 // shared memory. shapValues stays synchronous — this thread waits on an Atomics flag —
-// and the values are the same bit for bit as on one thread (a row's values never depend
-// on the other rows).
+// and one thread computes the same two halves and sums them the same way, so the values
+// are the same bit for bit.
 
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -36,8 +36,8 @@ export interface ShapWorkerInput {
   readonly output: SharedArrayBuffer;
   /** Int32 flag: 0 running, 1 done, 2 failed. */
   readonly flag: SharedArrayBuffer;
-  readonly r0: number;
-  readonly r1: number;
+  /** The worker explains trees [0, trees) for every row. */
+  readonly trees: number;
   readonly byPattern: boolean;
 }
 
@@ -48,8 +48,9 @@ export const shapWorkerStats = { done: 0, redone: 0 };
 const WAIT_FLOOR_MS = 120_000;
 
 /**
- * SHAP columns of all rows with the first half explained in a worker thread. If the worker
- * fails or does not finish in time, its half is explained here (same values).
+ * Contributions of the trees [0, split) for every row, computed in a worker thread while
+ * `ownShare` (the other trees) runs in this one. If the worker fails or does not finish in
+ * time, its trees are explained here (same values).
  */
 export function shapInWorkers(
   model: GbtModel,
@@ -57,6 +58,8 @@ export function shapInWorkers(
   cols: readonly Float64Array[],
   nRows: number,
   byPattern: boolean,
+  split: number,
+  ownShare: () => void,
 ): Float64Array[] {
   const nF = prepared.nFeatures;
   const bytes = nF * nRows * 8;
@@ -66,23 +69,11 @@ export function shapInWorkers(
   cols.forEach((c, f) => {
     new Float64Array(input, f * nRows * 8, nRows).set(c);
   });
-  const shared = Array.from({ length: nF }, (_, f) => new Float64Array(input, f * nRows * 8, nRows));
   const columns = Array.from({ length: nF }, (_, f) => new Float64Array(output, f * nRows * 8, nRows));
-  const half = Math.floor(nRows / 2);
-  const data: ShapWorkerInput = {
-    model,
-    nRows,
-    nFeatures: nF,
-    input,
-    output,
-    flag,
-    r0: 0,
-    r1: half,
-    byPattern,
-  };
+  const data: ShapWorkerInput = { model, nRows, nFeatures: nF, input, output, flag, trees: split, byPattern };
   const worker = new Worker(WORKER_URL, { workerData: data });
   const t0 = performance.now();
-  shapRows(prepared, shared, half, nRows, columns, byPattern);
+  ownShare();
   const own = performance.now() - t0;
   const state = new Int32Array(flag);
   const deadline = performance.now() + Math.max(WAIT_FLOOR_MS, 4 * own);
@@ -93,10 +84,11 @@ export function shapInWorkers(
   void worker.terminate();
   if (status === 1) shapWorkerStats.done++;
   else {
+    // The worker failed or is late: explain its trees here, from zeroed columns.
     shapWorkerStats.redone++;
-    // The worker failed or is late: explain its rows here, from zeroed columns.
-    for (const c of columns) c.fill(0, 0, half);
-    shapRows(prepared, shared, 0, half, columns, byPattern);
+    const fresh = Array.from({ length: nF }, () => new Float64Array(nRows));
+    shapRows(prepared, cols, 0, nRows, fresh, byPattern, 0, split);
+    return fresh;
   }
   return columns;
 }

@@ -1,4 +1,4 @@
-// Worker thread of shapInWorkers: explains rows [r0, r1) into the shared output columns,
+// Worker thread of shapInWorkers: explains trees [0, trees) for every row into the shared output columns,
 // then sets the flag (1 done, 2 failed) and wakes the waiting thread.
 
 import { workerData } from 'node:worker_threads';
@@ -16,7 +16,7 @@ try {
     { length: d.nFeatures },
     (_, f) => new Float64Array(d.output, f * d.nRows * 8, d.nRows),
   );
-  shapRows(prepareShap(d.model), cols, d.r0, d.r1, out, d.byPattern);
+  shapRows(prepareShap(d.model), cols, 0, d.nRows, out, d.byPattern, 0, d.trees);
   Atomics.store(state, 0, 1);
 } catch {
   Atomics.store(state, 0, 2);

@@ -48,16 +48,34 @@ export function shapValues(model: GbtModel, x: Frame, options: ShapOptions = {})
   const nF = model.featureNames.length;
   const prepared = prepareShap(model);
   const threads = options.threads ?? defaultShapThreads(x.nRows);
-  if (threads > 1 && x.nRows >= 2 && workerAvailable()) {
-    return {
-      names: model.featureNames,
-      expectedValue: prepared.expectedValue,
-      columns: shapInWorkers(model, prepared, cols, x.nRows, options.byPattern !== false),
-    };
+  const byPattern = options.byPattern !== false;
+  // Always two halves of the trees, summed per value at the end: a worker can take one half
+  // and the numbers do not depend on the thread count. (Splitting trees, not rows, keeps
+  // each tree's distinct patterns computed once.)
+  const split = treeSplit(prepared);
+  let first: Float64Array[];
+  const second = Array.from({ length: nF }, () => new Float64Array(x.nRows));
+  if (threads > 1 && x.nRows >= 1 && workerAvailable()) {
+    first = shapInWorkers(model, prepared, cols, x.nRows, byPattern, split, () =>
+      shapRows(prepared, cols, 0, x.nRows, second, byPattern, split, prepared.trees.length),
+    );
+  } else {
+    first = Array.from({ length: nF }, () => new Float64Array(x.nRows));
+    shapRows(prepared, cols, 0, x.nRows, first, byPattern, 0, split);
+    shapRows(prepared, cols, 0, x.nRows, second, byPattern, split, prepared.trees.length);
   }
-  const columns = Array.from({ length: nF }, () => new Float64Array(x.nRows));
-  shapRows(prepared, cols, 0, x.nRows, columns, options.byPattern !== false);
+  const columns = first.map((a, j) => {
+    const out = new Float64Array(x.nRows);
+    const b = second[j]!;
+    for (let i = 0; i < out.length; i++) out[i] = a[i]! + b[i]!;
+    return out;
+  });
   return { names: model.featureNames, expectedValue: prepared.expectedValue, columns };
+}
+
+/** Where the trees are cut in two: the first half by count. */
+export function treeSplit(prepared: PreparedShap): number {
+  return Math.ceil(prepared.trees.length / 2);
 }
 
 /** A model's trees in SHAP form, its expected value and the path buffer size. */
@@ -83,9 +101,8 @@ export function prepareShap(model: GbtModel): PreparedShap {
 }
 
 /**
- * Adds the SHAP values of rows [r0, r1) to `columns` (zero there on entry). A row's values
- * do not depend on which other rows are computed with it, so any split of the rows over
- * threads gives the same numbers bit for bit.
+ * Adds the SHAP values of trees [t0, t1) for rows [r0, r1) to `columns`, tree after tree.
+ * A row's values do not depend on which other rows are computed with it.
  */
 export function shapRows(
   prepared: PreparedShap,
@@ -94,6 +111,8 @@ export function shapRows(
   r1: number,
   columns: Float64Array[],
   byPattern: boolean,
+  t0 = 0,
+  t1 = prepared.trees.length,
 ): void {
   const size = prepared.bufferSize;
   const state: PathState = {
@@ -103,7 +122,8 @@ export function shapRows(
     weight: new Float64Array(size),
     phi: new Float64Array(prepared.nFeatures),
   };
-  for (const t of prepared.trees) {
+  for (let q = t0; q < t1; q++) {
+    const t = prepared.trees[q]!;
     if (t.m === 0) continue;
     if (t.m <= MAX_KEY_BITS && byPattern) addTreeMemoized(t, cols, r0, r1, state, columns);
     else addTreeRowByRow(t, cols, r0, r1, state, columns);
@@ -137,13 +157,20 @@ function addTreeMemoized(
   const slotOf = new Map<number, number>();
   let store = new Float64Array(nU * 64);
   let nSlots = 0;
-  for (let i = r0; i < r1; i++) {
-    let key = 0;
-    for (let k = 0; k < t.m; k++) {
-      const v = cols[t.feature[k]!]![i]!;
-      const left = Number.isNaN(v) ? t.defaultLeft[k] === 1 : v <= t.threshold[k]!;
-      key = key * 2 + (left ? 1 : 0);
+  // Patterns node by node over all rows (each pass reads one column in order), then rows.
+  const keys = new Float64Array(r1 - r0);
+  for (let k = 0; k < t.m; k++) {
+    const col = cols[t.feature[k]!]!;
+    const thr = t.threshold[k]!;
+    const missingLeft = t.defaultLeft[k] === 1 ? 1 : 0;
+    for (let i = r0; i < r1; i++) {
+      const v = col[i]!;
+      const left = Number.isNaN(v) ? missingLeft : v <= thr ? 1 : 0;
+      keys[i - r0] = keys[i - r0]! * 2 + left;
     }
+  }
+  for (let i = r0; i < r1; i++) {
+    const key = keys[i - r0]!;
     let slot = slotOf.get(key);
     if (slot === undefined) {
       slot = nSlots++;
