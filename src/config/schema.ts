@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { checkConfigSchema } from '../check/config.js';
 import { cleanConfigSchema } from '../clean/config.js';
+import { trainConfigSchema } from '../train/config.js';
 
 /** leadlift configuration. Precedence: flags, then LEADLIFT_* environment variables, then leadlift.config.json, then these defaults. */
 export const configSchema = z
@@ -30,6 +31,7 @@ export const configSchema = z
     piiKeyEnv: z.string().min(1).default('LEADLIFT_PII_KEY'),
     check: checkConfigSchema.default(checkConfigSchema.parse({})),
     clean: cleanConfigSchema.default(cleanConfigSchema.parse({})),
+    train: trainConfigSchema.default(trainConfigSchema.parse({})),
   })
   .strict();
 

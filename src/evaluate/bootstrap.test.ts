@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRng } from '../numeric/rng.js';
 import { averagePrecision } from './average-precision.js';
-import { bootstrapInterval } from './bootstrap.js';
+import { bootstrapInterval, bootstrapIntervals } from './bootstrap.js';
 import { brierScore } from './brier-score.js';
 import { liftAt } from './lift.js';
 import type { MetricValue } from './metric-value.js';
@@ -21,6 +21,21 @@ function synthetic(n: number, seed: number): { y: Uint8Array; p: Float64Array } 
 
 describe('bootstrapInterval', () => {
   const { y, p } = synthetic(400, 3);
+
+  it('when several metrics and scorers share one batch then each interval equals its single call', () => {
+    const q = synthetic(400, 4).p;
+    const constant = new Float64Array(400).fill(0.3);
+    const fns = [averagePrecision, rocAuc, brierScore, liftAt(0.1)];
+    const batch = bootstrapIntervals(fns, y, [p, q, constant], { nBoot: 150, seed: 5 });
+    [p, q, constant].forEach((scores, s) => {
+      fns.forEach((fn, m) => {
+        expect(batch[s]![m]).toEqual(bootstrapInterval(fn, y, scores, { nBoot: 150, seed: 5 }));
+      });
+    });
+    // The constant scorer ranks nothing: its ranking metrics are unavailable, its Brier is not.
+    expect('unavailable' in batch[2]![0]!).toBe(true);
+    expect('unavailable' in batch[2]![2]!).toBe(false);
+  });
 
   it('when called twice with the same seed then the interval is identical', () => {
     const a = bootstrapInterval(averagePrecision, y, p, { nBoot: 200, seed: 7 });

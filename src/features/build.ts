@@ -87,9 +87,10 @@ export async function buildTrainingSet(
   const labels: Partial<Record<Target, TargetLabels>> = {};
   for (const t of opts.targets)
     labels[t] = labelTarget(data, t, rowOf, decision, cutoff, opts.asOf, withoutTouch);
-  const t1 =
-    labels.booked_call_within_7d ??
-    labelTarget(data, 'booked_call_within_7d', rowOf, decision, cutoff, opts.asOf, withoutTouch);
+  // Every target's outcomes feed the campaign rates, whichever targets are trained.
+  const outcomeOf = (t: Target) =>
+    (labels[t] ?? labelTarget(data, t, rowOf, decision, cutoff, opts.asOf, withoutTouch)).y;
+  const outcomes = Object.fromEntries(TARGETS.map((t) => [t, outcomeOf(t)])) as Record<Target, Uint8Array>;
   task.tick();
 
   const ctx: FeatureContext = {
@@ -100,7 +101,8 @@ export async function buildTrainingSet(
     cutoff,
     start,
     events,
-    booked7d: t1.y,
+    booked7d: outcomes.booked_call_within_7d,
+    outcomes,
     asOf: opts.asOf,
   };
   const families: FamilyColumns[] = [interactionFeatures(ctx), timingFeatures(ctx), contentFeatures(ctx)];

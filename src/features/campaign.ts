@@ -6,6 +6,7 @@
 import type { FeatureContext } from './context.js';
 import { FamilyColumns } from './context.js';
 import { KIND_ACTIVITY } from './load.js';
+import { TARGET_DEFS } from './types.js';
 
 /** Pseudo-count of the prior in the smoothed rates. */
 export const RATE_PRIOR_WEIGHT = 20;
@@ -21,6 +22,77 @@ export function smoothedRate(
 ): number {
   const prior = (allPos + 1) / (all + 2);
   return (pos + m * prior) / (n + m);
+}
+
+const DAY_MS = 86_400_000;
+
+/** Rate columns of T2 and T3 (T1's are the cmp_*_book_rate columns): name key, target, wording. */
+export const OTHER_TARGET_RATES = [
+  { key: 'qualified', target: 'qualified_within_14d', what: 'qualified within 14 days' },
+  { key: 'converted', target: 'conversion_within_30d', what: 'converted within 30 days' },
+] as const;
+
+interface Rates {
+  readonly campaign: Float64Array;
+  readonly campaignN: Float64Array;
+  readonly step: Float64Array;
+  readonly variant: Float64Array;
+}
+
+/**
+ * Smoothed rates of outcome `y` by campaign, step and variant over the enrollments whose
+ * window (decision + windowMs) closed before each row's decision time and by the as-of
+ * time. Rows are in decision order, so window closings come in the same order.
+ */
+function fillRates(
+  ctx: FeatureContext,
+  campaign: Int32Array,
+  stepOf: Int32Array,
+  variantOf: Int32Array,
+  y: Uint8Array,
+  windowMs: number,
+): Rates {
+  const n = ctx.nRows;
+  const out: Rates = {
+    campaign: new Float64Array(n),
+    campaignN: new Float64Array(n),
+    step: new Float64Array(n).fill(Number.NaN),
+    variant: new Float64Array(n).fill(Number.NaN),
+  };
+  const counts = (size: number) => ({ n: new Float64Array(size), pos: new Float64Array(size) });
+  const byC = counts(ctx.data.campaigns.size);
+  const byS = counts(ctx.data.steps.size);
+  const byV = counts(ctx.data.variants.size);
+  let all = 0;
+  let allPos = 0;
+  let p = 0;
+  for (let r = 0; r < n; r++) {
+    const d = ctx.decision[r]!;
+    while (p < n && ctx.decision[p]! + windowMs < d && ctx.decision[p]! + windowMs <= ctx.asOf) {
+      const yp = y[p]!;
+      all++;
+      allPos += yp;
+      byC.n[campaign[p]!]!++;
+      byC.pos[campaign[p]!]! += yp;
+      if (stepOf[p]! >= 0) {
+        byS.n[stepOf[p]!]!++;
+        byS.pos[stepOf[p]!]! += yp;
+      }
+      if (variantOf[p]! >= 0) {
+        byV.n[variantOf[p]!]!++;
+        byV.pos[variantOf[p]!]! += yp;
+      }
+      p++;
+    }
+    const c = campaign[r]!;
+    out.campaign[r] = smoothedRate(byC.pos[c]!, byC.n[c]!, allPos, all);
+    out.campaignN[r] = byC.n[c]!;
+    const s = stepOf[r]!;
+    if (s >= 0) out.step[r] = smoothedRate(byS.pos[s]!, byS.n[s]!, allPos, all);
+    const v = variantOf[r]!;
+    if (v >= 0) out.variant[r] = smoothedRate(byV.pos[v]!, byV.n[v]!, allPos, all);
+  }
+  return out;
 }
 
 export function campaignFeatures(ctx: FeatureContext): FamilyColumns {
@@ -65,39 +137,28 @@ export function campaignFeatures(ctx: FeatureContext): FamilyColumns {
   }
   const campaign = new Int32Array(n);
   for (let r = 0; r < n; r++) campaign[r] = ctx.data.enrCampaign[ctx.rowEnr[r]!]!;
-  const counts = (size: number) => ({ n: new Float64Array(size), pos: new Float64Array(size) });
-  const byC = counts(ctx.data.campaigns.size);
-  const byS = counts(ctx.data.steps.size);
-  const byV = counts(ctx.data.variants.size);
-  let all = 0;
-  let allPos = 0;
-  // Rows are in decision order, so window closings (decision + 7 d) are in the same order.
-  let p = 0;
-  for (let r = 0; r < n; r++) {
-    const d = ctx.decision[r]!;
-    while (p < n && ctx.decision[p]! + WEEK_MS < d && ctx.decision[p]! + WEEK_MS <= ctx.asOf) {
-      const y = ctx.booked7d[p]!;
-      all++;
-      allPos += y;
-      byC.n[campaign[p]!]!++;
-      byC.pos[campaign[p]!]! += y;
-      if (stepOf[p]! >= 0) {
-        byS.n[stepOf[p]!]!++;
-        byS.pos[stepOf[p]!]! += y;
-      }
-      if (variantOf[p]! >= 0) {
-        byV.n[variantOf[p]!]!++;
-        byV.pos[variantOf[p]!]! += y;
-      }
-      p++;
-    }
-    const c = campaign[r]!;
-    cRate[r] = smoothedRate(byC.pos[c]!, byC.n[c]!, allPos, all);
-    cN[r] = byC.n[c]!;
-    const s = stepOf[r]!;
-    if (s >= 0) sRate[r] = smoothedRate(byS.pos[s]!, byS.n[s]!, allPos, all);
-    const v = variantOf[r]!;
-    if (v >= 0) vRate[r] = smoothedRate(byV.pos[v]!, byV.n[v]!, allPos, all);
+  const t1 = fillRates(ctx, campaign, stepOf, variantOf, ctx.booked7d, WEEK_MS);
+  cRate.set(t1.campaign);
+  cN.set(t1.campaignN);
+  sRate.set(t1.step);
+  vRate.set(t1.variant);
+  // The same rates for the other targets' outcomes (their own windows), so each target's
+  // comparator reads the history of its own outcome.
+  for (const { key, target, what } of OTHER_TARGET_RATES) {
+    const windowMs = TARGET_DEFS[target].days * DAY_MS;
+    const howT = `over other enrollments whose ${TARGET_DEFS[target].days}-day ${target} window closed before this decision time, smoothed as cmp_campaign_book_rate`;
+    const r = fillRates(ctx, campaign, stepOf, variantOf, ctx.outcomes[target], windowMs);
+    f.num(`cmp_campaign_${key}_rate`, `Share of the campaign's enrollments ${what} ${howT}.`).set(r.campaign);
+    f.num(
+      `cmp_step_${key}_rate`,
+      `The same for the first-touch step ${howT}; missing when the step is unknown.`,
+      Number.NaN,
+    ).set(r.step);
+    f.num(
+      `cmp_variant_${key}_rate`,
+      `The same for the first step variant ${howT}; missing without a variant.`,
+      Number.NaN,
+    ).set(r.variant);
   }
   const campaignIds = ctx.data.campaigns.values.map((k) => k.replace('\u0000', ':'));
   f.categorical('cmp_campaign', 'The campaign, as org_id:campaign_id.', campaign, campaignIds);

@@ -3,7 +3,7 @@
 // order. Filtering here, once, is what makes every family point-in-time correct.
 
 import type { Loaded } from './load.js';
-import type { FeatureDef, FeatureFamily } from './types.js';
+import type { FeatureDef, FeatureFamily, Target } from './types.js';
 
 export interface FeatureContext {
   readonly data: Loaded;
@@ -17,6 +17,8 @@ export interface FeatureContext {
   readonly events: Int32Array;
   /** T1 label of each row (booked within 7 days of its decision), for time-aware rates. */
   readonly booked7d: Uint8Array;
+  /** Every target's outcome within its window, per row (T1's is `booked7d`). */
+  readonly outcomes: Readonly<Record<Target, Uint8Array>>;
   readonly asOf: number;
 }
 

@@ -29,20 +29,34 @@ export interface RowReasons {
  * feature order, so the result is deterministic.
  */
 export function topReasons(contributions: Contributions, row: number, k = 3): RowReasons {
-  const all = contributions.names.map((feature, j) => ({
-    feature,
-    contribution: contributions.columns[j]![row]!,
-    j,
-  }));
-  const positive = all
-    .filter((r) => r.contribution > 0)
-    .sort((a, b) => b.contribution - a.contribution || a.j - b.j)
-    .slice(0, k)
-    .map(({ feature, contribution }) => ({ feature, contribution }));
-  const negative = all
-    .filter((r) => r.contribution < 0)
-    .sort((a, b) => a.contribution - b.contribution || a.j - b.j)
-    .slice(0, k)
-    .map(({ feature, contribution }) => ({ feature, contribution }));
-  return { positive, negative };
+  // One pass keeping the k best of each sign by insertion (no per-feature objects: this
+  // runs for every row of a run). A later feature with an equal value goes after earlier ones.
+  const posJ: number[] = [];
+  const posV: number[] = [];
+  const negJ: number[] = [];
+  const negV: number[] = [];
+  const cols = contributions.columns;
+  for (let j = 0; j < cols.length; j++) {
+    const v = cols[j]![row]!;
+    if (v > 0) insertTop(posJ, posV, j, v, k, 1);
+    else if (v < 0) insertTop(negJ, negV, j, v, k, -1);
+  }
+  const names = contributions.names;
+  return {
+    positive: posJ.map((j, q) => ({ feature: names[j]!, contribution: posV[q]! })),
+    negative: negJ.map((j, q) => ({ feature: names[j]!, contribution: negV[q]! })),
+  };
+}
+
+/** Inserts (j, v) into the sorted top-k lists (by sign·v descending, earlier j first on ties). */
+function insertTop(js: number[], vs: number[], j: number, v: number, k: number, sign: 1 | -1): void {
+  let at = vs.length;
+  while (at > 0 && sign * vs[at - 1]! < sign * v) at--;
+  if (at >= k) return;
+  js.splice(at, 0, j);
+  vs.splice(at, 0, v);
+  if (js.length > k) {
+    js.pop();
+    vs.pop();
+  }
 }

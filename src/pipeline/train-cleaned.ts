@@ -77,6 +77,7 @@ export interface TrainCleanedResult {
 export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainCleanedResult> {
   const progress = o.progress ?? silentProgress;
   const now = o.now ?? new Date();
+  const t0 = performance.now();
   const tables = await openCleanTables(resolve(o.cwd, o.cleanedDir));
   const set = await buildTrainingSet(
     tables,
@@ -86,6 +87,7 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
     },
     progress,
   );
+  const featureSeconds = (performance.now() - t0) / 1000;
   const base = o.runName ?? runNameOf(now);
   const work = await mkdtemp(join(tmpdir(), 'leadlift-train-'));
   const runs: { target: Target; run: TrainFlatRun }[] = [];
@@ -103,7 +105,9 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
         );
       }
       const csv = join(work, `${target}.csv`);
+      const t1 = performance.now();
       await writeTrainingExamplesCsv(csv, set, { only: (r) => labels.eligible[r] === 1 });
+      const timings = { features: featureSeconds, write_examples: (performance.now() - t1) / 1000 };
       const run = await runTrainFlat({
         cwd: o.cwd,
         input: { kind: 'csv', path: csv },
@@ -118,6 +122,7 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
         ...(o.train ? { train: o.train } : {}),
         progress,
         now,
+        timings,
         extras: {
           mode: 'cleaned-snapshot',
           metrics: { population: populationOf(set, target) },

@@ -39,6 +39,8 @@ export interface RunTrainFlatOptions {
   readonly now?: Date;
   /** More metrics.json keys and run files, written before the folder is renamed. Default none. */
   readonly extras?: RunFolderExtras;
+  /** Seconds of earlier stages (e.g. building features) recorded first in the manifest's timings. */
+  readonly timings?: Readonly<Record<string, number>>;
 }
 
 /** The written run. */
@@ -106,7 +108,12 @@ export async function runTrainFlat(o: RunTrainFlatOptions): Promise<TrainFlatRun
     },
     seed: result.options.seed,
     versions: { leadlift: VERSION, node: process.version, git_commit: gitCommit() },
-    timings_seconds: { read: readSeconds, ...result.timings, total: (performance.now() - t0) / 1000 },
+    timings_seconds: {
+      ...o.timings,
+      read: readSeconds,
+      ...result.timings,
+      total: (performance.now() - t0) / 1000,
+    },
     metrics_path: RUN_FILES.metrics,
   };
   const files = await writeRunFolder(dir, result, manifest, o.extras);

@@ -21,6 +21,24 @@ export const COMPARATOR_COLS = [
   'cmp_campaign_book_rate',
 ] as const;
 
+/**
+ * The comparator's columns for a label: each target reads the history of its own outcome
+ * (T2 the qualification rates, T3 the conversion rates); any other label the booking rates.
+ */
+export const COMPARATOR_COLS_BY_LABEL: Readonly<Record<string, readonly string[]>> = {
+  booked_call_within_7d: COMPARATOR_COLS,
+  qualified_within_14d: [
+    'cmp_variant_qualified_rate',
+    'cmp_step_qualified_rate',
+    'cmp_campaign_qualified_rate',
+  ],
+  conversion_within_30d: [
+    'cmp_variant_converted_rate',
+    'cmp_step_converted_rate',
+    'cmp_campaign_converted_rate',
+  ],
+};
+
 /** A baseline's scores of some rows and the plain-words rule that made them. */
 export interface BaselineScores {
   readonly definition: string;
@@ -63,16 +81,19 @@ export function rulesScores(table: FlatTable, rows: readonly number[], fallbackR
 }
 
 /**
- * The current-campaign comparator on `rows`: the variant's historical booking rate, else the
- * step's, else the campaign's (the first present of {@link COMPARATOR_COLS}), else
- * `fallbackRate`. Null when the table has none of these columns (flat tables without them).
+ * The current-campaign comparator on `rows`: the variant's historical rate of the label's
+ * outcome ({@link COMPARATOR_COLS_BY_LABEL}; the booking rate for other labels), else the
+ * step's, else the campaign's (the first present column), else `fallbackRate`. Null when the table has none of these columns (flat tables without them).
  */
 export function comparatorScores(
   table: FlatTable,
   rows: readonly number[],
   fallbackRate: number,
 ): BaselineScores | null {
-  const present = COMPARATOR_COLS.filter((c) => table.featureCols.includes(c));
+  const own = COMPARATOR_COLS_BY_LABEL[table.labelCol] ?? COMPARATOR_COLS;
+  const ownPresent = own.filter((c) => table.featureCols.includes(c));
+  const present =
+    ownPresent.length > 0 ? ownPresent : COMPARATOR_COLS.filter((c) => table.featureCols.includes(c));
   if (present.length === 0) return null;
   const cols = present.map((c) => numbers(table, c, rows)!);
   const scores = Float64Array.from(rows, (_, k) => {

@@ -3,7 +3,7 @@
 // ECE and precision@k as points. An unavailable metric is null with its reason, never NaN.
 
 import { averagePrecision } from '../evaluate/average-precision.js';
-import { bootstrapInterval } from '../evaluate/bootstrap.js';
+import { type BootstrapInterval, bootstrapIntervals } from '../evaluate/bootstrap.js';
 import { brierScore } from '../evaluate/brier-score.js';
 import {
   type CalibrationCurve,
@@ -16,6 +16,7 @@ import {
   isAvailable,
   type MetricFn,
   type MetricValue,
+  type Unavailable,
   type UnavailableCode,
 } from '../evaluate/metric-value.js';
 import { rocAuc } from '../evaluate/roc-auc.js';
@@ -100,57 +101,93 @@ export function gateMetric(m: MetricInterval): GateMetric {
   };
 }
 
-function withInterval(
-  fn: MetricFn,
+/**
+ * Point values and bootstrap intervals of `fns` for every score vector of `ps` against
+ * `y`: `result[s][m]`. One batch of resamples serves all of them (see bootstrapIntervals).
+ */
+function withIntervals(
+  fns: readonly MetricFn[],
   y: Uint8Array,
-  p: Float64Array,
+  ps: readonly Float64Array[],
   o: EvaluateScoresOptions,
-): MetricInterval {
-  const v = fn(y, p);
-  if (!isAvailable(v)) {
-    const note =
-      typeof v === 'number'
-        ? { code: 'nonFiniteScores' as const, reason: 'not finite' }
-        : { code: v.code, reason: v.reason };
-    return { point: null, lower: null, upper: null, unavailable: note };
-  }
-  if (o.nBoot === 0) return { point: v, lower: null, upper: null, unavailable: null };
-  const iv = bootstrapInterval(fn, y, p, { nBoot: o.nBoot, seed: o.seed });
-  if ('unavailable' in iv) {
-    return { point: v, lower: null, upper: null, unavailable: { code: iv.code, reason: iv.reason } };
-  }
-  return { point: v, lower: iv.lower, upper: iv.upper, unavailable: null };
+): MetricInterval[][] {
+  const points = ps.map((p) => fns.map((fn) => fn(y, p)));
+  const intervals: (BootstrapInterval | Unavailable)[][] | null =
+    o.nBoot === 0 ? null : bootstrapIntervals(fns, y, ps, { nBoot: o.nBoot, seed: o.seed });
+  return points.map((row, s) =>
+    row.map((v, m) => {
+      if (!isAvailable(v)) {
+        const note =
+          typeof v === 'number'
+            ? { code: 'nonFiniteScores' as const, reason: 'not finite' }
+            : { code: v.code, reason: v.reason };
+        return { point: null, lower: null, upper: null, unavailable: note };
+      }
+      if (intervals === null) return { point: v, lower: null, upper: null, unavailable: null };
+      const iv = intervals[s]![m]!;
+      if ('unavailable' in iv) {
+        return { point: v, lower: null, upper: null, unavailable: { code: iv.code, reason: iv.reason } };
+      }
+      return { point: v, lower: iv.lower, upper: iv.upper, unavailable: null };
+    }),
+  );
 }
+
+const LIFT_5 = liftAt(0.05);
+const LIFT_10 = liftAt(0.1);
+const LIFT_20 = liftAt(0.2);
+const SCORE_METRICS: readonly MetricFn[] = [averagePrecision, rocAuc, brierScore, LIFT_5, LIFT_10, LIFT_20];
+const ORG_METRICS: readonly MetricFn[] = [averagePrecision, rocAuc, brierScore];
 
 /** All metrics of probabilities `p` against labels `y`. */
 export function evaluateScores(y: Uint8Array, p: Float64Array, o: EvaluateScoresOptions): ModelEvaluation {
+  return evaluateScoresMany(y, [p], o)[0]!;
+}
+
+/**
+ * {@link evaluateScores} of several score vectors on the same labels, equal to one call
+ * each but with the bootstrap resamples drawn once for all of them.
+ */
+export function evaluateScoresMany(
+  y: Uint8Array,
+  ps: readonly Float64Array[],
+  o: EvaluateScoresOptions,
+): ModelEvaluation[] {
   let pos = 0;
   for (let i = 0; i < y.length; i++) pos += y[i]!;
-  const curve = calibrationCurve(y, p, { nBins: 10 });
-  const precision: Record<string, PrecisionAtKValue> = {};
-  for (const k of o.precisionAtK) {
-    const r = precisionAtK(y, p, k);
-    precision[String(k)] =
-      'unavailable' in r
-        ? { value: null, k: Math.min(k, y.length), requested_k: k, note: r.reason }
-        : { value: r.value, k: r.k, requested_k: r.requestedK, note: r.note ?? null };
-  }
-  return {
-    n_samples: y.length,
-    n_positive: pos,
-    positive_rate: y.length > 0 ? pos / y.length : null,
-    pr_auc: withInterval(averagePrecision, y, p, o),
-    roc_auc: withInterval(rocAuc, y, p, o),
-    brier: withInterval(brierScore, y, p, o),
-    lift: {
-      top_5pct: withInterval(liftAt(0.05), y, p, o),
-      top_10pct: withInterval(liftAt(0.1), y, p, o),
-      top_20pct: withInterval(liftAt(0.2), y, p, o),
-    },
-    ece: metricPoint(expectedCalibrationError(y, p, { nBins: 10 })),
-    calibration_curve: 'unavailable' in curve ? { code: curve.code, reason: curve.reason } : curveJson(curve),
-    precision_at_k: precision,
-  };
+  const all = withIntervals(SCORE_METRICS, y, ps, o);
+  return ps.map((p, s) => {
+    const [prAuc, roc, brier, lift5, lift10, lift20] = all[s]! as [
+      MetricInterval,
+      MetricInterval,
+      MetricInterval,
+      MetricInterval,
+      MetricInterval,
+      MetricInterval,
+    ];
+    const curve = calibrationCurve(y, p, { nBins: 10 });
+    const precision: Record<string, PrecisionAtKValue> = {};
+    for (const k of o.precisionAtK) {
+      const r = precisionAtK(y, p, k);
+      precision[String(k)] =
+        'unavailable' in r
+          ? { value: null, k: Math.min(k, y.length), requested_k: k, note: r.reason }
+          : { value: r.value, k: r.k, requested_k: r.requestedK, note: r.note ?? null };
+    }
+    return {
+      n_samples: y.length,
+      n_positive: pos,
+      positive_rate: y.length > 0 ? pos / y.length : null,
+      pr_auc: prAuc,
+      roc_auc: roc,
+      brier,
+      lift: { top_5pct: lift5, top_10pct: lift10, top_20pct: lift20 },
+      ece: metricPoint(expectedCalibrationError(y, p, { nBins: 10 })),
+      calibration_curve:
+        'unavailable' in curve ? { code: curve.code, reason: curve.reason } : curveJson(curve),
+      precision_at_k: precision,
+    };
+  });
 }
 
 /** PR-AUC, ROC-AUC and Brier of one org's rows, each with its interval or unavailable marker. */
@@ -193,9 +230,11 @@ export function evaluateByOrg(
       n_samples: yy.length,
       n_positive: pos,
       positive_rate: yy.length > 0 ? pos / yy.length : null,
-      pr_auc: withInterval(averagePrecision, yy, pp, o),
-      roc_auc: withInterval(rocAuc, yy, pp, o),
-      brier: withInterval(brierScore, yy, pp, o),
+      ...orgMetrics(withIntervals(ORG_METRICS, yy, [pp], o)[0]!),
     };
   });
+}
+
+function orgMetrics(v: MetricInterval[]): Pick<OrgEvaluation, 'pr_auc' | 'roc_auc' | 'brier'> {
+  return { pr_auc: v[0]!, roc_auc: v[1]!, brier: v[2]! };
 }

@@ -121,10 +121,32 @@ describe('trainFlat', () => {
     const r = trainFlat(tableOf(syntheticFlatCsv({ n: 1500, kind: 'xor' })), fast);
     expect(r.selection.selected).toBe('gbt');
     expect(r.gates.passed).toBe(true);
+    expect(r.gates.status).toBe('passed');
+    expect(r.gates.reference).toBe('logreg');
     expect(r.evaluation.selected.pr_auc.point!).toBeGreaterThan(r.evaluation.baseline.pr_auc.point! * 1.05);
     const lo = r.evaluation.selected.pr_auc.lower!;
     expect(lo).toBeLessThanOrEqual(r.evaluation.selected.pr_auc.point!);
     expect(r.candidates.map((c) => c.name)).toEqual(['logreg', 'gbt']);
+  });
+
+  it('when selection keeps the logistic regression then it is gated against the best simpler scorer and may serve', () => {
+    const r = trainFlat(tableOf(syntheticFlatCsv({ n: 1500, kind: 'linear', seed: 2 })), fast);
+    expect(r.selection.selected).toBe('logreg');
+    // No eng_score or cmp_* columns here: the rules baseline is constant, so the prior is the reference.
+    expect(r.gates.reference).toBe('prior');
+    const test = r.evaluation.selected;
+    expect(r.gates.results[0]!.baseline).toBeCloseTo(test.n_positive / test.n_samples, 12);
+    expect(r.gates.status).toBe('baseline_kept');
+    expect(r.gates.passed).toBe(true);
+    expect(r.gates.reason).toContain('serving the baseline is allowed');
+  });
+
+  it('when selection keeps the baseline and it ranks no better than the prior then the gates fail', () => {
+    const r = trainFlat(tableOf(syntheticFlatCsv({ n: 1500, kind: 'noise', seed: 5 })), fast);
+    expect(r.selection.selected).toBe('logreg');
+    expect(r.gates.reference).toBe('prior');
+    expect(r.gates.status).toBe('failed');
+    expect(r.gates.passed).toBe(false);
   });
 
   it('when run twice on the same table and seed then model.json and metrics.json are identical', () => {
@@ -181,6 +203,16 @@ describe('comparatorScores', () => {
       { labelCol: 'y' },
     );
     expect([...comparatorScores(t, [0, 1, 2, 3], 0.05)!.scores]).toEqual([0.5, 0.2, 0.1, 0.05]);
+  });
+
+  it("when the label is a target with its own rate columns then the comparator reads that target's history", () => {
+    const csv =
+      'cmp_variant_book_rate,cmp_campaign_book_rate,cmp_variant_converted_rate,cmp_campaign_converted_rate,conversion_within_30d,booked_call_within_7d\n' +
+      '0.5,0.2,0.03,0.01,1,0\n,0.2,,0.01,0,1\n';
+    const t3 = tableOf(csv, { labelCol: 'conversion_within_30d', excludeCols: ['booked_call_within_7d'] });
+    expect([...comparatorScores(t3, [0, 1], 0.05)!.scores]).toEqual([0.03, 0.01]);
+    const t1 = tableOf(csv, { labelCol: 'booked_call_within_7d', excludeCols: ['conversion_within_30d'] });
+    expect([...comparatorScores(t1, [0, 1], 0.05)!.scores]).toEqual([0.5, 0.2]);
   });
 
   it('when no cmp_ rate column exists then there is no comparator', () => {

@@ -7,6 +7,7 @@ import { recommendationLine } from '../../recommend/index.js';
 import { formatRecords } from '../../text-table.js';
 import type { CommandContext } from '../context.js';
 import { intFlag } from '../format.js';
+import { GATE_STATUS } from './train.js';
 
 interface QuickstartFlags {
   db?: string;
@@ -103,7 +104,7 @@ export function registerQuickstart(program: Command, ctx: CommandContext): void 
         ctx.say(cmd, `               test PR-AUC ${iv(sel)} vs baseline (logistic regression) ${iv(base)}`);
         ctx.say(
           cmd,
-          `               gates ${r.gates.passed ? 'passed' : 'FAILED (the model would not go live)'}: ${r.gates.reason}`,
+          `               gates ${r.gates.status === 'failed' ? 'FAILED (the model would not go live)' : GATE_STATUS[r.gates.status]} against ${r.gates.reference}: ${r.gates.reason}`,
         );
         ctx.say(cmd, `               top features: ${top.join(', ')}`);
       }

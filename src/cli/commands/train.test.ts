@@ -122,8 +122,26 @@ describe('leadlift train', () => {
     }
   });
 
-  it('when the model cannot beat the baseline then the run folder is written and it exits 3 with one line', async () => {
+  it('when selection keeps the baseline and it beats the simpler scorers then it exits 0 with baseline kept', async () => {
     await writeFile(join(dir, 'x.csv'), syntheticFlatCsv({ n: 800, kind: 'linear' }));
+    const { code, io } = await run([
+      '--training-examples-csv',
+      'x.csv',
+      '--run-name',
+      'r',
+      '--time-col',
+      'ts',
+    ]);
+    expect(code).toBe(0);
+    expect(io.out()).toContain('Gates: baseline kept (may serve) (against prior)');
+    const metrics = JSON.parse(await readFile(join(dir, 'tmp/runs/r/metrics.json'), 'utf8'));
+    expect(metrics.selection.selected).toBe('logreg');
+    expect(metrics.gates.status).toBe('baseline_kept');
+    expect(metrics.gates.passed).toBe(true);
+  });
+
+  it('when the model cannot beat its reference then the run folder is written and it exits 3 with one line', async () => {
+    await writeFile(join(dir, 'x.csv'), syntheticFlatCsv({ n: 1500, kind: 'noise', seed: 5 }));
     const { code, io } = await run([
       '--training-examples-csv',
       'x.csv',
@@ -138,8 +156,34 @@ describe('leadlift train', () => {
     expect(lines[0]).toContain('[train.gateFailed]');
     const metrics = JSON.parse(await readFile(join(dir, 'tmp/runs/r/metrics.json'), 'utf8'));
     expect(metrics.gates.passed).toBe(false);
-    expect(metrics.selection.selected).toBe('logreg');
-    expect(metrics.gates.reason).toContain('prAuc');
+    expect(metrics.gates.status).toBe('failed');
+    expect(metrics.gates.reference).toBe('prior');
+    expect(metrics.gates.reason).toMatch(/^gate failed: (prAuc|brier)/);
+  });
+
+  it('when leadlift.config.json sets train.gates then they replace the defaults, and flags override them', async () => {
+    await writeFile(join(dir, 'x.csv'), syntheticFlatCsv({ n: 1500, kind: 'noise', seed: 5 }));
+    await writeFile(
+      join(dir, 'leadlift.config.json'),
+      JSON.stringify({ train: { gates: { prAucRelative: 0.5, brierRelative: 2 } } }),
+    );
+    const relaxed = await run(['--training-examples-csv', 'x.csv', '--run-name', 'a', '--time-col', 'ts']);
+    expect(relaxed.code).toBe(0);
+    const a = JSON.parse(await readFile(join(dir, 'tmp/runs/a/metrics.json'), 'utf8'));
+    expect(a.gates.config.rules.map((r: { relative: number }) => r.relative)).toEqual([0.5, 2]);
+    const strict = await run([
+      '--training-examples-csv',
+      'x.csv',
+      '--run-name',
+      'b',
+      '--time-col',
+      'ts',
+      '--gate-brier-relative',
+      '1',
+    ]);
+    expect(strict.code).toBe(3);
+    const b = JSON.parse(await readFile(join(dir, 'tmp/runs/b/metrics.json'), 'utf8'));
+    expect(b.gates.config.rules.map((r: { relative: number }) => r.relative)).toEqual([0.5, 1]);
   });
 
   it('when the test split holds one class then the gate fails closed with exit 3', async () => {

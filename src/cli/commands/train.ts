@@ -4,11 +4,11 @@
 
 import type { Command } from 'commander';
 import { closest, LeadliftError } from '../../errors.js';
-import { DEFAULT_GATE_CONFIG, type GateConfig } from '../../evaluate/gates.js';
 import { TARGETS, type Target } from '../../features/index.js';
 import { type FlatTableInput, runTrainFlat, type TrainFlatRun } from '../../pipeline/train.js';
 import { runTrainCleaned } from '../../pipeline/train-cleaned.js';
 import { formatRecords } from '../../text-table.js';
+import { gateConfigOf, type TrainConfig } from '../../train/config.js';
 import type { TrainFlatOptions } from '../../train/index.js';
 import { SPLIT_MODES, type SplitMode } from '../../train/split.js';
 import type { CommandContext } from '../context.js';
@@ -75,7 +75,7 @@ export function registerTrain(program: Command, ctx: CommandContext): void {
     .description(
       [
         "Flat-table mode (the seed's gold view): one row per example, a 0/1 label column, every other column a feature unless named as time, id or excluded.",
-        "Splits off a test set (the latest --test-fraction by --time-col, else a seeded stratified random split), fits logistic regression (the baseline) and gradient-boosted trees, calibrates both (none or Platt), selects on a validation slice of the training rows, evaluates on the test rows with bootstrap 95% intervals and applies the gates (default: PR-AUC >= baseline x 1.05 and Brier <= the baseline's).",
+        "Splits off a test set (the latest --test-fraction by --time-col, else a seeded stratified random split), fits logistic regression (the baseline) and gradient-boosted trees, calibrates both (none or Platt), selects on a validation slice of the training rows, evaluates on the test rows with bootstrap 95% intervals and applies the gates (default: PR-AUC >= reference x 1.05 and Brier <= the reference's; the reference is the logistic-regression baseline when the trees are selected, and the best simpler scorer — rules, campaign comparator or the no-skill prior — when selection keeps the baseline, reported as baseline kept).",
         'Writes <runs-dir>/<run-name>/ (see docs/run-folder.md) even when a gate fails, then exits 3 with the reason.',
         'Non-numeric columns are categoricals: integer codes for the trees, one-hot (32 most frequent values) for the logistic regression; blank/NA cells are missing.',
         'Also reported on the same test rows, not gated: a rules baseline (the engagement score eng_score mapped to [0, 1]; without it a constant) and, with --cleaned, the current-campaign comparator (historical booking rate of the variant, else step, else campaign). With an org_id id column, metrics.json also holds PR-AUC, ROC-AUC and Brier per org (by_org).',
@@ -124,14 +124,20 @@ export function registerTrain(program: Command, ctx: CommandContext): void {
     )
     .option('--seed <n>', 'seed of every random choice (default 42)')
     .option('--n-boot <n>', 'bootstrap resamples per interval (default 1000)')
-    .option('--gate-pr-auc-relative <x>', 'gate: selected PR-AUC >= baseline PR-AUC x this (default 1.05)')
-    .option('--gate-brier-relative <x>', 'gate: selected Brier <= baseline Brier x this (default 1)')
+    .option(
+      '--gate-pr-auc-relative <x>',
+      'gate: selected PR-AUC >= the reference PR-AUC x this (default: config train.gates.prAucRelative, 1.05)',
+    )
+    .option(
+      '--gate-brier-relative <x>',
+      'gate: selected Brier <= the reference Brier x this (default: config train.gates.brierRelative, 1)',
+    )
     .option('--runs-dir <dir>', 'parent folder of run folders (default tmp/runs)')
     .option('--run-name <name>', 'run folder name (default the UTC start time, e.g. 20260301T061500Z)')
     .action(async (flags: TrainFlags, cmd: Command) => {
       const config = await ctx.config(cmd, { runsDir: flags.runsDir, sourceUrl: flags.sourceUrl });
       if (flags.cleaned !== undefined) {
-        await trainOnCleaned(flags, config.runsDir, cmd, ctx);
+        await trainOnCleaned(flags, config.runsDir, config.train, cmd, ctx);
         return;
       }
       const input = inputOf(flags, config.sourceUrl);
@@ -163,7 +169,7 @@ export function registerTrain(program: Command, ctx: CommandContext): void {
         },
         runsDir: config.runsDir,
         runName: flags.runName,
-        train: trainOptionsOf(flags),
+        train: trainOptionsOf(flags, config.train),
         progress: ctx.progress(cmd),
       });
       report(run, cmd, ctx);
@@ -171,18 +177,15 @@ export function registerTrain(program: Command, ctx: CommandContext): void {
 }
 
 /** Training options from flags, shared by both input modes. */
-function trainOptionsOf(flags: TrainFlags): TrainFlatOptions {
-  const prRel = positiveFlag('--gate-pr-auc-relative', flags.gatePrAucRelative, 1.05);
-  const brierRel = positiveFlag('--gate-brier-relative', flags.gateBrierRelative, 1);
-  const gates: GateConfig =
-    flags.gatePrAucRelative === undefined && flags.gateBrierRelative === undefined
-      ? DEFAULT_GATE_CONFIG
-      : {
-          rules: [
-            { metric: 'prAuc', better: 'higher', relative: prRel },
-            { metric: 'brier', better: 'lower', relative: brierRel },
-          ],
-        };
+function trainOptionsOf(flags: TrainFlags, config: TrainConfig): TrainFlatOptions {
+  const gates = gateConfigOf({
+    prAucRelative: positiveFlag(
+      '--gate-pr-auc-relative',
+      flags.gatePrAucRelative,
+      config.gates.prAucRelative,
+    ),
+    brierRelative: positiveFlag('--gate-brier-relative', flags.gateBrierRelative, config.gates.brierRelative),
+  });
   return {
     seed: intFlag('--seed', flags.seed, 0, 4_294_967_295) ?? 42,
     testFraction: fractionFlag('--test-fraction', flags.testFraction, 0.2),
@@ -197,6 +200,7 @@ function trainOptionsOf(flags: TrainFlags): TrainFlatOptions {
 async function trainOnCleaned(
   flags: TrainFlags,
   runsDir: string,
+  trainConfig: TrainConfig,
   cmd: Command,
   ctx: CommandContext,
 ): Promise<void> {
@@ -232,7 +236,7 @@ async function trainOnCleaned(
     featureWindowHours: hours,
     runsDir,
     runName: flags.runName,
-    train: trainOptionsOf(flags),
+    train: trainOptionsOf(flags, trainConfig),
     progress: ctx.progress(cmd),
   });
   for (const { target, run } of result.runs) {
@@ -248,6 +252,13 @@ async function trainOnCleaned(
     report(run, cmd, ctx);
   }
 }
+
+/** How a gate status reads in the summary. */
+export const GATE_STATUS = {
+  passed: 'passed',
+  baseline_kept: 'baseline kept (may serve)',
+  failed: 'FAILED',
+} as const;
 
 /** Prints one run's summary, its JSON, and fails with exit 3 when its gates failed. */
 function report(run: TrainFlatRun, cmd: Command, ctx: CommandContext): void {
@@ -295,7 +306,7 @@ function report(run: TrainFlatRun, cmd: Command, ctx: CommandContext): void {
     .map((f) => f.feature);
   ctx.say(cmd, '');
   ctx.say(cmd, `Top features: ${top.join(', ')}`);
-  ctx.say(cmd, `Gates: ${r.gates.passed ? 'passed' : 'FAILED'} — ${r.gates.reason}`);
+  ctx.say(cmd, `Gates: ${GATE_STATUS[r.gates.status]} (against ${r.gates.reference}) — ${r.gates.reason}`);
   ctx.json(cmd, {
     ok: r.gates.passed,
     run: run.dir,

@@ -263,6 +263,39 @@ describe('shapValues', () => {
     }
   });
 
+  it('when computed once per path pattern then every value equals the row-by-row recursion bit for bit', () => {
+    // Coarse values so many rows share a pattern; deep trees so patterns are long.
+    const coarse: Frame = {
+      nRows: data.x.nRows,
+      names: data.x.names,
+      columns: data.x.columns.map((c) => c.map((v) => Math.round(v * 2) / 2)),
+    };
+    const m = fitGbt({ x: coarse, y: data.y }, { numIterations: 8, numLeaves: 20, minDataInLeaf: 5 });
+    const fast = shapValues(m, coarse);
+    const slow = shapValues(m, coarse, { byPattern: false });
+    expect(fast.expectedValue).toBe(slow.expectedValue);
+    fast.columns.forEach((col, j) => {
+      expect(Array.from(col)).toEqual(Array.from(slow.columns[j]!));
+    });
+    // And the shared values still add up to the raw scores.
+    const raw = predictRawGbt(m, coarse);
+    for (let i = 0; i < coarse.nRows; i += 37) {
+      const sum = fast.columns.reduce((s, col) => s + col[i]!, fast.expectedValue);
+      expect(sum).toBeCloseTo(raw[i]!, 10);
+    }
+  });
+
+  it('when a tree has more than 52 splits then rows are explained one by one and still add up', () => {
+    const m = fitGbt(data, { numIterations: 2, numLeaves: 60, minDataInLeaf: 3 });
+    expect(m.trees[0]!.numLeaves).toBeGreaterThan(53);
+    const shap = shapValues(m, probe);
+    const raw = predictRawGbt(m, probe);
+    for (let i = 0; i < probe.nRows; i++) {
+      const sum = shap.columns.reduce((s, col) => s + col[i]!, shap.expectedValue);
+      expect(sum).toBeCloseTo(raw[i]!, 10);
+    }
+  });
+
   it('when a feature is never split on then its contribution is zero', () => {
     const x: Frame = {
       nRows: 400,

@@ -6,9 +6,10 @@ import { alignColumns, type Frame } from '../../numeric/frame.js';
 import type { Contributions } from '../contributions.js';
 import type { GbtModel, GbtTree } from './model.js';
 import { type CompiledTree, compileTrees } from './predict.js';
+import { defaultShapThreads, shapInWorkers, workerAvailable } from './shap-parallel.js';
 
 /** A tree with leaves renumbered after the internal nodes (leaf l → node m + l) and covers. */
-interface ShapTree {
+export interface ShapTree {
   readonly m: number;
   readonly feature: Int32Array;
   readonly threshold: Float64Array;
@@ -20,15 +21,73 @@ interface ShapTree {
   readonly depth: number;
 }
 
+/** Options of {@link shapValues}. */
+export interface ShapOptions {
+  /**
+   * Compute each tree once per distinct path pattern and share it among the rows with that
+   * pattern (the same numbers, bit for bit, as row by row). Default true; false walks every
+   * row through the full recursion (kept for tests and comparison).
+   */
+  readonly byPattern?: boolean;
+  /**
+   * Threads sharing the rows (this one plus worker threads; the values are the same for any
+   * number). Default: 2 when at least 20,000 rows and 2+ cores, else 1. Workers need the
+   * compiled build; from TypeScript sources everything runs in this thread.
+   */
+  readonly threads?: number;
+}
+
 /**
  * SHAP values of every row of `x`: `columns[j][i]` is feature j's contribution to row
  * i's raw score (log-odds) and `expectedValue` the cover-weighted mean raw score, so
  * expectedValue + Σⱼ columns[j][i] = predictRawGbt(model, x)[i] up to rounding. Cost per
- * row: O(trees × leaves × depth²).
+ * row: one walk over each tree's nodes, plus O(leaves × depth²) per distinct path pattern.
  */
-export function shapValues(model: GbtModel, x: Frame): Contributions {
+export function shapValues(model: GbtModel, x: Frame, options: ShapOptions = {}): Contributions {
   const cols = alignColumns(x, model.featureNames, 'shapValues');
   const nF = model.featureNames.length;
+  const prepared = prepareShap(model);
+  const threads = options.threads ?? defaultShapThreads(x.nRows);
+  const byPattern = options.byPattern !== false;
+  // Always two halves of the trees, summed per value at the end: a worker can take one half
+  // and the numbers do not depend on the thread count. (Splitting trees, not rows, keeps
+  // each tree's distinct patterns computed once.)
+  const split = treeSplit(prepared);
+  let first: Float64Array[];
+  const second = Array.from({ length: nF }, () => new Float64Array(x.nRows));
+  if (threads > 1 && x.nRows >= 1 && workerAvailable()) {
+    first = shapInWorkers(model, prepared, cols, x.nRows, byPattern, split, () =>
+      shapRows(prepared, cols, 0, x.nRows, second, byPattern, split, prepared.trees.length),
+    );
+  } else {
+    first = Array.from({ length: nF }, () => new Float64Array(x.nRows));
+    shapRows(prepared, cols, 0, x.nRows, first, byPattern, 0, split);
+    shapRows(prepared, cols, 0, x.nRows, second, byPattern, split, prepared.trees.length);
+  }
+  const columns = first.map((a, j) => {
+    const out = new Float64Array(x.nRows);
+    const b = second[j]!;
+    for (let i = 0; i < out.length; i++) out[i] = a[i]! + b[i]!;
+    return out;
+  });
+  return { names: model.featureNames, expectedValue: prepared.expectedValue, columns };
+}
+
+/** Where the trees are cut in two: the first half by count. */
+export function treeSplit(prepared: PreparedShap): number {
+  return Math.ceil(prepared.trees.length / 2);
+}
+
+/** A model's trees in SHAP form, its expected value and the path buffer size. */
+export interface PreparedShap {
+  readonly trees: readonly ShapTree[];
+  readonly expectedValue: number;
+  readonly bufferSize: number;
+  readonly nFeatures: number;
+}
+
+/** Compiles `model` for {@link shapRows}. */
+export function prepareShap(model: GbtModel): PreparedShap {
   const compiled = compileTrees(model);
   const trees = model.trees.map((t, k) => toShapTree(t, compiled[k]!));
   let expectedValue = model.initScore;
@@ -37,24 +96,125 @@ export function shapValues(model: GbtModel, x: Frame): Contributions {
     expectedValue += expectedOf(t);
     maxDepth = Math.max(maxDepth, t.depth);
   }
-  const columns = Array.from({ length: nF }, () => new Float64Array(x.nRows));
-  const size = ((maxDepth + 3) * (maxDepth + 4)) / 2 + 1;
+  const bufferSize = ((maxDepth + 3) * (maxDepth + 4)) / 2 + 1;
+  return { trees, expectedValue, bufferSize, nFeatures: model.featureNames.length };
+}
+
+/**
+ * Adds the SHAP values of trees [t0, t1) for rows [r0, r1) to `columns`, tree after tree.
+ * A row's values do not depend on which other rows are computed with it.
+ */
+export function shapRows(
+  prepared: PreparedShap,
+  cols: readonly Float64Array[],
+  r0: number,
+  r1: number,
+  columns: Float64Array[],
+  byPattern: boolean,
+  t0 = 0,
+  t1 = prepared.trees.length,
+): void {
+  const size = prepared.bufferSize;
   const state: PathState = {
     feature: new Int32Array(size),
     zero: new Float64Array(size),
     one: new Float64Array(size),
     weight: new Float64Array(size),
-    phi: new Float64Array(nF),
+    phi: new Float64Array(prepared.nFeatures),
   };
-  for (let i = 0; i < x.nRows; i++) {
-    state.phi.fill(0);
-    for (const t of trees) {
-      if (t.m === 0) continue;
-      recurse(t, cols, i, state, 0, 0, 0, 1, 1, -1);
-    }
-    for (let j = 0; j < nF; j++) columns[j]![i] = state.phi[j]!;
+  for (let q = t0; q < t1; q++) {
+    const t = prepared.trees[q]!;
+    if (t.m === 0) continue;
+    if (t.m <= MAX_KEY_BITS && byPattern) addTreeMemoized(t, cols, r0, r1, state, columns);
+    else addTreeRowByRow(t, cols, r0, r1, state, columns);
   }
-  return { names: model.featureNames, expectedValue, columns };
+}
+
+/** Internal nodes up to which a row's path pattern fits exactly in one double (2^52). */
+const MAX_KEY_BITS = 52;
+
+/**
+ * One tree's contributions for every row, computed once per distinct path pattern. A
+ * row's contributions in a tree depend on the row only through the direction it takes
+ * at each internal node (the recursion reads nothing else of the row), so rows with the
+ * same directions — the pattern, one bit per node — get the same values, bit for bit.
+ * Binned trees see few patterns (thousands for hundreds of thousands of rows), so this
+ * costs one walk over the nodes per row instead of the full O(leaves × depth²) pass.
+ */
+function addTreeMemoized(
+  t: ShapTree,
+  cols: readonly Float64Array[],
+  r0: number,
+  r1: number,
+  s: PathState,
+  columns: Float64Array[],
+): void {
+  // The features this tree splits on, numbered locally.
+  const used: number[] = [];
+  for (let k = 0; k < t.m; k++) if (!used.includes(t.feature[k]!)) used.push(t.feature[k]!);
+  used.sort((a, b) => a - b);
+  const nU = used.length;
+  const slotOf = new Map<number, number>();
+  let store = new Float64Array(nU * 64);
+  let nSlots = 0;
+  // Patterns node by node over all rows (each pass reads one column in order), then rows.
+  const keys = new Float64Array(r1 - r0);
+  for (let k = 0; k < t.m; k++) {
+    const col = cols[t.feature[k]!]!;
+    const thr = t.threshold[k]!;
+    const missingLeft = t.defaultLeft[k] === 1 ? 1 : 0;
+    for (let i = r0; i < r1; i++) {
+      const v = col[i]!;
+      const left = Number.isNaN(v) ? missingLeft : v <= thr ? 1 : 0;
+      keys[i - r0] = keys[i - r0]! * 2 + left;
+    }
+  }
+  for (let i = r0; i < r1; i++) {
+    const key = keys[i - r0]!;
+    let slot = slotOf.get(key);
+    if (slot === undefined) {
+      slot = nSlots++;
+      slotOf.set(key, slot);
+      if (nSlots * nU > store.length) {
+        const grown = new Float64Array(store.length * 2);
+        grown.set(store);
+        store = grown;
+      }
+      recurse(t, cols, i, s, 0, 0, 0, 1, 1, -1);
+      for (let u = 0; u < nU; u++) {
+        const f = used[u]!;
+        store[slot * nU + u] = s.phi[f]!;
+        s.phi[f] = 0;
+      }
+    }
+    const base = slot * nU;
+    for (let u = 0; u < nU; u++) {
+      const col = columns[used[u]!]!;
+      col[i] = col[i]! + store[base + u]!;
+    }
+  }
+}
+
+/** One tree's contributions row by row (trees too large for a pattern key). */
+function addTreeRowByRow(
+  t: ShapTree,
+  cols: readonly Float64Array[],
+  r0: number,
+  r1: number,
+  s: PathState,
+  columns: Float64Array[],
+): void {
+  for (let i = r0; i < r1; i++) {
+    recurse(t, cols, i, s, 0, 0, 0, 1, 1, -1);
+    for (let f = 0; f < s.phi.length; f++) {
+      const v = s.phi[f]!;
+      if (v !== 0) {
+        const col = columns[f]!;
+        col[i] = col[i]! + v;
+        s.phi[f] = 0;
+      }
+    }
+  }
 }
 
 function toShapTree(t: GbtTree, c: CompiledTree): ShapTree {

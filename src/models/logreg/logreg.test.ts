@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../numeric/frame.js';
+import { type Frame, frameOf } from '../../numeric/frame.js';
+import { SeededRng } from '../../numeric/rng.js';
 import { fitLogreg } from './fit.js';
 import { contributionsLogreg, predictProbaLogreg, predictRawLogreg } from './predict.js';
 
@@ -60,6 +61,54 @@ describe('fitLogreg', () => {
     const c = golden.cases[0]!;
     const train = { x: frameOfColumns(c.columns), y: Uint8Array.from(c.y) };
     expect(JSON.stringify(fitLogreg(train))).toBe(JSON.stringify(fitLogreg(train)));
+  });
+
+  it('when warm-started from a fit on a subset then it reaches the same optimum in fewer steps', () => {
+    const c = golden.cases[0]!;
+    const train = { x: frameOfColumns(c.columns), y: Uint8Array.from(c.y) };
+    const n = train.y.length;
+    const half = Array.from({ length: Math.floor(n * 0.7) }, (_, i) => i);
+    const sub = fitLogreg({
+      x: {
+        nRows: half.length,
+        names: train.x.names,
+        columns: train.x.columns.map((col) => col.slice(0, half.length)),
+      },
+      y: train.y.slice(0, half.length),
+    });
+    const cold = fitLogreg(train);
+    const warm = fitLogreg(train, {}, { warmStart: sub });
+    expect(warm.converged).toBe(true);
+    expect(warm.nIterations).toBeLessThan(cold.nIterations);
+    warm.coefficients.forEach((w, j) => {
+      expect(Math.abs(w - cold.coefficients[j]!)).toBeLessThan(1e-8);
+    });
+    expect(Math.abs(warm.intercept - cold.intercept)).toBeLessThan(1e-8);
+  });
+
+  it('when one-hot and 0/1 columns are summed sparsely then the fit equals the dense sums', () => {
+    const rng = new SeededRng(11);
+    const n = 3000;
+    const cat = Array.from({ length: n }, () => rng.nextInt(4));
+    const columns: Record<string, Float64Array> = {
+      dense: Float64Array.from({ length: n }, () => rng.nextNormal()),
+      rare: Float64Array.from({ length: n }, () => (rng.nextFloat() < 0.05 ? 1 : 0)),
+      common: Float64Array.from({ length: n }, () => (rng.nextFloat() < 0.9 ? 1 : 0)),
+      constant: new Float64Array(n).fill(2),
+      ...Object.fromEntries(
+        [0, 1, 2, 3].map((c) => [`cat_${c}`, Float64Array.from(cat, (v) => (v === c ? 1 : 0))]),
+      ),
+    };
+    const x = frameOf(columns);
+    const y = Uint8Array.from(cat, (v, i) =>
+      rng.nextFloat() < 1 / (1 + Math.exp(-(columns.dense![i]! + v - 1.5 + columns.rare![i]!))) ? 1 : 0,
+    );
+    const sparse = fitLogreg({ x, y });
+    const dense = fitLogreg({ x, y }, {}, { sparseColumns: false });
+    sparse.coefficients.forEach((w, j) => {
+      expect(Math.abs(w - dense.coefficients[j]!)).toBeLessThan(1e-9);
+    });
+    expect(Math.abs(sparse.intercept - dense.intercept)).toBeLessThan(1e-9);
   });
 
   it('when params are passed then model.params returns them as passed', () => {

@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../version.js';
+
+/** Worker threads load only compiled code: `npm ci` builds it (prepare) before `npm test`. */
+const COMPILED = join(PACKAGE_ROOT, 'dist/models/gbt');
+const built = existsSync(join(COMPILED, 'shap-worker.js'));
+if (!built) console.warn(`worker-thread TreeSHAP test skipped: ${COMPILED} is not built (npm run build)`);
+
+describe('shapValues on two threads', () => {
+  it.skipIf(!built)(
+    'when half the rows are explained in a worker then every value equals one thread bit for bit',
+    async () => {
+      const load = (f: string) => import(pathToFileURL(join(COMPILED, f)).href);
+      const { fitGbt } = await load('fit.js');
+      const { shapValues } = await load('shap.js');
+      const { shapWorkerStats } = await load('shap-parallel.js');
+      const { SeededRng } = await import(pathToFileURL(join(PACKAGE_ROOT, 'dist/numeric/rng.js')).href);
+      const rng = new SeededRng(3);
+      const n = 3001;
+      const columns = Array.from({ length: 6 }, () =>
+        Float64Array.from({ length: n }, () =>
+          rng.nextFloat() < 0.05 ? Number.NaN : Math.round(rng.nextNormal() * 8),
+        ),
+      );
+      const y = Uint8Array.from({ length: n }, (_, i) =>
+        rng.nextFloat() < 1 / (1 + Math.exp(-(columns[0]![i]! / 4 - (columns[1]![i]! > 0 ? 1 : 0)))) ? 1 : 0,
+      );
+      const x = { nRows: n, names: columns.map((_, j) => `f${j}`), columns };
+      const model = fitGbt({ x, y }, { numIterations: 15, numLeaves: 15 });
+      const one = shapValues(model, x, { threads: 1 });
+      const before = shapWorkerStats.done;
+      const two = shapValues(model, x, { threads: 2 });
+      expect(shapWorkerStats.done).toBe(before + 1);
+      expect(two.expectedValue).toBe(one.expectedValue);
+      two.columns.forEach((col: Float64Array, j: number) => {
+        expect(Array.from(col)).toEqual(Array.from(one.columns[j]!));
+      });
+    },
+  );
+});

@@ -1,0 +1,94 @@
+// TreeSHAP on two cores: a worker thread explains the first half of the trees while this
+// thread explains the rest, both reading the features from and writing the values into
+// shared memory. shapValues stays synchronous — this thread waits on an Atomics flag —
+// and one thread computes the same two halves and sums them the same way, so the values
+// are the same bit for bit.
+
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { GbtModel } from './model.js';
+import { type PreparedShap, shapRows } from './shap.js';
+
+const WORKER_URL = new URL('./shap-worker.js', import.meta.url);
+
+/** Rows from which a second thread pays for its start-up and the copies. */
+export const PARALLEL_MIN_ROWS = 20_000;
+
+/** 2 when there are at least {@link PARALLEL_MIN_ROWS} rows and two cores, else 1. */
+export function defaultShapThreads(nRows: number): number {
+  return nRows >= PARALLEL_MIN_ROWS && availableParallelism() >= 2 ? 2 : 1;
+}
+
+/** True when the compiled worker script exists (not when running the TypeScript sources). */
+export function workerAvailable(): boolean {
+  return WORKER_URL.pathname.endsWith('.js') && existsSync(fileURLToPath(WORKER_URL));
+}
+
+/** What the worker receives: the model, shared feature columns and output columns, its rows. */
+export interface ShapWorkerInput {
+  readonly model: GbtModel;
+  readonly nRows: number;
+  readonly nFeatures: number;
+  /** nFeatures × nRows float64, column after column. */
+  readonly input: SharedArrayBuffer;
+  readonly output: SharedArrayBuffer;
+  /** Int32 flag: 0 running, 1 done, 2 failed. */
+  readonly flag: SharedArrayBuffer;
+  /** The worker explains trees [0, trees) for every row. */
+  readonly trees: number;
+  readonly byPattern: boolean;
+}
+
+/** How many worker halves finished, and how many were redone here (failed or late); for tests and benchmarks. */
+export const shapWorkerStats = { done: 0, redone: 0 };
+
+/** Longest wait for the worker beyond this thread's own share (it does the same amount). */
+const WAIT_FLOOR_MS = 120_000;
+
+/**
+ * Contributions of the trees [0, split) for every row, computed in a worker thread while
+ * `ownShare` (the other trees) runs in this one. If the worker fails or does not finish in
+ * time, its trees are explained here (same values).
+ */
+export function shapInWorkers(
+  model: GbtModel,
+  prepared: PreparedShap,
+  cols: readonly Float64Array[],
+  nRows: number,
+  byPattern: boolean,
+  split: number,
+  ownShare: () => void,
+): Float64Array[] {
+  const nF = prepared.nFeatures;
+  const bytes = nF * nRows * 8;
+  const input = new SharedArrayBuffer(bytes);
+  const output = new SharedArrayBuffer(bytes);
+  const flag = new SharedArrayBuffer(4);
+  cols.forEach((c, f) => {
+    new Float64Array(input, f * nRows * 8, nRows).set(c);
+  });
+  const columns = Array.from({ length: nF }, (_, f) => new Float64Array(output, f * nRows * 8, nRows));
+  const data: ShapWorkerInput = { model, nRows, nFeatures: nF, input, output, flag, trees: split, byPattern };
+  const worker = new Worker(WORKER_URL, { workerData: data });
+  const t0 = performance.now();
+  ownShare();
+  const own = performance.now() - t0;
+  const state = new Int32Array(flag);
+  const deadline = performance.now() + Math.max(WAIT_FLOOR_MS, 4 * own);
+  while (Atomics.load(state, 0) === 0 && performance.now() < deadline) {
+    Atomics.wait(state, 0, 0, 1000);
+  }
+  const status = Atomics.load(state, 0);
+  void worker.terminate();
+  if (status === 1) shapWorkerStats.done++;
+  else {
+    // The worker failed or is late: explain its trees here, from zeroed columns.
+    shapWorkerStats.redone++;
+    const fresh = Array.from({ length: nF }, () => new Float64Array(nRows));
+    shapRows(prepared, cols, 0, nRows, fresh, byPattern, 0, split);
+    return fresh;
+  }
+  return columns;
+}

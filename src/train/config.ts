@@ -1,0 +1,36 @@
+// Configuration of `leadlift train` (the `train` section of leadlift.config.json).
+
+import { z } from 'zod';
+import type { GateConfig } from '../evaluate/gates.js';
+
+/** Train settings; every field has a documented default (the contract's gates). */
+export const trainConfigSchema = z
+  .object({
+    /**
+     * The gates of the selected model against its reference (the logistic-regression
+     * baseline, or the best simpler scorer when selection keeps the baseline; see
+     * docs/run-folder.md). Flags --gate-pr-auc-relative and --gate-brier-relative override.
+     */
+    gates: z
+      .object({
+        /** Selected PR-AUC ≥ the reference's × this. Default 1.05. */
+        prAucRelative: z.number().positive().default(1.05),
+        /** Selected Brier ≤ the reference's × this. Default 1. */
+        brierRelative: z.number().positive().default(1),
+      })
+      .strict()
+      .default({ prAucRelative: 1.05, brierRelative: 1 }),
+  })
+  .strict();
+
+export type TrainConfig = z.infer<typeof trainConfigSchema>;
+
+/** The gate rules of a `train.gates` section. */
+export function gateConfigOf(gates: TrainConfig['gates']): GateConfig {
+  return {
+    rules: [
+      { metric: 'prAuc', better: 'higher', relative: gates.prAucRelative },
+      { metric: 'brier', better: 'lower', relative: gates.brierRelative },
+    ],
+  };
+}
