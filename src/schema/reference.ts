@@ -241,7 +241,11 @@ export const REFERENCE_TABLES: readonly RefTable[] = [
       c('org_id', 'id', 'Owning organization.'),
       c('contact_id', 'id', 'Contact.'),
       c('enrollment_id', 'id', 'Enrollment credited, when known.'),
-      c('event_type', 'text', 'qualified, disqualified or converted.'),
+      c(
+        'event_type',
+        'text',
+        'qualified, disqualified or converted; also provider status callbacks (sms_sent, sms_delivered, email_opened, call_answered, …), which carry no outcome.',
+      ),
       c('occurred_at', 'timestamp', 'When it happened (the outcome time).'),
       c('created_at', 'timestamp', 'When the row was written; may be days later.'),
       c('amount', 'float', 'Deal value for conversions.'),
