@@ -4,12 +4,11 @@
 
 import { LeadliftError, listSome } from '../errors.js';
 import type { TrainingSet } from '../features/index.js';
-import { type Contributions, explain, modelFromJson } from '../models/index.js';
-import { oneHotOwners } from '../train/encoding.js';
+import { explain, modelFromJson } from '../models/index.js';
+import { contributionsByFeature } from '../train/encoding.js';
 import {
   encodeCodes,
   encodeOneHot,
-  type Preprocessing,
   type RowReasonText,
   type RunModelFile,
   reasonsOf,
@@ -96,21 +95,8 @@ export function scoreAndExplain(
   );
   const model = modelFromJson(file.model);
   const view = file.view === 'codes' ? codes : encodeOneHot(prep, codes);
-  const contributions = byFeature(explain(model, view), file.view, prep);
+  const contributions = contributionsByFeature(explain(model, view), file.view, prep);
   return { scores, reasons: reasonsOf(contributions, prep, codes) };
-}
-
-// One-hot contributions summed back onto their feature, as train does for its reasons.
-function byFeature(c: Contributions, view: RunModelFile['view'], prep: Preprocessing): Contributions {
-  if (view === 'codes') return c;
-  const owners = oneHotOwners(prep);
-  const n = c.columns[0]?.length ?? 0;
-  const columns = prep.features.map(() => new Float64Array(n));
-  c.columns.forEach((col, k) => {
-    const out = columns[owners[k]!]!;
-    for (let i = 0; i < n; i++) out[i] = out[i]! + col[i]!;
-  });
-  return { names: prep.features.map((f) => f.name), expectedValue: c.expectedValue, columns };
 }
 
 /** 1-based rank by score (descending; ties by row order) and decile (1 = top tenth). */

@@ -5,6 +5,7 @@
 // the logistic regression sees the same dictionary one-hot (its `maxOneHot` most frequent
 // training values; the rest and missing are all-zero rows).
 
+import type { Contributions } from '../models/index.js';
 import type { Frame } from '../numeric/frame.js';
 import { isMissingCell } from './table.js';
 
@@ -112,6 +113,26 @@ export function oneHotNames(prep: Preprocessing): string[] {
 /** For each one-hot view column, the index of the feature it comes from. */
 export function oneHotOwners(prep: Preprocessing): number[] {
   return prep.features.flatMap((f, j) => (f.type === 'numeric' ? [j] : f.oneHot.map(() => j)));
+}
+
+/**
+ * Per-feature contributions: those of the one-hot view's columns summed back onto their
+ * original feature (the trees' code view is already per feature).
+ */
+export function contributionsByFeature(
+  c: Contributions,
+  view: 'codes' | 'oneHot',
+  prep: Preprocessing,
+): Contributions {
+  if (view === 'codes') return c;
+  const owners = oneHotOwners(prep);
+  const n = c.columns[0]?.length ?? 0;
+  const columns = prep.features.map(() => new Float64Array(n));
+  c.columns.forEach((col, k) => {
+    const out = columns[owners[k]!]!;
+    for (let i = 0; i < n; i++) out[i] = out[i]! + col[i]!;
+  });
+  return { names: prep.features.map((f) => f.name), expectedValue: c.expectedValue, columns };
 }
 
 /** The logistic regression's view of a code frame ({@link encodeCodes}): numbers as is, categoricals one-hot. */

@@ -29,11 +29,11 @@ import { SeededRng } from '../numeric/rng.js';
 import { type Progress, silentProgress } from '../progress.js';
 import { comparatorScores, rulesScores } from './baselines.js';
 import {
+  contributionsByFeature,
   DEFAULT_MAX_ONE_HOT,
   encodeCodes,
   encodeOneHot,
   fitPreprocessing,
-  oneHotOwners,
   type Preprocessing,
 } from './encoding.js';
 import {
@@ -469,7 +469,7 @@ export function trainFlat(table: FlatTable, options: TrainFlatOptions = {}): Tra
 
   // Explanations: contributions on the original columns, per row and globally.
   t0 = performance.now();
-  const contributions = byFeature(
+  const contributions = contributionsByFeature(
     explain(selected.model, viewOf(selected.view)),
     selected.view,
     preprocessing,
@@ -576,19 +576,6 @@ function select(candidates: readonly CandidateReport[]): { selected: 'logreg' | 
     selected: 'logreg',
     reason: `logreg has a validation PR-AUC at least as high (${f(lr)} vs gbt ${f(gb)})`,
   };
-}
-
-/** Sums contributions of one-hot columns back onto their original feature. */
-function byFeature(c: Contributions, view: ModelView, prep: Preprocessing): Contributions {
-  if (view === 'codes') return c;
-  const owners = oneHotOwners(prep);
-  const n = c.columns[0]?.length ?? 0;
-  const columns = prep.features.map(() => new Float64Array(n));
-  c.columns.forEach((col, k) => {
-    const out = columns[owners[k]!]!;
-    for (let i = 0; i < n; i++) out[i] = out[i]! + col[i]!;
-  });
-  return { names: prep.features.map((f) => f.name), expectedValue: c.expectedValue, columns };
 }
 
 /**

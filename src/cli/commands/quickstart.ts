@@ -101,7 +101,17 @@ export function registerQuickstart(program: Command, ctx: CommandContext): void 
           .slice(0, 5)
           .map((f) => f.feature);
         ctx.say(cmd, `  model        ${target}: ${r.selection.selected} selected; run ${run.dir}`);
-        ctx.say(cmd, `               test PR-AUC ${iv(sel)} vs baseline (logistic regression) ${iv(base)}`);
+        // A kept baseline is compared with the simpler scorer it was gated against, not itself.
+        const ref = r.gates.reference;
+        const refEval =
+          ref === 'rules' ? r.evaluation.rules : ref === 'comparator' ? r.evaluation.comparator : null;
+        const against =
+          ref === 'logreg'
+            ? `baseline (logistic regression) ${iv(base)}`
+            : refEval
+              ? `${ref === 'rules' ? 'rules baseline' : 'campaign comparator'} ${iv(refEval.pr_auc)}`
+              : 'the positive rate (no skill)';
+        ctx.say(cmd, `               test PR-AUC ${iv(sel)} vs ${against}`);
         ctx.say(
           cmd,
           `               gates ${r.gates.status === 'failed' ? 'FAILED (the model would not go live)' : GATE_STATUS[r.gates.status]} against ${r.gates.reference}: ${r.gates.reason}`,
