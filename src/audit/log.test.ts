@@ -72,6 +72,14 @@ describe('AuditLog', () => {
       code: 'audit.writeFailed',
       exitCode: 1,
     });
+    // Checked before the access: the database work never runs when it couldn't be recorded.
+    let ran = false;
+    await expect(
+      log.record({ command: 'persist-scores', action: 'write', source }, async () => {
+        ran = true;
+      }),
+    ).rejects.toMatchObject({ code: 'audit.writeFailed' });
+    expect(ran).toBe(false);
   });
 
   it('takes the actor from LEADLIFT_ACTOR, else the OS user', () => {

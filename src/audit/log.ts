@@ -3,7 +3,7 @@
 // carry source fingerprints (dialect, host, database name), query hashes and counts.
 
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, open } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { SourceFingerprint } from '../db/adapter.js';
@@ -95,24 +95,43 @@ export class AuditLog {
       await mkdir(dirname(this.path), { recursive: true });
       await appendFile(this.path, `${JSON.stringify(record)}\n`, { encoding: 'utf8', flag: 'a' });
     } catch (e) {
-      throw new LeadliftError(
-        'audit.writeFailed',
-        `Could not append to the audit log ${this.path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}. Make its folder writable or set LEADLIFT_AUDIT_LOG to another file.`,
-        { exitCode: 1, cause: e },
-      );
+      throw this.writeFailed(e);
     }
     return record;
   }
 
   /**
-   * Runs `fn` and appends one entry for it: `outcome: ok` with the counts `fn` returns,
-   * or `outcome: error` with the error's code, then rethrows.
+   * Throws `audit.writeFailed` unless the log can be appended to: checked before a
+   * database access, so a write that commits is never followed by a failure to record it.
+   */
+  async ensureWritable(): Promise<void> {
+    try {
+      await mkdir(dirname(this.path), { recursive: true });
+      await (await open(this.path, 'a')).close();
+    } catch (e) {
+      throw this.writeFailed(e);
+    }
+  }
+
+  private writeFailed(e: unknown): LeadliftError {
+    return new LeadliftError(
+      'audit.writeFailed',
+      `Could not append to the audit log ${this.path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}. Make its folder writable or set LEADLIFT_AUDIT_LOG to another file.`,
+      { exitCode: 1, cause: e },
+    );
+  }
+
+  /**
+   * Checks the log can be written ({@link ensureWritable}), runs `fn` and appends one entry
+   * for it: `outcome: ok` with the counts `fn` returns, or `outcome: error` with the
+   * error's code, then rethrows.
    */
   async record<T>(
     base: Omit<AuditEvent, 'outcome' | 'errorCode'>,
     fn: () => Promise<T>,
     counts?: (result: T) => Partial<Pick<AuditEvent, 'rowsRead' | 'rowsWritten' | 'details' | 'queryHashes'>>,
   ): Promise<T> {
+    await this.ensureWritable();
     let result: T;
     try {
       result = await fn();

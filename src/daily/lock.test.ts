@@ -1,10 +1,10 @@
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isLeadliftError } from '../errors.js';
-import { acquireJobLock, type LockHolder, pidAlive, staleReason } from './lock.js';
+import { acquireJobLock, type LockHolder, pidAlive, staleReason, takeOverStaleLock } from './lock.js';
 
 const H = 3_600_000;
 
@@ -93,6 +93,92 @@ describe('acquireJobLock', () => {
     writeFileSync(lock.path, theirs);
     lock.release();
     expect(readFileSync(lock.path, 'utf8')).toBe(theirs);
+  });
+});
+
+describe('takeOverStaleLock', () => {
+  const refusal = (f: () => unknown): { code: string; exitCode: number; message: string } => {
+    try {
+      f();
+    } catch (e) {
+      expect(isLeadliftError(e, 'daily.locked')).toBe(true);
+      return e as { code: string; exitCode: number; message: string };
+    }
+    throw new Error('expected daily.locked');
+  };
+
+  it('when another job took over the same stale lock first then the second taker refuses and the fresh lock survives', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'leadlift-lock-'));
+    const path = join(dir, 'daily-r.lock');
+    const stale: LockHolder = {
+      pid: 999_999,
+      host: hostname(),
+      started_at_utc: new Date(Date.now() - H).toISOString(),
+      command: 'daily',
+      target: 'none',
+    };
+    writeFileSync(path, JSON.stringify(stale));
+    // Jobs A and B both read the stale holder; A takes over first and holds a fresh lock.
+    const judgedByB = { holder: stale, mtimeMs: statSync(path).mtimeMs };
+    const a = acquireJobLock({
+      dir,
+      name: 'daily-r',
+      command: 'daily A',
+      target: 'none',
+      isAlive: () => false,
+    });
+    expect(a.tookOver?.holder).toEqual(stale);
+    const fresh = readFileSync(path, 'utf8');
+    // B, having judged the lock stale, now takes it over: it must refuse, naming A.
+    const err = refusal(() => takeOverStaleLock(path, judgedByB, 12 * H));
+    expect(err.exitCode).toBe(5);
+    expect(err.message).toContain(`daily A (pid ${process.pid}`);
+    expect(readFileSync(path, 'utf8')).toBe(fresh);
+    expect(readdirSync(dir)).toEqual(['daily-r.lock']);
+    a.release();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('when an unreadable stale lock was replaced by a fresh lock still being written then it refuses', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'leadlift-lock-'));
+    const path = join(dir, 'daily-u.lock');
+    writeFileSync(path, '');
+    const old = new Date(Date.now() - 5 * 60_000);
+    utimesSync(path, old, old);
+    const judged = { holder: null, mtimeMs: statSync(path).mtimeMs };
+    writeFileSync(path, ''); // another job's fresh lock, empty for a moment
+    utimesSync(path, new Date(), new Date());
+    refusal(() => takeOverStaleLock(path, judged, 12 * H));
+    expect(readdirSync(dir)).toEqual(['daily-u.lock']);
+  });
+
+  it('when the lock file is still the one judged stale then it is removed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'leadlift-lock-'));
+    const path = join(dir, 'daily-s.lock');
+    writeFileSync(path, '');
+    const judged = { holder: null, mtimeMs: statSync(path).mtimeMs };
+    expect(takeOverStaleLock(path, judged, 12 * H)).toBe(true);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(takeOverStaleLock(path, judged, 12 * H)).toBe(false);
+  });
+});
+
+describe('acquireJobLock when the runs folder cannot be written', () => {
+  it('then it fails with daily.lockFailed, exit 2, naming the folder and how to change it', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'leadlift-lock-'));
+    const file = join(base, 'not-a-folder');
+    writeFileSync(file, '');
+    const dir = join(file, 'runs');
+    let err: unknown;
+    try {
+      acquireJobLock({ dir, name: 'daily-x', command: 'daily', target: 'none' });
+    } catch (e) {
+      err = e;
+    }
+    expect(isLeadliftError(err, 'daily.lockFailed')).toBe(true);
+    expect((err as { exitCode: number }).exitCode).toBe(2);
+    expect((err as Error).message).toContain(dir);
+    expect((err as Error).message).toMatch(/--runs-dir or LEADLIFT_RUNS_DIR/);
   });
 });
 

@@ -3,9 +3,11 @@
 // gone (same host) or that is older than the maximum age is stale: it is reported and
 // taken over. Released in `release()`, which is safe to call more than once.
 
+import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
+  linkSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -100,6 +102,87 @@ export function staleReason(
   return null;
 }
 
+function sameHolder(a: LockHolder, b: LockHolder): boolean {
+  return a.pid === b.pid && a.host === b.host && a.started_at_utc === b.started_at_utc;
+}
+
+function lockedError(path: string, h: LockHolder | null, maxAgeMs: number, extra = ''): LeadliftError {
+  return new LeadliftError(
+    'daily.locked',
+    (h
+      ? `Another job holds the lock ${path}: ${h.command} (pid ${h.pid} on ${h.host}, started ${h.started_at_utc}). This run stops; the scheduler may retry later. If that process is gone, the lock is taken over once it is older than ${(maxAgeMs / 3_600_000).toFixed(1)} h, or remove the file.`
+      : `Another job is taking the lock ${path} right now. This run stops; retry later.`) + extra,
+    { exitCode: ExitCode.busy, details: { path, holder: h } },
+  );
+}
+
+function lockFailedError(dir: string, path: string, e: unknown): LeadliftError {
+  const code = (e as NodeJS.ErrnoException).code ?? 'error';
+  return new LeadliftError(
+    'daily.lockFailed',
+    `Cannot create the job lock ${path} (${code}): the runs folder ${dir} cannot be written. Set --runs-dir or LEADLIFT_RUNS_DIR (or runsDir in the config) to a folder this job can write.`,
+    { exitCode: ExitCode.usage, cause: e, details: { path, dir } },
+  );
+}
+
+/** The lock file as read when it was judged stale. */
+export interface JudgedLock {
+  /** Null when the file was unreadable. */
+  readonly holder: LockHolder | null;
+  readonly mtimeMs: number;
+}
+
+/**
+ * Takes over the stale lock at `path` as it was read when judged stale. The file is
+ * renamed aside, then checked: when it is no longer the one judged stale (another job
+ * took over in between and created a fresh lock), it is put back and `daily.locked`
+ * (exit 5) is thrown naming that holder. Returns false when the lock file vanished
+ * meanwhile (the caller retries); true when the stale lock was removed.
+ */
+export function takeOverStaleLock(path: string, judged: JudgedLock, maxAgeMs: number): boolean {
+  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    renameSync(path, aside);
+  } catch {
+    return false; // gone meanwhile: try again
+  }
+  const moved = readHolder(aside);
+  let same: boolean;
+  if (judged.holder === null) {
+    // An unreadable lock has no holder to compare: it must also be unchanged on disk
+    // (a fresh lock may be empty for a moment while its holder writes it).
+    let mtimeMs = Number.NaN;
+    try {
+      mtimeMs = statSync(aside).mtimeMs;
+    } catch {
+      // compared as changed
+    }
+    same = moved === null && mtimeMs === judged.mtimeMs;
+  } else {
+    same = moved !== null && sameHolder(moved, judged.holder);
+  }
+  if (same) {
+    rmSync(aside, { force: true });
+    return true;
+  }
+  // Not the lock judged stale: another job took over first. Put its lock back, unless
+  // the path has been taken again meanwhile (link fails then, never overwrites).
+  try {
+    linkSync(aside, path);
+    rmSync(aside, { force: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    const why = code === 'EEXIST' ? `${path} was taken again meanwhile` : `of ${code}`;
+    throw lockedError(
+      path,
+      moved,
+      maxAgeMs,
+      ` Taking over a stale lock raced with another job: that job's lock file was moved to ${aside} and could not be put back because ${why}. Check which job still runs, then remove the lock file it does not hold.`,
+    );
+  }
+  throw lockedError(path, moved, maxAgeMs);
+}
+
 /**
  * Takes the lock `<dir>/<name>.lock` (O_EXCL create). A live holder makes it throw
  * `daily.locked` (exit 5) naming the holder; a stale one is taken over and reported in
@@ -109,8 +192,12 @@ export function acquireJobLock(o: AcquireLockOptions): JobLock {
   const now = o.now ?? (() => new Date());
   const isAlive = o.isAlive ?? pidAlive;
   const maxAgeMs = o.maxAgeMs ?? DEFAULT_LOCK_MAX_AGE_MS;
-  mkdirSync(o.dir, { recursive: true });
   const path = join(o.dir, `${o.name}.lock`);
+  try {
+    mkdirSync(o.dir, { recursive: true });
+  } catch (e) {
+    throw lockFailedError(o.dir, path, e);
+  }
   const holder: LockHolder = {
     pid: process.pid,
     host: hostname(),
@@ -125,11 +212,7 @@ export function acquireJobLock(o: AcquireLockOptions): JobLock {
       fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new LeadliftError(
-          'daily.lockFailed',
-          `Cannot create the job lock ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}). Check that the runs folder is writable.`,
-          { cause: e, details: { path } },
-        );
+        throw lockFailedError(o.dir, path, e);
       }
       const existing = readHolder(path);
       let mtimeMs: number;
@@ -139,25 +222,10 @@ export function acquireJobLock(o: AcquireLockOptions): JobLock {
         continue; // released meanwhile: try again
       }
       const why = staleReason(existing, mtimeMs, { now: now().getTime(), maxAgeMs, isAlive });
-      if (why === null) {
-        const h = existing;
-        throw new LeadliftError(
-          'daily.locked',
-          h
-            ? `Another job holds the lock ${path}: ${h.command} (pid ${h.pid} on ${h.host}, started ${h.started_at_utc}). This run stops; the scheduler may retry later. If that process is gone, the lock is taken over once it is older than ${(maxAgeMs / 3_600_000).toFixed(1)} h, or remove the file.`
-            : `Another job is taking the lock ${path} right now. This run stops; retry later.`,
-          { exitCode: ExitCode.busy, details: { path, holder: h } },
-        );
-      }
-      // Move the stale lock aside; whoever renames it first takes over.
-      const aside = `${path}.stale-${process.pid}`;
-      try {
-        renameSync(path, aside);
-        rmSync(aside, { force: true });
-      } catch {
-        continue;
-      }
-      tookOver = { holder: existing, reason: why };
+      if (why === null) throw lockedError(path, existing, maxAgeMs);
+      // Move the stale lock aside, checking it is still the one judged stale.
+      if (takeOverStaleLock(path, { holder: existing, mtimeMs }, maxAgeMs))
+        tookOver = { holder: existing, reason: why };
       continue;
     }
     try {
@@ -174,12 +242,7 @@ export function acquireJobLock(o: AcquireLockOptions): JobLock {
         if (released) return;
         released = true;
         const h = readHolder(path);
-        if (
-          h &&
-          h.pid === holder.pid &&
-          h.started_at_utc === holder.started_at_utc &&
-          h.host === holder.host
-        ) {
+        if (h && sameHolder(h, holder)) {
           try {
             unlinkSync(path);
           } catch {

@@ -269,6 +269,14 @@ describe('runDaily', () => {
     expect(existsSync(join(fx.cwd, 'tmp/runs-cli', `${lockName()}.lock`))).toBe(false);
   });
 
+  it('when persisting is on without a target URL then the CLI refuses before taking the lock', async () => {
+    const io = captureIo({ cwd: fx.cwd });
+    const code = await runCli(['daily', '--artifacts-dir', passedRun, '--runs-dir', 'tmp/runs-notarget'], io);
+    expect(code).toBe(2);
+    expect(io.err()).toContain('scores.noTarget');
+    expect(existsSync(join(fx.cwd, 'tmp/runs-notarget'))).toBe(false);
+  });
+
   it('when --mode is misspelt then exit 2 suggests the mode', async () => {
     const io = captureIo({ cwd: fx.cwd });
     expect(await runCli(['daily', '--artifacts-dir', passedRun, '--mode', 'trian'], io)).toBe(2);

@@ -141,6 +141,26 @@ describe('runPredict', () => {
     expect(io.err()).toMatch(/not in the model: int_attempts_voice/);
   });
 
+  it('when --outcomes-query-file is given with --snapshot then the combination is refused (exit 2)', async () => {
+    const io = captureIo({ cwd: fx.cwd });
+    const code = await runCli(
+      [
+        'predict',
+        '--artifacts-dir',
+        fx.runDir,
+        '--snapshot',
+        fx.cleanedDir,
+        '--outcomes-query-file',
+        'outcomes.sql',
+        '--quiet',
+      ],
+      io,
+    );
+    expect(code).toBe(2);
+    expect(io.err()).toContain('cli.conflictingFlags');
+    expect(io.err()).toMatch(/--outcomes-query-file applies only with --since\/--until/);
+  });
+
   it('when model.json was edited after training then it is refused as changed', async () => {
     const bad = join(fx.cwd, 'tmp/edited-run');
     await cp(fx.runDir, bad, { recursive: true });

@@ -9,7 +9,7 @@ import type { DialectHooks, SourceFingerprint, TargetAdapter } from '../db/adapt
 import { openSource, openTarget, parseDbUrl } from '../db/index.js';
 import { ExitCode, LeadliftError } from '../errors.js';
 import { type Progress, silentProgress } from '../progress.js';
-import { readRunScores, SCORE_SPLITS, type ScoreSplit } from './run-input.js';
+import { readRunScores, SCORE_SPLITS, type ScoreSplit, STAGE_COLUMNS } from './run-input.js';
 import { COMPARE_COLUMNS, DEFAULT_SCORES_TABLE, parseScoresTable } from './tables.js';
 import { applyStaged, assertTablesExist, busyAsExit5, readAll, stageRows, tableNames } from './write.js';
 
@@ -88,11 +88,13 @@ export function resolveTargetUrl(
     const s = parseDbUrl(config.sourceUrl, cwd, 'source');
     if (s.dialect === 'sqlite' && t.dialect === 'sqlite') sameAsSource = !t.memory && s.file === t.file;
     else if (s.dialect !== 'sqlite' && t.dialect !== 'sqlite') {
+      // On a server the rule is about the credential: the score tables may live in the
+      // agent's own database, written by their own login; the extraction login never writes.
       sameAsSource =
         s.dialect === t.dialect &&
         s.host.toLowerCase() === t.host.toLowerCase() &&
         s.port === t.port &&
-        s.database === t.database;
+        (s.user ?? '') === (t.user ?? '');
     }
   } catch {
     // An unparsable source URL can't equal the target.
@@ -106,7 +108,7 @@ export function resolveTargetUrl(
 function targetIsSource(redacted: string): LeadliftError {
   return new LeadliftError(
     'scores.targetIsSource',
-    `The target ${redacted} is the source database: scores are written with their own credential to their own database (--target-url / LEADLIFT_TARGET_URL), never through the extraction source. Only the embedded SQLite demo database may be both.`,
+    `The target ${redacted} uses the extraction source's credential: scores are written with their own login (--target-url / LEADLIFT_TARGET_URL with another user; the score tables may be in the same database), never through the extraction credential. Of SQLite files, only the embedded demo database may be both source and target.`,
   );
 }
 
@@ -228,20 +230,12 @@ export async function persistScores(input: PersistScoresInput): Promise<PersistS
           }
           let inserted = 0;
           let updated = 0;
-          // Staged row positions of the compared columns (see STAGE_COLUMNS).
-          const at = {
-            score: 3,
-            rank: 4,
-            decile: 5,
-            reasons: 6,
-            split: 7,
-            model_version: 8,
-            run_name: 9,
-          } as const;
+          // Staged row positions of the compared columns.
+          const at = COMPARE_COLUMNS.map((c) => STAGE_COLUMNS.indexOf(c));
           for (const row of run.rows) {
             const old = existing.get(`${row[0]}|${row[1]}`);
             if (old === undefined) inserted++;
-            else if (COMPARE_COLUMNS.some((c, k) => !sameValue(old[k], row[at[c]]))) updated++;
+            else if (at.some((j, k) => !sameValue(old[k], row[j]))) updated++;
           }
           return {
             ...base,

@@ -6,11 +6,11 @@
 import { AuditLog, queryHash } from '../audit/index.js';
 import type { Config } from '../config/schema.js';
 import type { DialectHooks, SourceFingerprint } from '../db/adapter.js';
-import { openSource, openTarget } from '../db/index.js';
+import { openSource, openTarget, parseDbUrl } from '../db/index.js';
 import { stageDiffCountSql } from '../db/keyed-table.js';
 import { LeadliftError, listSome } from '../errors.js';
 import { type Progress, silentProgress } from '../progress.js';
-import { resolveTargetUrl } from './persist.js';
+import { assertNotSource, resolveTargetUrl } from './persist.js';
 import { STAGE_COLUMNS } from './run-input.js';
 import { COMPARE_COLUMNS, DEFAULT_SCORES_TABLE, KEY_COLUMNS, parseScoresTable } from './tables.js';
 import {
@@ -96,7 +96,7 @@ export async function rollbackScores(input: RollbackScoresInput): Promise<Rollba
   const now = input.now ?? (() => new Date());
   const progress = input.progress ?? silentProgress;
   const command = input.command ?? 'rollback-scores';
-  const { url } = resolveTargetUrl(input.config, input.targetUrl, input.cwd);
+  const { url, sameAsSource } = resolveTargetUrl(input.config, input.targetUrl, input.cwd);
   const audit = new AuditLog({ path: input.config.auditLog, cwd: input.cwd, env: input.env, now });
   const run = input.toRun;
 
@@ -156,6 +156,12 @@ export async function rollbackScores(input: RollbackScoresInput): Promise<Rollba
     return await audit.record(
       { command, action: 'rollback', source: target.fingerprint, table, run },
       async () => {
+        await assertNotSource(
+          sameAsSource,
+          (s) => target.query(s),
+          target.hooks,
+          parseDbUrl(url, input.cwd).redacted,
+        );
         await assertTablesExist((s) => target.query(s), names, table);
         const task = progress.task(`Restoring the scores of ${run}`);
         const q = target.hooks.quoteIdent;

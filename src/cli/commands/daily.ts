@@ -16,7 +16,7 @@ import {
   runDaily,
 } from '../../pipeline/daily.js';
 import type { Progress } from '../../progress.js';
-import { persistScores } from '../../scores/persist.js';
+import { persistScores, resolveTargetUrl } from '../../scores/persist.js';
 import { formatRecords } from '../../text-table.js';
 import type { CommandContext } from '../context.js';
 import { intFlag, requireFlag } from '../format.js';
@@ -116,6 +116,8 @@ export function registerDaily(program: Command, ctx: CommandContext): void {
         );
       }
       const persistOn = mode === 'predict' && flags.persistScores !== false;
+      // Before the lock and the extract: a job that can't persist fails at once.
+      if (persistOn) resolveTargetUrl(config, undefined, ctx.io.cwd);
       const progress = ctx.progress(cmd);
       const persist: PersistStep | null = persistOn
         ? persistStepOf({ config, cwd: ctx.io.cwd, env: ctx.io.env, progress })

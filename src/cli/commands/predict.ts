@@ -76,6 +76,12 @@ export function predictInputOf(
         'Give either --snapshot DIR or --since and --until (to extract a window), not both.',
       );
     }
+    if (flags.outcomesQueryFile !== undefined) {
+      throw new LeadliftError(
+        'cli.conflictingFlags',
+        '--outcomes-query-file applies only with --since/--until (it replaces the outcomes query of the extraction); --snapshot reads data already extracted. Drop one of them.',
+      );
+    }
     return { kind: 'snapshot', dir: flags.snapshot };
   }
   const hint = 'or pass --snapshot DIR (a cleaned folder or a snapshot)';

@@ -352,12 +352,23 @@ describe('leadlift persist-scores', () => {
       cwd,
       env: {
         ...env,
-        LEADLIFT_SOURCE_URL: 'postgres://a@db.example:5432/crm',
-        LEADLIFT_TARGET_URL: 'postgres://b@DB.example/crm',
+        LEADLIFT_SOURCE_URL: 'postgres://reader@db.example:5432/crm',
+        LEADLIFT_TARGET_URL: 'postgres://reader@DB.example/crm_scores',
       },
     });
     expect(await runCli(args, server)).toBe(2);
     expect(server.err()).toContain('[scores.targetIsSource]');
+    // The same database with the writer's own login is where the score tables belong.
+    const own = captureIo({
+      cwd,
+      env: {
+        ...env,
+        LEADLIFT_SOURCE_URL: 'postgres://reader@127.0.0.1:1/crm',
+        LEADLIFT_TARGET_URL: 'postgres://scores_writer@127.0.0.1:1/crm',
+      },
+    });
+    expect(await runCli(args, own)).toBe(4);
+    expect(own.err()).not.toContain('[scores.targetIsSource]');
   });
 });
 
@@ -390,5 +401,9 @@ describe('leadlift rollback-scores', () => {
         .filter((e) => e.action === 'rollback')
         .map((e) => e.outcome),
     ).toEqual(['ok', 'error']);
+    // The extraction source (not the demo database) is never written, by rollback either.
+    const source = captureIo({ cwd, env: { ...env, LEADLIFT_SOURCE_URL: 'sqlite:scores.sqlite' } });
+    expect(await runCli(['rollback-scores', '--to-run', 'good'], source)).toBe(2);
+    expect(source.err()).toContain('[scores.targetIsSource]');
   });
 });
