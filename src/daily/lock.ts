@@ -20,6 +20,7 @@ import {
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, LeadliftError } from '../errors.js';
+import { pidAlive } from '../process.js';
 
 /** What the lock file holds. */
 export interface LockHolder {
@@ -57,17 +58,6 @@ export interface AcquireLockOptions {
   readonly now?: () => Date;
   /** Whether a pid runs on this host. Default: `process.kill(pid, 0)`. */
   readonly isAlive?: (pid: number) => boolean;
-}
-
-/** True when a process with `pid` runs on this host (EPERM counts as running). */
-export function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function readHolder(path: string): LockHolder | null {
@@ -258,3 +248,5 @@ export function acquireJobLock(o: AcquireLockOptions): JobLock {
     { exitCode: ExitCode.busy, details: { path } },
   );
 }
+
+export { pidAlive };

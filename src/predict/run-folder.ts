@@ -4,9 +4,10 @@
 // byte for byte, and manifest.json with the sha256 of every file. Written under a
 // temporary name and renamed, like train's.
 
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { averagePrecision, brierScore, isAvailable, type MetricValue, rocAuc } from '../evaluate/index.js';
+import { removeStaleTemps } from '../snapshot/stale.js';
 import { formatCsv, jsonText, type RowReasonText, RUN_FILES, reasonsText } from '../train/index.js';
 import { assertRunFree, sha256 } from '../train/run-folder.js';
 import { ranksOf } from './score.js';
@@ -165,24 +166,6 @@ export function isTempName(name: string): boolean {
  * (a crash mid-write): names `*.tmp-<pid>…` or `*.partial-<pid>` whose pid is not running. Returns the names
  * removed. A missing `parent` is fine.
  */
-export async function removeDeadTempFolders(
-  parent: string,
-  alive: (pid: number) => boolean,
-): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(parent);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const name of names.sort()) {
-    const m = TMP_NAME.exec(name);
-    if (!m) continue;
-    const pid = Number(m[1]);
-    if (pid === process.pid || alive(pid)) continue;
-    await rm(join(parent, name), { recursive: true, force: true });
-    removed.push(name);
-  }
-  return removed;
+export function removeDeadTempFolders(parent: string, alive: (pid: number) => boolean): Promise<string[]> {
+  return removeStaleTemps(parent, TMP_NAME, alive);
 }

@@ -3,8 +3,8 @@
 // recommendations store. Reads files only: no database connection is ever opened.
 
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { openCleanTables } from '../clean/index.js';
 import type { Config } from '../config/schema.js';
 import { LeadliftError } from '../errors.js';
@@ -15,7 +15,9 @@ import { type Analysis, analyze, DEFAULT_BAR, type RecommendBar } from './analyz
 import { EXPECTED_FEATURES, EXPECTED_FOLDS, expectedScores } from './expected.js';
 import { loadRecData } from './load.js';
 import { recommendationsMarkdown } from './report.js';
-import { addProposals, storePathOf } from './store.js';
+import { addProposals, recJson, storePathOf, writeAtomic } from './store.js';
+
+export { recJson } from './store.js';
 
 export const RECOMMENDATIONS_FILE = 'recommendations.json';
 export const RECOMMENDATIONS_MD = 'recommendations.md';
@@ -120,23 +122,6 @@ async function readScores(runDir: string): Promise<Map<string, { score: number; 
   return out;
 }
 
-async function writeAtomic(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-
-/** JSON with NaN/±Infinity written as null and numbers kept as they are. */
-export function recJson(value: unknown): string {
-  return `${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
-}
-
 /** Runs the recommend stage on a run folder. */
 export async function runRecommend(input: RunRecommendInput): Promise<RunRecommendResult> {
   const progress = input.progress ?? silentProgress;
@@ -223,8 +208,8 @@ export async function runRecommend(input: RunRecommendInput): Promise<RunRecomme
   const outDir = input.outDir ? resolve(input.cwd, input.outDir) : runDir;
   const jsonPath = join(outDir, RECOMMENDATIONS_FILE);
   const mdPath = join(outDir, RECOMMENDATIONS_MD);
-  await writeAtomic(jsonPath, recJson(document));
   await writeAtomic(mdPath, recommendationsMarkdown(document, analysis));
+  await writeAtomic(jsonPath, recJson(document)); // last: the JSON marks a complete run
   const storePath = storePathOf(input.config, input.cwd, input.env);
   await addProposals(storePath, runName, runDir, analysis.recommendations);
   return {

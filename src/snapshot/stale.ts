@@ -4,25 +4,18 @@
 
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-
-/** True when a process with this id is running (or exists under another user). */
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { pidAlive } from '../process.js';
 
 /**
  * Removes the entries of `dir` whose name matches `pattern` (first capture group: the
- * writer's process id) when that process no longer runs. Returns the names removed, in
+ * writer's process id) when that process no longer runs (`alive`, default {@link pidAlive}). Returns the names removed, in
  * sorted order; a missing `dir` has none.
  */
-export async function removeStaleTemps(dir: string, pattern: RegExp): Promise<string[]> {
+export async function removeStaleTemps(
+  dir: string,
+  pattern: RegExp,
+  alive: (pid: number) => boolean = pidAlive,
+): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -32,7 +25,9 @@ export async function removeStaleTemps(dir: string, pattern: RegExp): Promise<st
   const removed: string[] = [];
   for (const name of names.sort()) {
     const m = pattern.exec(name);
-    if (!m || processAlive(Number(m[1]))) continue;
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || alive(pid)) continue;
     await rm(join(dir, name), { recursive: true, force: true });
     removed.push(name);
   }
