@@ -1,15 +1,7 @@
-// The run folder of a predict run: predictions.csv (train's columns, every row split
-// "scored", in_sample 0), metrics.json (counts, live performance on the rows whose label
-// window has closed, the source run's gate block), the source run's artifacts copied
-// byte for byte, and manifest.json with the sha256 of every file. Written under a
-// temporary name and renamed, like train's.
-
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { averagePrecision, brierScore, isAvailable, type MetricValue, rocAuc } from '../evaluate/index.js';
 import { removeStaleTemps } from '../snapshot/stale.js';
 import { formatCsv, jsonText, type RowReasonText, RUN_FILES, reasonsText } from '../train/index.js';
-import { assertRunFree, sha256 } from '../train/run-folder.js';
+import { writeRunFiles } from '../train/run-folder.js';
 import { ranksOf } from './score.js';
 
 /** predictions.csv header of a predict run (the same columns as train's). */
@@ -125,29 +117,17 @@ export async function writePredictRunFolder(
   },
   beforeRename?: (tmp: string) => Promise<void> | void,
 ): Promise<WrittenPredictRun> {
-  await assertRunFree(dir);
-  const tmp = `${dir}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  try {
-    const files: Record<string, string | Buffer> = {
+  const files = await writeRunFiles(
+    dir,
+    {
       [RUN_FILES.predictions]: content.predictionsCsv,
       [RUN_FILES.metrics]: jsonText(content.metrics),
       ...content.copies,
-    };
-    const hashes: Record<string, string> = {};
-    for (const [name, data] of Object.entries(files)) {
-      await writeFile(join(tmp, name), data);
-      hashes[name] = sha256(data);
-    }
-    await writeFile(join(tmp, RUN_FILES.manifest), jsonText({ ...content.manifest, files: hashes }));
-    if (beforeRename) await beforeRename(tmp);
-    await rename(tmp, dir);
-    return { files: hashes };
-  } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
+    },
+    content.manifest,
+    beforeRename,
+  );
+  return { files };
 }
 
 /**

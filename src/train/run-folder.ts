@@ -265,29 +265,49 @@ export async function writeRunFolder(
     );
   }
   const metricsText = jsonText(runMetricsJson(r, extras.metrics, extras.mode));
-  await assertRunFree(dir);
-  const tmp = `${dir}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  try {
-    const files: Record<string, string> = {
+  await writeRunFiles(
+    dir,
+    {
       [RUN_FILES.trainingExamples]: trainingExamplesCsv(r),
       [RUN_FILES.predictions]: predictionsCsv(r),
       [RUN_FILES.metrics]: metricsText,
       [RUN_FILES.model]: jsonText(runModelJson(r)),
       [RUN_FILES.scaler]: jsonText(runScalerJson(r)),
       ...extraFiles,
-    };
+    },
+    manifest,
+  );
+  return [...Object.values(RUN_FILES), ...Object.keys(extraFiles)];
+}
+
+/**
+ * Writes a run folder whole or not at all: `files` and then manifest.json (`manifest` plus
+ * `files`: the sha256 of every other file) into the sibling `<dir>.tmp-<pid>`, renamed to
+ * `dir` at the end. Throws `train.runExists` when `dir` exists. `beforeRename` runs on the
+ * complete temporary folder (tests use it to simulate a crash). Returns the hashes.
+ */
+export async function writeRunFiles(
+  dir: string,
+  files: Readonly<Record<string, string | Buffer>>,
+  manifest: Record<string, unknown>,
+  beforeRename?: (tmp: string) => Promise<void> | void,
+): Promise<Record<string, string>> {
+  await assertRunFree(dir);
+  const tmp = `${dir}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  try {
     const hashes: Record<string, string> = {};
-    for (const [name, text] of Object.entries(files)) {
-      await writeFile(join(tmp, name), text);
-      hashes[name] = sha256(text);
+    for (const [name, data] of Object.entries(files)) {
+      await writeFile(join(tmp, name), data);
+      hashes[name] = sha256(data);
     }
     await writeFile(join(tmp, RUN_FILES.manifest), jsonText({ ...manifest, files: hashes }));
+    if (beforeRename) await beforeRename(tmp);
     await rename(tmp, dir);
+    return hashes;
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
   }
-  return [...Object.values(RUN_FILES), ...Object.keys(extraFiles)];
 }
