@@ -6,6 +6,7 @@ import { AuditLog } from '../audit/index.js';
 import { findPreviousSnapshot, type QualityReport, runChecks, writeQualityReport } from '../check/index.js';
 import type { Config } from '../config/schema.js';
 import type { SourceAdapter } from '../db/adapter.js';
+import { hasDemoMarker } from '../db/demo-marker.js';
 import { loadQueryPack, openSource, shippedPackDir } from '../db/index.js';
 import { LeadliftError } from '../errors.js';
 import { extractSnapshot } from '../extract/extract.js';
@@ -68,7 +69,11 @@ async function extractAndCheck(
   {
     const packDir = config.queryDir ? resolve(cwd, config.queryDir) : shippedPackDir(source.hooks.dialect);
     const pack = loadQueryPack(packDir, input.queryOverrides ?? {}, { cwd, dialect: source.hooks.dialect });
-    const demo = await isDemoSource(source);
+    const demo = await hasDemoMarker(source.hooks, async (sql) => {
+      const rows = [];
+      for await (const row of source.stream(sql, {})) rows.push(row);
+      return rows;
+    });
     const key = input.env[config.piiKeyEnv];
     if ((key === undefined || key === '') && !demo) {
       throw new LeadliftError(
@@ -112,17 +117,4 @@ async function extractAndCheck(
 /** A folder name for a snapshot taken at `t`: sortable, unique to the millisecond. */
 export function snapshotId(t: Date): string {
   return t.toISOString().replace(/[-:]/g, '').replace('.', '-');
-}
-
-/** True when the source carries the demo generator's marker table. */
-async function isDemoSource(source: SourceAdapter): Promise<boolean> {
-  const table = source.hooks.tableName('dbo', 'leadlift_demo_info');
-  try {
-    for await (const row of source.stream(`SELECT value FROM ${table} WHERE name = 'generator'`, {})) {
-      if (row.value === 'leadlift-demo') return true;
-    }
-  } catch {
-    return false;
-  }
-  return false;
 }

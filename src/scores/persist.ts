@@ -6,6 +6,7 @@
 import { AuditLog, queryHash } from '../audit/index.js';
 import type { Config } from '../config/schema.js';
 import type { DialectHooks, SourceFingerprint, TargetAdapter } from '../db/adapter.js';
+import { hasDemoMarker } from '../db/demo-marker.js';
 import { openSource, openTarget, parseDbUrl } from '../db/index.js';
 import { ExitCode, LeadliftError } from '../errors.js';
 import { type Progress, silentProgress } from '../progress.js';
@@ -112,16 +113,6 @@ function targetIsSource(redacted: string): LeadliftError {
   );
 }
 
-/** True when the database carries the demo generator's marker table. */
-async function isDemoDatabase(query: (sql: string) => Promise<Record<string, unknown>[]>, table: string) {
-  try {
-    const rows = await query(`SELECT value FROM ${table} WHERE name = 'generator'`);
-    return rows.some((r) => r.value === 'leadlift-demo');
-  } catch {
-    return false;
-  }
-}
-
 /**
  * When the target is the source database (possible only for SQLite after
  * {@link resolveTargetUrl}), throws `scores.targetIsSource` unless it is the embedded demo
@@ -133,7 +124,7 @@ export async function assertNotSource(
   hooks: DialectHooks,
   redactedUrl: string,
 ): Promise<void> {
-  if (sameAsSource && !(await isDemoDatabase(query, hooks.tableName('dbo', 'leadlift_demo_info')))) {
+  if (sameAsSource && !(await hasDemoMarker(hooks, query))) {
     throw targetIsSource(redactedUrl);
   }
 }
