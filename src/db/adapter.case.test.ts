@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLeadliftError, type LeadliftError } from '../errors.js';
 import { ENTITIES, type EntityName } from '../schema/entities.js';
 import { REFERENCE_TABLES } from '../schema/reference.js';
+import { createScratchPg, PG_SKIP, withDatabase } from '../test-support/pg.js';
 import type {
   Dialect,
   QueryStream,
@@ -29,7 +30,6 @@ import {
   parseDbUrl,
   shippedPackDir,
 } from './index.js';
-import { importDriver } from './stream.js';
 
 interface Database {
   /** URL of the database the suite may fill and drop. */
@@ -51,16 +51,8 @@ interface Implementation {
   readonly trueValue: SqlValue;
 }
 
-const PG_URL = process.env.LEADLIFT_TEST_PG_URL;
 const MSSQL_URL = process.env.LEADLIFT_TEST_MSSQL_URL;
 const scratchName = () => `leadlift_t_${randomBytes(6).toString('hex')}`;
-
-/** The URL of another database on the same server. */
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 const IMPLEMENTATIONS: readonly Implementation[] = [
   {
@@ -80,28 +72,10 @@ const IMPLEMENTATIONS: readonly Implementation[] = [
   },
   {
     dialect: 'postgres',
-    skip: PG_URL
-      ? undefined
-      : 'LEADLIFT_TEST_PG_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test)',
+    skip: PG_SKIP,
     async create() {
-      const admin = PG_URL!;
-      const name = scratchName();
-      const pg = await importDriver<typeof import('pg')>('pg', 'PostgreSQL');
-      const run = async (sql: string) => {
-        const client = new pg.Client({ connectionString: admin });
-        await client.connect();
-        try {
-          await client.query(sql);
-        } finally {
-          await client.end();
-        }
-      };
-      await run(`CREATE DATABASE ${name}`);
-      return {
-        url: withDatabase(admin, name),
-        cwd: tmpdir(),
-        drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-      };
+      const db = await createScratchPg('leadlift_t');
+      return { url: db.url, cwd: tmpdir(), drop: db.drop };
     },
     unreachableUrl: 'postgres://leadlift:s3cret-pw@127.0.0.1:1/nothing',
     binarySql: "SELECT '\\x00ff'::bytea AS b",

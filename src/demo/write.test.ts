@@ -7,6 +7,7 @@ import { hooksFor, openTarget } from '../db/index.js';
 import { isLeadliftError } from '../errors.js';
 import type { Progress } from '../progress.js';
 import { REFERENCE_TABLES } from '../schema/reference.js';
+import { createScratchPg, PG_SKIP } from '../test-support/pg.js';
 import {
   DEMO_MARKER,
   DEMO_MARKER_INCOMPLETE,
@@ -174,34 +175,30 @@ describe('writeDemoDb (SQLite)', () => {
   });
 });
 
-const PG_URL = process.env.LEADLIFT_TEST_PG_URL;
-
-describe.skipIf(!PG_URL)('writeDemoDb (PostgreSQL; skipped without LEADLIFT_TEST_PG_URL)', () => {
-  it('when written into PostgreSQL then every timestamp form is accepted by timestamptz', async () => {
-    const name = `leadlift_demo_${process.pid}_${Date.now()}`;
-    const admin = await openTarget(PG_URL!, { cwd: tmpdir() });
-    await admin.execute([`CREATE DATABASE ${name}`]);
-    const u = new URL(PG_URL!);
-    u.pathname = `/${name}`;
-    try {
-      const target = await openTarget(u.toString(), { cwd: tmpdir() });
+describe.skipIf(PG_SKIP !== undefined)(
+  `writeDemoDb (PostgreSQL${PG_SKIP ? `; skipped: ${PG_SKIP}` : ''})`,
+  () => {
+    it('when written into PostgreSQL then every timestamp form is accepted by timestamptz', async () => {
+      const db = await createScratchPg('leadlift_demo');
       try {
-        const truth = await writeDemoDb(target, { enrollments: 400, seed: 3 });
-        const rows = await target.query(
-          `SELECT COUNT(*) AS n, MIN("timestamp") AS lo FROM "dbo"."Education_Cory_Communication_Log"`,
-        );
-        expect(Number(rows[0]!.n)).toBe(truth.sizes['dbo.Education_Cory_Communication_Log']);
-        // Z, offset and naive-UTC forms all land on the instant the row's created_at follows by seconds.
-        const off = await target.query(
-          `SELECT COUNT(*) AS n FROM "dbo"."Education_Cory_Communication_Log" WHERE created_at - "timestamp" NOT BETWEEN interval '0' AND interval '5 minutes'`,
-        );
-        expect(Number(off[0]!.n)).toBe(0);
+        const target = await openTarget(db.url, { cwd: tmpdir() });
+        try {
+          const truth = await writeDemoDb(target, { enrollments: 400, seed: 3 });
+          const rows = await target.query(
+            `SELECT COUNT(*) AS n, MIN("timestamp") AS lo FROM "dbo"."Education_Cory_Communication_Log"`,
+          );
+          expect(Number(rows[0]!.n)).toBe(truth.sizes['dbo.Education_Cory_Communication_Log']);
+          // Z, offset and naive-UTC forms all land on the instant the row's created_at follows by seconds.
+          const off = await target.query(
+            `SELECT COUNT(*) AS n FROM "dbo"."Education_Cory_Communication_Log" WHERE created_at - "timestamp" NOT BETWEEN interval '0' AND interval '5 minutes'`,
+          );
+          expect(Number(off[0]!.n)).toBe(0);
+        } finally {
+          await target.close();
+        }
       } finally {
-        await target.close();
+        await db.drop();
       }
-    } finally {
-      await admin.execute([`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
-      await admin.close();
-    }
-  });
-});
+    });
+  },
+);

@@ -2,7 +2,6 @@
 // names a server (a fresh database per run of this file): insert, update, idempotent
 // repeat, history, rollback, dry run, a connection broken mid-write, two concurrent writers.
 
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,15 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../config/schema.js';
 import type { Dialect, Row, TargetAdapter } from '../db/adapter.js';
 import { openTarget } from '../db/index.js';
-import { importDriver } from '../db/stream.js';
 import { isLeadliftError } from '../errors.js';
+import { createScratchPg, PG_SKIP } from '../test-support/pg.js';
 import { createScoresTables } from './create.js';
 import { persistScores } from './persist.js';
 import { rollbackScores } from './rollback.js';
 import { writeTestRun } from './test-run.js';
 import { STAGE_CHUNK_ROWS } from './write.js';
-
-const PG_URL = process.env.LEADLIFT_TEST_PG_URL;
 
 interface Db {
   readonly url: string;
@@ -33,12 +30,6 @@ interface Impl {
   create(cwd: string): Promise<Db>;
 }
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
 const IMPLS: readonly Impl[] = [
   {
     dialect: 'sqlite',
@@ -49,29 +40,16 @@ const IMPLS: readonly Impl[] = [
   },
   {
     dialect: 'postgres',
-    skip: PG_URL
-      ? undefined
-      : 'LEADLIFT_TEST_PG_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test)',
+    skip: PG_SKIP,
     async create() {
-      const name = `leadlift_s_${randomBytes(6).toString('hex')}`;
-      const pg = await importDriver<typeof import('pg')>('pg', 'PostgreSQL');
-      const run = async (sql: string, url = PG_URL!) => {
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        try {
-          await client.query(sql);
-        } finally {
-          await client.end();
-        }
-      };
-      await run(`CREATE DATABASE ${name}`);
+      const db = await createScratchPg('leadlift_s');
       return {
-        url: withDatabase(PG_URL!, name),
+        url: db.url,
         terminateOthers: () =>
-          run(
-            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`,
+          db.admin(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db.name}' AND pid <> pg_backend_pid()`,
           ),
-        drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+        drop: db.drop,
       };
     },
   },
