@@ -2,20 +2,15 @@
 // DBs of several sizes, each stage in its own process (the CLI as a user runs it).
 // Usage: npm run bench -- [--sizes 10000,100000,1000000] [--keep]
 
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { formatRecords } from '../text-table.js';
 import { PACKAGE_ROOT } from '../version.js';
+import { type Measured, runMeasured } from './measure.js';
 
-interface StageResult {
+interface StageResult extends Measured {
   readonly stage: string;
-  readonly ms: number;
-  readonly peakMiB: number;
-  /** CPU time of all the process's threads (user + system), ms. */
-  readonly cpuMs: number;
-  readonly code: number;
 }
 
 const args = process.argv.slice(2);
@@ -24,32 +19,10 @@ const sizes = (args.includes('--sizes') && sizesArg ? sizesArg : '10000,100000,1
   .split(',')
   .map(Number);
 const keep = args.includes('--keep');
-const bin = join(PACKAGE_ROOT, 'dist/cli/bin.js');
-const probe = join(PACKAGE_ROOT, 'dist/bench/rss-probe.js');
 const root = join(PACKAGE_ROOT, 'tmp/bench');
 
 function runStage(stage: string, argv: string[], dir: string): StageResult {
-  const rssFile = join(dir, `${stage}.rss`);
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', probe, bin, ...argv, '--quiet'], {
-    cwd: dir,
-    env: { ...process.env, LEADLIFT_BENCH_RSS_FILE: rssFile },
-    stdio: ['ignore', 'ignore', 'pipe'],
-    maxBuffer: 64 << 20,
-  });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  let peakKiB = 0;
-  let cpuMs = 0;
-  try {
-    const [rss = 0, user = 0, system = 0] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
-    peakKiB = rss;
-    cpuMs = (user + system) / 1000;
-  } catch {
-    /* the child died before writing it */
-  }
-  if (r.status !== 0)
-    process.stderr.write(`${stage} exited ${r.status}: ${r.stderr.toString().slice(-2000)}\n`);
-  return { stage, ms, peakMiB: peakKiB / 1024, cpuMs, code: r.status ?? -1 };
+  return { stage, ...runMeasured(stage, argv, dir) };
 }
 
 /**

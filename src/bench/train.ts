@@ -4,18 +4,12 @@
 // its own process, and are timed apart (they are not part of train).
 // Usage: npm run bench:train -- [--sizes 200000,1000000] [--target T ...] [--keep]
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { formatRecords } from '../text-table.js';
 import { PACKAGE_ROOT } from '../version.js';
-
-interface StageResult {
-  readonly ms: number;
-  readonly peakMiB: number;
-  readonly code: number;
-}
+import { type Measured, runMeasured } from './measure.js';
 
 const args = process.argv.slice(2);
 function valuesOf(flag: string): string[] {
@@ -28,30 +22,11 @@ function valuesOf(flag: string): string[] {
 const sizes = (valuesOf('--sizes')[0] ?? '200000').split(',').map(Number);
 const targets = valuesOf('--target');
 const keep = args.includes('--keep');
-const bin = join(PACKAGE_ROOT, 'dist/cli/bin.js');
-const probe = join(PACKAGE_ROOT, 'dist/bench/rss-probe.js');
 const root = join(PACKAGE_ROOT, 'tmp/bench-train');
 
-function run(name: string, argv: string[], dir: string): StageResult {
-  const rssFile = join(dir, `${name}.rss`);
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', probe, bin, ...argv, '--quiet'], {
-    cwd: dir,
-    env: { ...process.env, LEADLIFT_BENCH_RSS_FILE: rssFile },
-    stdio: ['ignore', 'ignore', 'pipe'],
-    maxBuffer: 64 << 20,
-  });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  let peakKiB = 0;
-  try {
-    peakKiB = Number(readFileSync(rssFile, 'utf8'));
-  } catch {
-    /* the child died before writing it */
-  }
-  // Exit 3 is a failed model gate: the run folder is complete, so the timing counts.
-  if (r.status !== 0 && r.status !== 3)
-    process.stderr.write(`${name} exited ${r.status}: ${r.stderr.toString().slice(-2000)}\n`);
-  return { ms, peakMiB: peakKiB / 1024, code: r.status ?? -1 };
+// Exit 3 is a failed model gate: the run folder is complete, so the timing counts.
+function run(name: string, argv: string[], dir: string): Measured {
+  return runMeasured(name, argv, dir, [0, 3]);
 }
 
 const secs = (s: number | undefined) => (s === undefined ? '-' : s.toFixed(1));
@@ -122,6 +97,8 @@ for (const n of sizes) {
     enrollments: label,
     targets: runs.length,
     'train wall s': secs(train.ms / 1000),
+    'train CPU s': secs(train.cpuMs / 1000),
+    'CPU / wall': (train.cpuMs / train.ms).toFixed(2),
     'peak MiB': train.peakMiB.toFixed(0),
     exit: train.code,
     target: n <= 200_000 ? '< 120 s' : n <= 1_000_000 ? '< 600 s' : '-',
