@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { SqlValue } from '../db/adapter.js';
 import { ExitCode, LeadliftError, listSome } from '../errors.js';
 import { readCsvColumns } from './csv.js';
+import { KEY_COLUMNS, VALUE_COLUMNS } from './tables.js';
 
 /** Which rows of predictions.csv a call writes. */
 export type ScoreSplit = 'test' | 'train' | 'all';
@@ -32,21 +33,7 @@ export const REQUIRED_PREDICTION_COLUMNS = [
 ] as const;
 
 /** Columns of the staging rows, in order: the key, then the value columns. */
-export const STAGE_COLUMNS = [
-  'org_id',
-  'enrollment_id',
-  'label_col',
-  'score',
-  'rank',
-  'decile',
-  'reasons',
-  'split',
-  'model_version',
-  'run_name',
-  'model_path',
-  'scaler_path',
-  'run_timestamp_utc',
-] as const;
+export const STAGE_COLUMNS = [...KEY_COLUMNS, ...VALUE_COLUMNS] as const;
 
 /** A checked run, ready to write. */
 export interface RunScores {
