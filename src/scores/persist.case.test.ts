@@ -329,8 +329,10 @@ for (const impl of IMPLS) {
           expect(rq.reason).toMatchObject({ code: 'scores.busy', exitCode: 5 });
           expect(t.every((r) => r.run_name === 'run-p' && Number(r.score) === 0.125)).toBe(true);
         } else {
-          // Q waited for P's lock, so it committed last and its values stand.
-          expect(order).toEqual(['p', 'q']);
+          // Q waited for P's lock, so it committed last and its values stand. (The order in
+          // which the two promises settle is not the commit order: P still appends its audit
+          // line after committing, which can take longer than Q's whole write.)
+          expect(order).toContain('q');
           expect(t.every((r) => r.run_name === 'run-q' && Number(r.score) === 0.875)).toBe(true);
         }
       });
