@@ -9,12 +9,13 @@ import platform
 import subprocess
 
 import numpy as np
-import sklearn
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 def provenance(script: str, seed: int) -> dict:
+    import sklearn  # here, so scripts that need only write() don't need scikit-learn
+
     return {
         "tool": "scikit-learn",
         "version": sklearn.__version__,

@@ -4,10 +4,7 @@ pooled-variance formula), the normal CDF/quantile and the chi-square SRM test (s
 
 Run: /usr/bin/python3 scripts/golden/recommend_stats.py  (Debian python3-statsmodels, python3-scipy)
 """
-import json
-import os
 import platform
-import subprocess
 
 import numpy as np
 import scipy
@@ -17,20 +14,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import proportion_confint, proportion_effectsize
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-
-
-def write(rel_path: str, payload: dict) -> None:
-    # As _common.write, without importing scikit-learn (not needed here).
-    path = os.path.join(ROOT, rel_path)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        json.dump(payload, f, allow_nan=False)
-        f.write("\n")
-    biome = os.path.join(ROOT, "node_modules", ".bin", "biome")
-    if os.path.exists(biome):
-        subprocess.run([biome, "format", "--write", path], cwd=ROOT, check=False, capture_output=True)
-    print(f"wrote {rel_path}")
+from _common import write
 
 SEED = 20261202
 rng = np.random.default_rng(SEED)
