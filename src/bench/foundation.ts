@@ -1,10 +1,12 @@
 // `npm run bench`: generation, extract, check and clean time and peak memory for demo
 // DBs of several sizes, each stage in its own process (the CLI as a user runs it).
-// Usage: npm run bench -- [--sizes 10000,100000,1000000] [--keep]
+// Usage: npm run bench -- [--sizes 10000,100000,1000000] [--keep] [--db PATH]
+// --db PATH reuses a demo DB generated with the benchmark's arguments (demo-db --enrollments
+// <size> --seed 7 --start 2025-09-01 --days 180) instead of generating one: give one size.
 
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { formatRecords } from '../text-table.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { type Measured, runMeasured } from './measure.js';
@@ -20,6 +22,15 @@ const sizes = (args.includes('--sizes') && sizesArg ? sizesArg : '10000,100000,1
   .map(Number);
 const keep = args.includes('--keep');
 const root = join(PACKAGE_ROOT, 'tmp/bench');
+const dbArg = args.includes('--db') ? args[args.indexOf('--db') + 1] : undefined;
+if (dbArg !== undefined && sizes.length !== 1) {
+  process.stderr.write('--db reuses one demo DB: give the one size it was generated with (--sizes N).\n');
+  process.exit(2);
+}
+if (dbArg !== undefined && resolve(dbArg).startsWith(`${root}/`)) {
+  process.stderr.write(`--db ${dbArg} lies under ${root}, which the benchmark empties: keep it elsewhere.\n`);
+  process.exit(2);
+}
 
 function runStage(stage: string, argv: string[], dir: string): StageResult {
   return { stage, ...runMeasured(stage, argv, dir) };
@@ -53,12 +64,13 @@ for (const n of sizes) {
   const dir = join(root, String(n));
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const db = join(dir, 'agent-cory.sqlite');
+  const db = dbArg === undefined ? join(dir, 'agent-cory.sqlite') : resolve(dbArg);
   const snap = join(dir, 'snapshot');
   const demo = ['--enrollments', String(n), '--seed', '7', '--start', '2025-09-01', '--days', '180'];
   const window = ['--since', '2025-09-01', '--until', '2026-02-28', '--lookback-days', '0'];
+  const reused: StageResult = { stage: 'generate (reused --db)', ms: 0, cpuMs: 0, peakMiB: 0, code: 0 };
   const [generate, extract, check, clean] = [
-    runStage('generate', ['demo-db', '--out', db, ...demo], dir),
+    dbArg === undefined ? runStage('generate', ['demo-db', '--out', db, ...demo], dir) : reused,
     runStage(
       'extract (with check)',
       ['extract', '--source-url', `sqlite:${db}`, ...window, '--out', snap],

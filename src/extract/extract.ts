@@ -297,14 +297,11 @@ export async function extractEntity(source: SourceAdapter, job: EntityJob): Prom
   const outColumns = snapshotColumns(def);
   const writer = new RowWriter(job.path, outColumns);
   let plan: RowPlan | undefined;
-  let coerced = 0;
-  let withheld = 0;
+  const counts: RowCounts = { coerced: 0, withheld: 0 };
   try {
     for await (const row of stream) {
       plan ??= makePlan(def, query, await stream.columns());
-      const counts = writeRow(def, plan, row, job.hasher, state, writer);
-      coerced += counts.coerced;
-      withheld += counts.withheld;
+      writeRow(def, plan, row, job.hasher, state, writer, counts);
       if ((writer.rowCount & 4095) === 0) {
         await writer.flush();
         task.tick(4096);
@@ -322,8 +319,8 @@ export async function extractEntity(source: SourceAdapter, job: EntityJob): Prom
       query_sha256: query.sha256,
       query_file: basename(query.path),
       ignored_columns: plan.ignored,
-      ...(coerced > 0 ? { values_set_to_null: coerced } : {}),
-      ...(withheld > 0 ? { texts_withheld: withheld } : {}),
+      ...(counts.coerced > 0 ? { values_set_to_null: counts.coerced } : {}),
+      ...(counts.withheld > 0 ? { texts_withheld: counts.withheld } : {}),
     };
   } catch (e) {
     await writer.abort();
@@ -368,7 +365,13 @@ function makePlan(def: EntityDef, query: QueryFile, returned: readonly string[])
   };
 }
 
-/** Writes one transformed row; returns how many values were set to null (wrong type) and text withheld. */
+/** Values set to null (wrong type) and texts withheld, counted over an entity's rows. */
+interface RowCounts {
+  coerced: number;
+  withheld: number;
+}
+
+/** Writes one transformed row; adds to `counts` the values set to null and the texts withheld. */
 function writeRow(
   def: EntityDef,
   plan: RowPlan,
@@ -376,9 +379,8 @@ function writeRow(
   hasher: PiiHasher,
   state: ExtractState,
   writer: RowWriter,
-): { coerced: number; withheld: number } {
-  let coerced = 0;
-  let withheld = 0;
+  counts: RowCounts,
+): void {
   const out: CellValue[] = [];
   const raw = (name: string): SqlValue => {
     const index = plan.byName.get(name);
@@ -406,14 +408,14 @@ function writeRow(
       case 'redact':
         // Without its contact's names, text can't be masked safely: it is withheld.
         if (contact === undefined && v !== null) {
-          withheld++;
+          counts.withheld++;
           out.push(null);
         } else out.push(redactText(v, contact));
         break;
       default: {
         const converted = coerce(c, v);
         if (converted === undefined) {
-          coerced++;
+          counts.coerced++;
           out.push(null);
         } else out.push(converted);
       }
@@ -440,7 +442,6 @@ function writeRow(
       state.enrollmentContact.set(enrollmentId, contactKey(raw('org_id'), raw('contact_id')));
   }
   writer.write(out);
-  return { coerced, withheld };
 }
 
 function contactKey(org: SqlValue, contact: SqlValue): string {
