@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { emailDomainType, hasPhone, isTestContact, PiiHasher, phoneAreaCode, redactText } from './pii.js';
 
@@ -27,6 +28,26 @@ describe('PiiHasher', () => {
   it('when the hash is made then it does not contain the value', () => {
     const h = hasher.hash('email', 'maria@example.com');
     expect(h).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('when ids repeat among many others (cached and evicted) then each hash is the HMAC of its own id', () => {
+    const key = '0123456789abcdef0123';
+    const fresh = new PiiHasher(key);
+    const expected = (id: string) =>
+      createHmac('sha256', Buffer.from(key)).update(`id:${id}`).digest('hex').slice(0, 32);
+    // 30k distinct ids over 65,536 cache slots (thousands share a slot), each three times, in two orders.
+    const ids = Array.from({ length: 30_000 }, (_, i) => `thread-${i % 3 === 0 ? i : i * 7919}`);
+    const seen = new Map<string, string>();
+    for (const round of [0, 1, 2]) {
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[round === 1 ? ids.length - 1 - k : k]!;
+        const h = fresh.hash('id', id)!;
+        const before = seen.get(id);
+        if (before === undefined) seen.set(id, h);
+        else if (before !== h) throw new Error(`id ${id} hashed to ${before} then ${h}`);
+      }
+    }
+    for (const id of ids.slice(0, 2000)) expect(seen.get(id)).toBe(expected(id));
   });
 
   it('when the key is short then it is refused with pii.keyTooShort', () => {
