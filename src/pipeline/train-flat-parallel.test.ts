@@ -52,7 +52,7 @@ describe('runTrainCleaned on worker threads', () => {
     if (!built) return;
     expect(await runCli(['quickstart', '--enrollments', '1500', '--quiet'], captureIo({ cwd }))).toBe(0);
     cleaned = join(cwd, 'tmp/cleaned', readdirSync(join(cwd, 'tmp/cleaned'))[0]!);
-  }, 180_000);
+  }, 600_000);
   afterAll(async () => {
     await rm(cwd, { recursive: true, force: true });
   });
@@ -95,6 +95,6 @@ describe('runTrainCleaned on worker threads', () => {
         );
       }
     },
-    240_000,
+    600_000,
   );
 });
