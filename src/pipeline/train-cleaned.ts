@@ -14,7 +14,8 @@ import {
 } from '../features/index.js';
 import { type Progress, silentProgress } from '../progress.js';
 import { jsonText, type TrainFlatOptions } from '../train/index.js';
-import { runNameOf, runTrainFlat, type TrainFlatRun } from './train.js';
+import { type RunTrainFlatOptions, runNameOf, runTrainFlat, type TrainFlatRun } from './train.js';
+import { defaultTargetThreads, mapLimited, runTrainFlatInWorker } from './train-flat-parallel.js';
 
 /** The feature list with definitions and families, written into every snapshot-mode run folder. */
 export const FEATURES_FILE = 'features.json';
@@ -66,6 +67,11 @@ export interface RunTrainCleanedOptions {
   readonly train?: TrainFlatOptions;
   readonly progress?: Progress;
   readonly now?: Date;
+  /**
+   * Targets trained at once, each in a worker thread (1: one after another on this
+   * thread). Same run folders either way. Default {@link defaultTargetThreads}.
+   */
+  readonly threads?: number | undefined;
 }
 
 export interface TrainCleanedResult {
@@ -89,26 +95,33 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
   );
   const featureSeconds = (performance.now() - t0) / 1000;
   const base = o.runName ?? runNameOf(now);
+  // Every target is checked before any trains, so a run without eligible rows fails at once.
+  for (const target of set.targets) {
+    const labels = set.labels[target]!;
+    if (labels.nEligible === 0) {
+      const why = Object.entries(labels.exclusions)
+        .map(([reason, n]) => `${reason} ${n}`)
+        .join(', ');
+      throw new LeadliftError(
+        'train.noEligibleRows',
+        `No enrollment in ${o.cleanedDir} is eligible for ${target} (exclusions: ${why}). Extract a longer window: the label window must have elapsed before the snapshot's end.`,
+        { details: { target, exclusions: labels.exclusions } },
+      );
+    }
+  }
+  // Targets train at once in worker threads when memory allows (see defaultTargetThreads);
+  // each writes its own run folder and the runs are listed in target order either way.
+  const threads = o.threads ?? defaultTargetThreads(set.targets.map((t) => set.labels[t]!.nEligible));
   const work = await mkdtemp(join(tmpdir(), 'leadlift-train-'));
-  const runs: { target: Target; run: TrainFlatRun }[] = [];
+  let runs: { target: Target; run: TrainFlatRun }[];
   try {
-    for (const target of set.targets) {
+    runs = await mapLimited(set.targets, threads, async (target) => {
       const labels = set.labels[target]!;
-      if (labels.nEligible === 0) {
-        const why = Object.entries(labels.exclusions)
-          .map(([reason, n]) => `${reason} ${n}`)
-          .join(', ');
-        throw new LeadliftError(
-          'train.noEligibleRows',
-          `No enrollment in ${o.cleanedDir} is eligible for ${target} (exclusions: ${why}). Extract a longer window: the label window must have elapsed before the snapshot's end.`,
-          { details: { target, exclusions: labels.exclusions } },
-        );
-      }
       const csv = join(work, `${target}.csv`);
       const t1 = performance.now();
       await writeTrainingExamplesCsv(csv, set, { only: (r) => labels.eligible[r] === 1 });
       const timings = { features: featureSeconds, write_examples: (performance.now() - t1) / 1000 };
-      const run = await runTrainFlat({
+      const options: RunTrainFlatOptions = {
         cwd: o.cwd,
         input: { kind: 'csv', path: csv },
         spec: {
@@ -128,9 +141,11 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
           metrics: { population: populationOf(set, target) },
           files: { [FEATURES_FILE]: featuresJsonText(set) },
         },
-      });
-      runs.push({ target, run });
-    }
+      };
+      const run =
+        threads > 1 ? await runTrainFlatInWorker(options, `${target}: `) : await runTrainFlat(options);
+      return { target, run };
+    });
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -608,6 +608,29 @@ function globalImportance(
     for (let k = 0; k < nTest; k++) out[k] = leafOf(t, aligned, k);
     return out;
   });
+  // The raw score of the unpermuted rows after the trees before the first that splits on
+  // feature a (model order), so a permutation re-sums only from that tree on: the same
+  // additions in the same order, hence the same bits. Features no tree uses get the full sum.
+  const firstUse = new Int32Array(aligned.length).fill(trees.length);
+  trees.forEach((t, q) => {
+    for (const a of t.feature) if (a >= 0 && firstUse[a]! > q) firstUse[a] = q;
+  });
+  const prefixAt = new Map<number, Float64Array>();
+  if (model.kind === 'gbt' && base !== null) {
+    const running = new Float64Array(nTest).fill(model.initScore);
+    const snapshot = (q: number) => {
+      for (let a = 0; a < firstUse.length; a++) {
+        if (firstUse[a] === q && !prefixAt.has(q)) prefixAt.set(q, running.slice());
+      }
+    };
+    trees.forEach((t, q) => {
+      snapshot(q);
+      const v = t.leafValue;
+      const leaf = leaves[q]!;
+      for (let k = 0; k < nTest; k++) running[k] = running[k]! + v[leaf[k]!]!;
+    });
+    snapshot(trees.length);
+  }
   const raw = new Float64Array(nTest);
   return prep.features.map((f, j) => {
     let sum = 0;
@@ -623,9 +646,12 @@ function globalImportance(
         const permuted = Float64Array.from(perm, (k) => src[k]!);
         const cols = aligned.map((c, jj) => (jj === a ? permuted : c));
         // The raw score summed tree by tree in model order, as predictRaw sums it, so
-        // scores (and their ties) are exactly those of scoring the permuted rows afresh.
-        raw.fill(model.initScore);
+        // scores (and their ties) are exactly those of scoring the permuted rows afresh;
+        // the trees before the feature's first use come summed from prefixAt.
+        const from = firstUse[a]!;
+        raw.set(prefixAt.get(from)!);
         trees.forEach((t, q) => {
+          if (q < from) return;
           const v = t.leafValue;
           if (t.feature.includes(a)) {
             for (let k = 0; k < nTest; k++) raw[k] = raw[k]! + v[leafOf(t, cols, k)]!;

@@ -1,0 +1,100 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureIo } from '../cli/io.js';
+import { runCli } from '../cli/run.js';
+import { isLeadliftError, LeadliftError } from '../errors.js';
+import { PACKAGE_ROOT } from '../version.js';
+import { mapLimited } from './train-flat-parallel.js';
+
+describe('mapLimited', () => {
+  it('when calls finish out of order then the results are in item order and no more than the limit ran at once', async () => {
+    let running = 0;
+    let most = 0;
+    const out = await mapLimited([30, 5, 20, 1, 10], 2, async (ms, i) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, ms));
+      running--;
+      return `${i}:${ms}`;
+    });
+    expect(out).toEqual(['0:30', '1:5', '2:20', '3:1', '4:10']);
+    expect(most).toBe(2);
+  });
+
+  it('when two items fail then every item runs and the first failed item (in item order) is thrown', async () => {
+    const ran: number[] = [];
+    const run = mapLimited([0, 1, 2, 3], 2, async (i) => {
+      // Item 3 fails first in time, item 1 first in order.
+      await new Promise((r) => setTimeout(r, i === 3 ? 0 : 20));
+      ran.push(i);
+      if (i === 1 || i === 3) throw new LeadliftError(`test.fail${i}`, `item ${i}`);
+      return i;
+    });
+    await expect(run).rejects.toSatisfy((e: unknown) => isLeadliftError(e, 'test.fail1'));
+    expect([...ran].sort()).toEqual([0, 1, 2, 3]);
+  });
+});
+
+/** Worker threads load only compiled code: `npm ci` builds it (prepare) before `npm test`. */
+const COMPILED = join(PACKAGE_ROOT, 'dist/pipeline');
+const built = existsSync(join(COMPILED, 'train-flat-worker.js'));
+if (!built) console.warn(`worker-thread train test skipped: ${COMPILED} is not built (npm run build)`);
+
+describe('runTrainCleaned on worker threads', () => {
+  let cwd: string;
+  let cleaned: string;
+  beforeAll(async () => {
+    cwd = await mkdtemp(join(tmpdir(), 'leadlift-train-threads-'));
+    if (!built) return;
+    expect(await runCli(['quickstart', '--enrollments', '1500', '--quiet'], captureIo({ cwd }))).toBe(0);
+    cleaned = join(cwd, 'tmp/cleaned', readdirSync(join(cwd, 'tmp/cleaned'))[0]!);
+  }, 600_000);
+  afterAll(async () => {
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it.skipIf(!built)(
+    'when the targets train on two threads then every run folder equals the one-thread run byte for byte',
+    async () => {
+      const { runTrainCleaned } = await import(pathToFileURL(join(COMPILED, 'train-cleaned.js')).href);
+      const now = new Date('2026-03-01T06:00:00Z');
+      const common = { cwd, cleanedDir: cleaned, runName: 'same', now, train: { nBoot: 40 } };
+      const one = await runTrainCleaned({ ...common, runsDir: 'runs-one', threads: 1 });
+      const two = await runTrainCleaned({ ...common, runsDir: 'runs-two', threads: 2 });
+      const targets = (r: { runs: { target: string }[] }) => r.runs.map((x) => x.target);
+      expect(targets(two)).toEqual(targets(one));
+      expect(one.runs.length).toBe(3);
+      for (const [k, { target, run }] of (one.runs as { target: string; run: { dir: string } }[]).entries()) {
+        const other = two.runs[k].run as { dir: string; result: { gates: unknown; scores: Float64Array } };
+        const files = readdirSync(run.dir).sort();
+        expect(readdirSync(other.dir).sort()).toEqual(files);
+        for (const f of files) {
+          const a = readFileSync(join(run.dir, f), 'utf8');
+          const b = readFileSync(join(other.dir, f), 'utf8');
+          if (f !== 'manifest.json') {
+            expect(b === a, `${target}/${f}`).toBe(true);
+            continue;
+          }
+          // The manifest differs only in timings and the temporary examples file's path.
+          const strip = (text: string) => {
+            const m = JSON.parse(text);
+            delete m.timings_seconds;
+            delete m.input.path;
+            return m;
+          };
+          expect(strip(b)).toEqual(strip(a));
+        }
+        // The run comes back from the worker whole.
+        expect(other.result.gates).toEqual((run as unknown as typeof other).result.gates);
+        expect(Array.from(other.result.scores)).toEqual(
+          Array.from((run as unknown as typeof other).result.scores),
+        );
+      }
+    },
+    600_000,
+  );
+});

@@ -1,0 +1,156 @@
+// runTrainFlat in a worker thread, so that several targets of one cleaned snapshot train at
+// once (one target per thread; see runTrainCleaned). The worker reads the same examples
+// file, runs the same code with the same options and writes the same run folder as a
+// call on this thread would: the files are identical bit for bit (tested). The run comes
+// back by structured clone; progress is forwarded with the worker's labels prefixed.
+
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ExitCode, LeadliftError } from '../errors.js';
+import type { ProgressTask } from '../progress.js';
+import type { RunTrainFlatOptions, TrainFlatRun } from './train.js';
+
+const WORKER_URL = new URL('./train-flat-worker.js', import.meta.url);
+
+/** True when the compiled worker script exists (not when running the TypeScript sources). */
+export function trainWorkerAvailable(): boolean {
+  return WORKER_URL.pathname.endsWith('.js') && existsSync(fileURLToPath(WORKER_URL));
+}
+
+/**
+ * Eligible rows up to which two targets train at once. Each training thread holds its
+ * table, encodings, models and explanations (about 1.2 GB at 200k enrollments' ~160k
+ * rows, measured), so above this the targets train one after another to keep the peak
+ * memory of a 1M-enrollment run low.
+ */
+export const PARALLEL_MAX_ROWS = 400_000;
+
+/**
+ * Targets trained at once: 2 when there are several targets, two cores, the compiled
+ * worker, and at most {@link PARALLEL_MAX_ROWS} eligible rows per target; else 1.
+ */
+export function defaultTargetThreads(eligibleRows: readonly number[]): number {
+  return eligibleRows.length >= 2 &&
+    availableParallelism() >= 2 &&
+    trainWorkerAvailable() &&
+    Math.max(...eligibleRows) <= PARALLEL_MAX_ROWS
+    ? 2
+    : 1;
+}
+
+/** What the worker posts: progress events, then the run or the error. */
+export type TrainFlatWorkerMessage =
+  | { readonly kind: 'task'; readonly id: number; readonly label: string; readonly total?: number }
+  | { readonly kind: 'tick'; readonly id: number; readonly n?: number }
+  | { readonly kind: 'done'; readonly id: number; readonly summary?: string }
+  | { readonly kind: 'result'; readonly run: TrainFlatRun }
+  | { readonly kind: 'error'; readonly error: WorkerError };
+
+/** An error thrown in the worker, as plain data. */
+export interface WorkerError {
+  readonly name: string;
+  readonly message: string;
+  readonly code: string | undefined;
+  readonly exitCode: number | undefined;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+  readonly stack: string | undefined;
+}
+
+/**
+ * {@link runTrainFlat} in a new worker thread. `o.progress` receives the worker's tasks,
+ * their labels prefixed with `labelPrefix`; `o.train.progress` is not used. A
+ * LeadliftError thrown in the worker is thrown again here with its code, exit code and
+ * details.
+ */
+export function runTrainFlatInWorker(o: RunTrainFlatOptions, labelPrefix = ''): Promise<TrainFlatRun> {
+  const { progress, train, ...rest } = o;
+  const data: RunTrainFlatOptions = {
+    ...rest,
+    ...(train ? { train: Object.fromEntries(Object.entries(train).filter(([k]) => k !== 'progress')) } : {}),
+  };
+  return new Promise<TrainFlatRun>((resolve, reject) => {
+    const worker = new Worker(WORKER_URL, { workerData: data });
+    const tasks = new Map<number, ProgressTask>();
+    let settled = false;
+    const settle = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      f();
+    };
+    worker.on('message', (m: TrainFlatWorkerMessage) => {
+      switch (m.kind) {
+        case 'task':
+          if (progress) tasks.set(m.id, progress.task(`${labelPrefix}${m.label}`, m.total));
+          break;
+        case 'tick':
+          tasks.get(m.id)?.tick(m.n);
+          break;
+        case 'done':
+          tasks.get(m.id)?.done(m.summary);
+          tasks.delete(m.id);
+          break;
+        case 'result':
+          settle(() => resolve(m.run));
+          break;
+        case 'error':
+          settle(() => reject(errorOf(m.error)));
+          break;
+      }
+    });
+    worker.on('error', (e) => settle(() => reject(e)));
+    worker.on('exit', (code) =>
+      settle(() =>
+        reject(
+          new LeadliftError(
+            'train.workerFailed',
+            `The training thread of ${labelPrefix || 'a target'} stopped (exit code ${code}) before writing its run. Run again with one target (--target) to see the error.`,
+            { exitCode: ExitCode.internal },
+          ),
+        ),
+      ),
+    );
+  });
+}
+
+function errorOf(w: WorkerError): Error {
+  const e =
+    w.code !== undefined && w.name === 'LeadliftError'
+      ? new LeadliftError(w.code, w.message, {
+          ...(w.exitCode !== undefined ? { exitCode: w.exitCode as ExitCode } : {}),
+          ...(w.details !== undefined ? { details: w.details } : {}),
+        })
+      : Object.assign(new Error(w.message), { name: w.name });
+  if (w.stack !== undefined) e.stack = w.stack;
+  return e;
+}
+
+/**
+ * `f` of every item with at most `limit` calls running at once, results in item order.
+ * Every call runs to its end; then the error of the first failed item (in item order) is
+ * thrown, so which error a run reports does not depend on timing.
+ */
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  f: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<PromiseSettledResult<R>>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        results[i] = { status: 'fulfilled', value: await f(items[i]!, i) };
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  return results.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
+}
