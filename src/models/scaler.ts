@@ -1,5 +1,7 @@
 // Standardization as a serializable value (scaler.json): per-feature mean and scale
-// learned on training rows, as scikit-learn's StandardScaler.
+// learned on training rows, as scikit-learn's StandardScaler — optionally leaving 0/1
+// indicator columns (one-hot, flags) on their own scale, as a ColumnTransformer that
+// standardizes the numeric columns only does.
 
 import { alignColumns, type Frame, validateFrame } from '../numeric/frame.js';
 
@@ -8,19 +10,50 @@ export interface StandardScaler {
   readonly kind: 'standardScaler';
   readonly names: readonly string[];
   readonly mean: readonly number[];
-  /** Population standard deviation (ddof 0); 1 for constant or all-missing columns. */
+  /** Population standard deviation (ddof 0); 1 for constant or all-missing columns and for indicators. */
   readonly scale: readonly number[];
+  /**
+   * Per column: true when divided by its standard deviation, false for a 0/1 indicator kept
+   * on its own scale (only centered, scale 1). Absent in scaler.json and model.json files
+   * written before indicators were kept (every column was standardized); `mean` and `scale`
+   * alone define the transform either way.
+   */
+  readonly standardized?: readonly boolean[];
+}
+
+/** Options of {@link fitStandardScaler}. */
+export interface StandardScalerOptions {
+  /**
+   * 'standardize' (default) divides every column by its standard deviation;
+   * 'keepScale' only centers the columns whose non-missing values are all 0 or 1 (scale 1),
+   * so an L2 penalty treats one-hot and flag columns on their natural 0/1 scale.
+   */
+  readonly indicators?: 'standardize' | 'keepScale';
+}
+
+/** Whether every non-missing value of `col` is 0 or 1 (and at least one is present). */
+export function isIndicator(col: Float64Array): boolean {
+  let seen = false;
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i]!;
+    if (Number.isNaN(v)) continue;
+    if (v !== 0 && v !== 1) return false;
+    seen = true;
+  }
+  return seen;
 }
 
 /**
  * Learns mean and population standard deviation of every column of `x`, ignoring NaN
  * (as StandardScaler does). A constant column gets scale 1; an all-NaN column gets mean 0
- * and scale 1.
+ * and scale 1. With `indicators: 'keepScale'`, 0/1 columns get scale 1 (centered only).
  */
-export function fitStandardScaler(x: Frame): StandardScaler {
+export function fitStandardScaler(x: Frame, options: StandardScalerOptions = {}): StandardScaler {
   validateFrame(x, 'fitStandardScaler');
+  const keep = options.indicators === 'keepScale';
   const mean: number[] = [];
   const scale: number[] = [];
+  const standardized: boolean[] = [];
   for (const col of x.columns) {
     let n = 0;
     let sum = 0;
@@ -40,9 +73,11 @@ export function fitStandardScaler(x: Frame): StandardScaler {
     }
     const sd = n > 0 ? Math.sqrt(ss / n) : 0;
     mean.push(m);
-    scale.push(sd > 10 * Number.EPSILON * Math.max(1, Math.abs(m)) ? sd : 1);
+    const indicator = keep && isIndicator(col);
+    standardized.push(!indicator);
+    scale.push(!indicator && sd > 10 * Number.EPSILON * Math.max(1, Math.abs(m)) ? sd : 1);
   }
-  return { kind: 'standardScaler', names: [...x.names], mean, scale };
+  return { kind: 'standardScaler', names: [...x.names], mean, scale, standardized };
 }
 
 /**

@@ -12,7 +12,10 @@ import { type LogregParams, resolveLogregParams } from './params.js';
 
 /**
  * Fits L2-regularized logistic regression on `train` after standardizing every feature
- * (the scaler is part of the model). Minimizes ½‖w‖² + c·Σᵢ log(1 + e^(−sᵢ zᵢ)) with an
+ * except 0/1 indicators (one-hot, flags), which are only centered and keep their 0/1
+ * scale — scikit-learn's ColumnTransformer of StandardScaler on the numeric columns and
+ * the one-hot columns as they are (the scaler is part of the model). Centering does not
+ * change the coefficients (the intercept is unpenalized), only the intercept. Minimizes ½‖w‖² + c·Σᵢ log(1 + e^(−sᵢ zᵢ)) with an
  * unpenalized intercept — scikit-learn's `LogisticRegression(C=c, penalty='l2')`. Missing
  * values are imputed with the training mean. Deterministic: no randomness. Throws
  * `models.oneClass` for one-class labels and `models.nonFinite` for ±Infinity features.
@@ -27,7 +30,7 @@ export function fitLogreg(
   validateFrame(train.x, 'fitLogreg');
   validateLabels(train.y, train.x.nRows, 'fitLogreg');
   checkFinite(train.x.columns, train.x.names);
-  const scaler = fitStandardScaler(train.x);
+  const scaler = fitStandardScaler(train.x, { indicators: 'keepScale' });
   const z = transformStandard(scaler, train.x, true).columns;
   const start = options.warmStart ? warmStartOf(options.warmStart, scaler) : undefined;
   const { w, b, iterations, converged } = newton(

@@ -4,7 +4,8 @@ import type { StandardScaler } from '../scaler.js';
 import type { LogregParams } from './params.js';
 
 /**
- * A fitted L2 logistic regression on standardized features: raw score =
+ * A fitted L2 logistic regression on standardized features (0/1 indicators only centered,
+ * scale 1 — see `scaler.standardized`): raw score =
  * intercept + Σⱼ coefficients[j] · (x_j − mean_j) / scale_j, missing x_j counting as the
  * mean (contribution 0).
  */
@@ -17,7 +18,7 @@ export interface LogregModel {
   readonly resolvedParams: Readonly<LogregParams>;
   readonly featureNames: readonly string[];
   readonly scaler: StandardScaler;
-  /** On the standardized scale, in `featureNames` order. */
+  /** On the scaler's scale (per standard deviation; per unit for indicators), in `featureNames` order. */
   readonly coefficients: readonly number[];
   readonly intercept: number;
   readonly nIterations: number;
