@@ -193,6 +193,10 @@ export interface Analysis {
   readonly recommendations: readonly Recommendation[];
   readonly paths: readonly CampaignPath[];
   readonly months: number;
+  /** The target comparisons and recommendations are judged on. */
+  readonly target: TargetName;
+  /** Sizes of the two Benjamini–Hochberg families: comparisons, and element flags. */
+  readonly families: { readonly comparisons: number; readonly element_flags: number };
 }
 
 const T1: TargetName = 'booked_call_within_7d';
@@ -202,28 +206,36 @@ function rateStat(k: number, n: number): RateStat {
   return { k, n, rate: wilson(k, n) };
 }
 
-/** Residual statistics of rows: observed − expected on the elapsed-window rows. */
+/**
+ * Residual statistics of rows: observed − expected on the elapsed-window rows. `e` is
+ * indexed by row, or, with `at`, `at[i]` is the expected value of `rows[i]` (the
+ * expectation at the touch that reached the lead).
+ */
 function residuals(
   rows: readonly number[],
   y: Int8Array,
   e: Float64Array,
+  at?: Float64Array,
 ): { n: number; k: number; mean: number; variance: number; expected: number } {
   let n = 0;
   let k = 0;
   let s = 0;
   let se = 0;
-  for (const r of rows) {
-    if (y[r]! < 0 || Number.isNaN(e[r]!)) continue;
+  const ex = (i: number) => (at ? at[i]! : e[rows[i]!]!);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (y[r]! < 0 || Number.isNaN(ex(i))) continue;
     n++;
     k += y[r]!;
-    s += y[r]! - e[r]!;
-    se += e[r]!;
+    s += y[r]! - ex(i);
+    se += ex(i);
   }
   const mean = n > 0 ? s / n : Number.NaN;
   let ss = 0;
-  for (const r of rows) {
-    if (y[r]! < 0 || Number.isNaN(e[r]!)) continue;
-    ss += (y[r]! - e[r]! - mean) ** 2;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (y[r]! < 0 || Number.isNaN(ex(i))) continue;
+    ss += (y[r]! - ex(i) - mean) ** 2;
   }
   return { n, k, mean, variance: n > 1 ? ss / (n - 1) : Number.NaN, expected: n > 0 ? se / n : Number.NaN };
 }
@@ -237,6 +249,15 @@ export interface AnalyzeInput {
   readonly runTest: Uint8Array;
   readonly runName: string;
   readonly bar?: RecommendBar;
+  /**
+   * Expected T1 probability at each touch (flat, row r's touch k at
+   * `touchOffsets(data)[r] + k`, out-of-fold): steps, channels and variants are judged
+   * against the leads they reached, at the time they reached them. Without it the
+   * enrollment-level expectation is used (biased low for later steps).
+   */
+  readonly touchExpected?: Float64Array;
+  /** The target comparisons and recommendations use (the run's target). Default T1. */
+  readonly target?: TargetName;
 }
 
 /** Runs every analysis. Deterministic. */
@@ -245,6 +266,14 @@ export function analyze(input: AnalyzeInput): Analysis {
   const d = input.data;
   const y1 = d.labels[T1];
   const e1 = input.expected[T1];
+  const target = input.target ?? T1;
+  const yT = d.labels[target];
+  const eT = input.expected[target];
+  // Expected T1 at each touch (row r's touch k at off[r] + k), else the row's own.
+  const off = new Int32Array(d.nRows + 1);
+  for (let r = 0; r < d.nRows; r++) off[r + 1] = off[r]! + d.touches[r]!.length;
+  const te = input.touchExpected;
+  const eAt = (r: number, k: number) => (te ? te[off[r]! + k]! : e1[r]!);
   let minTs = Number.POSITIVE_INFINITY;
   let maxTs = Number.NEGATIVE_INFINITY;
   for (let r = 0; r < d.nRows; r++) {
@@ -255,23 +284,33 @@ export function analyze(input: AnalyzeInput): Analysis {
   const days = Number.isFinite(minTs) ? Math.max(1, (maxTs - minTs) / 86_400_000) : 1;
   const months = days / 30;
 
-  // Rows reached by each element.
+  // Rows reached by each element, and the expected T1 at the touch that reached each row
+  // (for a channel: its first touch in that channel).
   const byCampaign = new Map<string, number[]>();
   const byStep: number[][] = d.steps.map(() => []);
+  const byStepAt: number[][] = d.steps.map(() => []);
   const byVariant: number[][] = d.variants.map(() => []);
+  const byVariantAt: number[][] = d.variants.map(() => []);
   const byChannel = new Map<string, number[]>();
+  const byChannelAt = new Map<string, number[]>();
   for (let r = 0; r < d.nRows; r++) {
     const ck = `${d.orgId[r]}\u0000${d.campaignId[r]}`;
     (byCampaign.get(ck) ?? byCampaign.set(ck, []).get(ck)!).push(r);
-    const seenCh = new Set<string>();
-    for (const t of d.touches[r]!) {
+    const seenCh = new Map<string, number>();
+    d.touches[r]!.forEach((t, k) => {
       byStep[t.step]!.push(r);
-      if (t.variant >= 0) byVariant[t.variant]!.push(r);
-      seenCh.add(d.steps[t.step]!.channel);
-    }
-    for (const ch of [...seenCh].sort()) {
+      byStepAt[t.step]!.push(eAt(r, k));
+      if (t.variant >= 0) {
+        byVariant[t.variant]!.push(r);
+        byVariantAt[t.variant]!.push(eAt(r, k));
+      }
+      const ch = d.steps[t.step]!.channel;
+      if (!seenCh.has(ch)) seenCh.set(ch, eAt(r, k));
+    });
+    for (const ch of [...seenCh.keys()].sort()) {
       const k = `${ck}\u0000${ch}`;
       (byChannel.get(k) ?? byChannel.set(k, []).get(k)!).push(r);
+      (byChannelAt.get(k) ?? byChannelAt.set(k, []).get(k)!).push(seenCh.get(ch)!);
     }
   }
 
@@ -343,10 +382,12 @@ export function analyze(input: AnalyzeInput): Analysis {
       channel?: string;
       variantId?: string;
       variantKey?: string;
+      /** Expected T1 of each row where the element reached it (aligned with rows). */
+      at?: readonly number[];
     },
   ) => {
     const c = d.campaigns.get(`${meta.org}\u0000${meta.campaign}`);
-    const res = residuals(rows, y1, e1);
+    const res = residuals(rows, y1, e1, meta.at ? Float64Array.from(meta.at) : undefined);
     const z = res.n > 1 ? res.mean / Math.sqrt(res.variance / res.n) : Number.NaN;
     const half = res.n > 1 ? 1.96 * Math.sqrt(res.variance / res.n) : Number.NaN;
     const oe =
@@ -413,6 +454,7 @@ export function analyze(input: AnalyzeInput): Analysis {
           org: c.orgId,
           campaign: c.campaignId,
           channel: ch,
+          at: byChannelAt.get(`${ck}\u0000${ch}`)!,
         });
     }
     for (const s of c.steps) {
@@ -422,6 +464,7 @@ export function analyze(input: AnalyzeInput): Analysis {
         campaign: c.campaignId,
         step: s,
         stepIdx: si,
+        at: byStepAt[si]!,
       });
       d.variants.forEach((v, vi) => {
         if (v.orgId !== s.orgId || v.stepId !== s.stepId) return;
@@ -432,23 +475,28 @@ export function analyze(input: AnalyzeInput): Analysis {
           stepIdx: si,
           variantId: v.variantId,
           variantKey: v.key,
+          at: byVariantAt[vi]!,
         });
       });
     }
   }
-  // Underperformer flags: BH over the flaggable elements' two-sided p-values, then the bar.
+  // Underperformer flags: BH over every element's two-sided p-value (campaigns, channels,
+  // steps, variants, decision branches: one family), then the bar. Steps, channels and
+  // variants are judged against the expectation at the touch that reached each lead, so a
+  // later step is not held to what its leads could have done at their first touch. Without
+  // touch-level expectations only campaigns and first steps are fair, so only they are
+  // flagged.
   const firstOrder = (e: ElementStats) =>
     Math.min(
       ...(d.campaigns.get(`${e.org_id}\u0000${e.campaign_id}`)?.steps.map((s) => s.orderId) ?? [Number.NaN]),
     );
   const flaggable = (e: ElementStats) =>
-    e.level === 'campaign' || ((e.level === 'step' || e.level === 'variant') && e.order_id === firstOrder(e));
+    te !== undefined ||
+    e.level === 'campaign' ||
+    ((e.level === 'step' || e.level === 'variant') && e.order_id === firstOrder(e));
   const eq = benjaminiHochberg(elements.map((e) => (flaggable(e) ? e.flag.p_value : Number.NaN)));
   elements.forEach((e, i) => {
     const q = eq[i]!;
-    // Later steps are reached only by leads that have not booked yet, so their O/E against
-    // an enrollment-level expectation is biased low; only whole campaigns and first steps
-    // (and their variants), which every enrollment reaches, are flagged.
     const under =
       flaggable(e) &&
       q <= bar.fdr &&
@@ -466,7 +514,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     step: string | null,
     variant: string | null,
   ): Arm & { variance: number } => {
-    const res = residuals(rows, y1, e1);
+    const res = residuals(rows, yT, eT);
     const rc = replyCounts(rows, null);
     return {
       label,
@@ -607,11 +655,22 @@ export function analyze(input: AnalyzeInput): Analysis {
 
   const recommendations = comparisons
     .filter((c) => c.flagged)
-    .map((c) => recommendationOf(c, d, input.runName))
+    .map((c) => recommendationOf(c, d, input.runName, target))
     .sort((a, b) => b.impact.extra_per_month.point - a.impact.extra_per_month.point || (a.id < b.id ? -1 : 1))
     .map((r, i) => ({ ...r, rank: i + 1 }));
 
-  return { elements, comparisons, recommendations, paths: pathsOf(d, byCampaign, byStep, y1, e1), months };
+  return {
+    elements,
+    comparisons,
+    recommendations,
+    paths: pathsOf(d, byCampaign, byStep, y1, e1),
+    months,
+    target,
+    families: {
+      comparisons: cq.filter((q) => !Number.isNaN(q)).length,
+      element_flags: eq.filter((q) => !Number.isNaN(q)).length,
+    },
+  };
 }
 
 const fmtMs = (ms: number | null): string => {
@@ -622,7 +681,20 @@ const fmtMs = (ms: number | null): string => {
 };
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-function recommendationOf(c: Comparison, d: RecData, runName: string): Omit<Recommendation, 'rank'> {
+/** What a target counts, in words and as the unit of impact. */
+const TARGET_WORDS: Readonly<Record<TargetName, { readonly what: string; readonly unit: string }>> = {
+  booked_call_within_7d: { what: 'bookings within 7 days', unit: 'extra calls booked within 7 days per month' },
+  qualified_within_14d: { what: 'qualified leads within 14 days', unit: 'extra leads qualified within 14 days per month' },
+  conversion_within_30d: { what: 'conversions within 30 days', unit: 'extra conversions within 30 days per month' },
+};
+
+function recommendationOf(
+  c: Comparison,
+  d: RecData,
+  runName: string,
+  target: TargetName = T1,
+): Omit<Recommendation, 'rank'> {
+  const words = TARGET_WORDS[target];
   const worseC = d.campaigns.get(`${c.org_id}\u0000${c.worse.campaign_id}`)!;
   const betterC = d.campaigns.get(`${c.org_id}\u0000${c.better.campaign_id}`)!;
   let title: string;
@@ -633,7 +705,7 @@ function recommendationOf(c: Comparison, d: RecData, runName: string): Omit<Reco
   let messagesWorse: number | null = null;
   let messagesBetter: number | null = null;
   const p100 = (x: number) => (x * 100).toFixed(1);
-  const effectText = `+${p100(c.effect.point)} points of bookings within 7 days (95% CI ${p100(c.effect.lower)} to ${p100(c.effect.upper)}), adjusted for lead mix`;
+  const effectText = `+${p100(c.effect.point)} points of ${words.what} (95% CI ${p100(c.effect.lower)} to ${p100(c.effect.upper)}), adjusted for lead mix`;
   if (c.kind === 'prompt_variant') {
     const step = d.steps[d.stepIndex.get(`${c.org_id}\u0000${c.step_ids[0]}`)!]!;
     const wi = d.variantIndex.get(`${c.org_id}\u0000${c.worse.variant_id}`)!;
@@ -691,18 +763,22 @@ function recommendationOf(c: Comparison, d: RecData, runName: string): Omit<Reco
   const campaignIds = [...new Set([c.worse.campaign_id, c.better.campaign_id])];
   const variantIds = [c.worse.variant_id, c.better.variant_id].filter((v): v is string => v !== null);
   const id = `rec-${createHash('sha256')
-    .update([runName, c.kind, c.org_id, ...campaignIds, ...c.step_ids, ...variantIds].join('\u0000'))
+    .update(
+      [runName, c.kind, c.org_id, ...campaignIds, ...c.step_ids, ...variantIds, ...(target === T1 ? [] : [target])].join(
+        '\u0000',
+      ),
+    )
     .digest('hex')
     .slice(0, 10)}`;
   const plan = experimentPlan({
-    hypothesis: `${c.better.label} books more calls within 7 days than ${c.worse.label} (observed +${(c.effect.point * 100).toFixed(1)} points adjusted, ${pct(c.worse.rate.point)} → ${pct(c.better.rate.point)} raw).`,
+    hypothesis: `${c.better.label} gives more ${words.what} than ${c.worse.label} (observed +${(c.effect.point * 100).toFixed(1)} points adjusted, ${pct(c.worse.rate.point)} → ${pct(c.better.rate.point)} raw).`,
     control: { description: `current: ${c.worse.label}`, text: controlText },
     treatment: {
       description: `proposed: ${c.better.label}${edits.length > 0 ? ' (with the edits)' : ''}`,
       text: treatmentText,
     },
-    metric: T1,
-    windowDays: TARGET_DEFS[T1].days,
+    metric: target,
+    windowDays: TARGET_DEFS[target].days,
     baselineRate: c.worse.rate.point,
     uplift: c.effect.point,
     perDay: c.worse.per_day + c.better.per_day,
@@ -722,7 +798,7 @@ function recommendationOf(c: Comparison, d: RecData, runName: string): Omit<Reco
     worse: c.worse,
     better: c.better,
     evidence: {
-      metric: T1,
+      metric: target,
       effect: c.effect,
       relative_lift: c.worse.rate.point > 0 ? c.effect.point / c.worse.rate.point : Number.NaN,
       p_value: c.p_value,
@@ -733,7 +809,7 @@ function recommendationOf(c: Comparison, d: RecData, runName: string): Omit<Reco
     },
     edits,
     impact: {
-      metric: 'extra calls booked within 7 days per month',
+      metric: words.unit,
       affected_per_month: monthly,
       extra_per_month: extra,
       probability_real: pReal,
