@@ -280,3 +280,148 @@ describe('readingGrade', () => {
     expect(readingGrade('')).toBeNaN();
   });
 });
+
+/**
+ * Synthetic campaigns with survival: every lead books with probability σ(−1.2 + x) at a
+ * uniform time within 6 days of its first touch, and a step is reached only by leads that
+ * have not booked by then (steps at 0, 1 and 3 days). In campaign 60 step 2 loses half of
+ * the bookings that would have come after it. The touch-level expectation is the null
+ * process's P(book within the window | x, not booked by the touch) = p(1 − s/6) / (1 − p·s/6).
+ */
+function survival(seed = 11) {
+  const rand = rng(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(rand() + 1e-300)) * Math.cos(2 * Math.PI * rand());
+  const steps: RecStep[] = [];
+  const campaigns = new Map<string, RecCampaign>();
+  const at = [0, 1, 3];
+  for (const cid of ['50', '60']) {
+    const c: RecCampaign = { campaignId: cid, orgId: '1', name: `C${cid}`, steps: [] };
+    ['sms', 'email', 'voice'].forEach((ch, i) => {
+      const s: RecStep = {
+        stepId: `${cid}${i + 1}`,
+        orgId: '1',
+        campaignId: cid,
+        orderId: i + 1,
+        channel: ch,
+        waitBeforeMs: i === 0 ? 0 : (at[i]! - at[i - 1]!) * DAY,
+        label: `${ch} step`,
+        promptText: null,
+        isDecisionPoint: false,
+        branchCondition: null,
+        nextIfTrue: null,
+        nextIfFalse: null,
+      };
+      steps.push(s);
+      c.steps.push(s);
+    });
+    campaigns.set(`1\u0000${cid}`, c);
+  }
+  const stepIndex = new Map(steps.map((s, i) => [`1\u0000${s.stepId}`, i] as const));
+  const y: number[] = [];
+  const e: number[] = [];
+  const te: number[] = [];
+  const touches: Touch[][] = [];
+  const campaignId: string[] = [];
+  const decision: number[] = [];
+  for (const cid of ['50', '60']) {
+    for (let i = 0; i < 6000; i++) {
+      const p = sigmoid(-1.2 + normal());
+      const t0 = 1_700_000_000_000 + y.length * 60_000;
+      let booked = rand() < p;
+      const when = rand() * 6;
+      if (booked && cid === '60' && when > at[1]! && rand() < 0.5) booked = false;
+      const list: Touch[] = [];
+      at.forEach((s, k) => {
+        if (booked && when <= s) return;
+        list.push({ step: stepIndex.get(`1\u0000${cid}${k + 1}`)!, variant: -1, ts: t0 + s * DAY });
+        te.push((p * (1 - s / 6)) / (1 - (p * s) / 6));
+      });
+      y.push(booked ? 1 : 0);
+      e.push(p);
+      touches.push(list);
+      campaignId.push(cid);
+      decision.push(t0);
+    }
+  }
+  const n = y.length;
+  const none = new Int8Array(n).fill(-1);
+  const ex = Float64Array.from(e);
+  const data: RecData = {
+    campaigns,
+    steps,
+    stepIndex,
+    variants: [],
+    variantIndex: new Map(),
+    nRows: n,
+    orgId: y.map(() => '1'),
+    enrollmentId: y.map((_, i) => String(i + 1)),
+    campaignId,
+    decisionTs: Float64Array.from(decision),
+    labels: {
+      booked_call_within_7d: Int8Array.from(y),
+      qualified_within_14d: none,
+      conversion_within_30d: none,
+    },
+    touches,
+    replies: touches.map(() => []),
+    variantTexts: [],
+    stepTexts: steps.map(() => []),
+    asOf: 1_800_000_000_000,
+  };
+  return {
+    data,
+    expected: { booked_call_within_7d: ex, qualified_within_14d: ex, conversion_within_30d: ex },
+    touchExpected: Float64Array.from(te),
+    runScore: new Float64Array(n).fill(Number.NaN),
+    runTest: new Uint8Array(n),
+    runName: 'survival',
+  };
+}
+
+describe('analyze (element flags for every step, channel and variant)', () => {
+  const input = survival();
+  const withTouch = analyze(input);
+  const { touchExpected: _te, ...enrollmentOnly } = input;
+  const without = analyze(enrollmentOnly);
+  const el = (a: ReturnType<typeof analyze>, level: string, key: string) =>
+    a.elements.find((x) => x.level === level && x.key === key)!;
+
+  it('when later steps reach only leads that have not booked then the enrollment-level O/E is biased low', () => {
+    // Campaign 50 has no effect anywhere, yet its last step looks far below expected.
+    expect(el(without, 'step', 'step:1:503').observed_expected.upper).toBeLessThan(0.8);
+    expect(el(without, 'step', 'step:1:503').flag.underperforming).toBe(false);
+  });
+
+  it('when judged at the touch that reached the lead then no step of the no-effect campaign is flagged', () => {
+    for (const key of ['step:1:501', 'step:1:502', 'step:1:503']) {
+      const x = el(withTouch, 'step', key);
+      expect(x.flag.underperforming, key).toBe(false);
+      expect(x.observed_expected.lower, key).toBeLessThan(1);
+      expect(x.observed_expected.upper, key).toBeGreaterThan(1);
+    }
+    for (const ch of ['sms', 'email', 'voice']) {
+      expect(el(withTouch, 'channel', `channel:1:50:${ch}`).flag.underperforming, ch).toBe(false);
+    }
+  });
+
+  it('when a later step loses bookings then that step and its channel are flagged, near the planted size', () => {
+    const s2 = el(withTouch, 'step', 'step:1:602');
+    expect(s2.flag.underperforming).toBe(true);
+    // Half of the bookings after step 2 are lost: O/E ≈ 0.5 among the leads it reached.
+    expect(s2.observed_expected.lower).toBeLessThan(0.5);
+    expect(s2.observed_expected.upper).toBeGreaterThan(0.5);
+    expect(el(withTouch, 'channel', 'channel:1:60:email').flag.underperforming).toBe(true);
+    // The first step's leads lose those bookings too: the whole enrollment is below expected.
+    expect(el(withTouch, 'step', 'step:1:601').observed_expected.upper).toBeLessThan(1);
+  });
+
+  it('when every element is flaggable then the FDR family holds every element with a p-value', () => {
+    const withP = withTouch.elements.filter((x) => !Number.isNaN(x.flag.p_value)).length;
+    expect(withTouch.families.element_flags).toBe(withP);
+    // 2 campaigns + 6 channels + 6 steps.
+    expect(withP).toBe(14);
+    // Without touch-level expectations only campaigns and first steps are in it.
+    expect(without.families.element_flags).toBe(4);
+    for (const x of withTouch.elements) expect(Number.isNaN(x.flag.q_value), x.key).toBe(false);
+  });
+});

@@ -683,9 +683,18 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** What a target counts, in words and as the unit of impact. */
 const TARGET_WORDS: Readonly<Record<TargetName, { readonly what: string; readonly unit: string }>> = {
-  booked_call_within_7d: { what: 'bookings within 7 days', unit: 'extra calls booked within 7 days per month' },
-  qualified_within_14d: { what: 'qualified leads within 14 days', unit: 'extra leads qualified within 14 days per month' },
-  conversion_within_30d: { what: 'conversions within 30 days', unit: 'extra conversions within 30 days per month' },
+  booked_call_within_7d: {
+    what: 'bookings within 7 days',
+    unit: 'extra calls booked within 7 days per month',
+  },
+  qualified_within_14d: {
+    what: 'qualified leads within 14 days',
+    unit: 'extra leads qualified within 14 days per month',
+  },
+  conversion_within_30d: {
+    what: 'conversions within 30 days',
+    unit: 'extra conversions within 30 days per month',
+  },
 };
 
 function recommendationOf(
@@ -764,9 +773,15 @@ function recommendationOf(
   const variantIds = [c.worse.variant_id, c.better.variant_id].filter((v): v is string => v !== null);
   const id = `rec-${createHash('sha256')
     .update(
-      [runName, c.kind, c.org_id, ...campaignIds, ...c.step_ids, ...variantIds, ...(target === T1 ? [] : [target])].join(
-        '\u0000',
-      ),
+      [
+        runName,
+        c.kind,
+        c.org_id,
+        ...campaignIds,
+        ...c.step_ids,
+        ...variantIds,
+        ...(target === T1 ? [] : [target]),
+      ].join('\u0000'),
     )
     .digest('hex')
     .slice(0, 10)}`;

@@ -10,7 +10,11 @@ const pts = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} points
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
 /** The unit of a target's impact, for one line. */
 const unitOf = (t: string): string =>
-  t === 'qualified_within_14d' ? 'qualified leads' : t === 'conversion_within_30d' ? 'conversions' : 'bookings';
+  t === 'qualified_within_14d'
+    ? 'qualified leads'
+    : t === 'conversion_within_30d'
+      ? 'conversions'
+      : 'bookings';
 
 /** One line per recommendation: rank, id, change, impact. */
 export function recommendationLine(r: Recommendation): string {
