@@ -35,7 +35,7 @@ export interface RateStat {
   readonly rate: Interval;
 }
 
-export type ElementLevel = 'campaign' | 'channel' | 'step' | 'variant';
+export type ElementLevel = 'campaign' | 'channel' | 'step' | 'variant' | 'branch';
 
 export interface ElementStats {
   readonly level: ElementLevel;
@@ -49,6 +49,8 @@ export interface ElementStats {
   readonly variant_id: string | null;
   readonly variant_key: string | null;
   readonly label: string | null;
+  /** For a decision branch: which branch ('true', 'false') and the step it leads to (null: the path ends). */
+  readonly branch: { readonly taken: 'true' | 'false'; readonly next_step_id: string | null } | null;
   /** Enrollments the element reached. */
   readonly volume: number;
   /** Replies within the 7-day window (credited to this step for step and variant rows). */
@@ -178,6 +180,32 @@ export interface StepPath {
   } | null;
 }
 
+/**
+ * A decision point whose branches were judged against the leads' expectation at the
+ * decision. Branches are chosen by the lead's own behaviour (a connected call, a reply),
+ * so a gap is evidence about the path, not proof of its cause: a finding is `supported`
+ * when the worse branch is itself flagged below expected (same bar and FDR family as every
+ * element) and the adjusted gap between branches excludes 0; it then carries an
+ * experiment that randomizes the path for leads on that branch. Findings are not ranked
+ * recommendations and do not enter the store.
+ */
+export interface DecisionFinding {
+  readonly org_id: string;
+  readonly campaign_id: string;
+  readonly campaign_name: string;
+  readonly step_id: string;
+  readonly order_id: number;
+  readonly condition: string | null;
+  /** Element keys of the two branches (level 'branch'). */
+  readonly worse_branch: string;
+  readonly better_branch: string;
+  /** Adjusted gap (mean observed − expected, better − worse) with its 95% interval. */
+  readonly gap: Interval;
+  readonly p_value: number;
+  readonly supported: boolean;
+  readonly plan: ExperimentPlan | null;
+}
+
 export interface CampaignPath {
   readonly org_id: string;
   readonly campaign_id: string;
@@ -192,6 +220,7 @@ export interface Analysis {
   readonly comparisons: readonly Comparison[];
   readonly recommendations: readonly Recommendation[];
   readonly paths: readonly CampaignPath[];
+  readonly decisions: readonly DecisionFinding[];
   readonly months: number;
   /** The target comparisons and recommendations are judged on. */
   readonly target: TargetName;
@@ -370,6 +399,7 @@ export function analyze(input: AnalyzeInput): Analysis {
   };
 
   const elements: ElementStats[] = [];
+  const branchRes = new Map<string, ReturnType<typeof residuals>>();
   const pushElement = (
     level: ElementLevel,
     key: string,
@@ -382,6 +412,7 @@ export function analyze(input: AnalyzeInput): Analysis {
       channel?: string;
       variantId?: string;
       variantKey?: string;
+      branch?: ElementStats['branch'];
       /** Expected T1 of each row where the element reached it (aligned with rows). */
       at?: readonly number[];
     },
@@ -418,6 +449,7 @@ export function analyze(input: AnalyzeInput): Analysis {
       variant_id: meta.variantId ?? null,
       variant_key: meta.variantKey ?? null,
       label: meta.step?.label ?? null,
+      branch: meta.branch ?? null,
       volume: rows.length,
       replies: rateStat(rc.any, rc.n),
       positive_replies: rateStat(rc.pos, rc.n),
@@ -466,6 +498,38 @@ export function analyze(input: AnalyzeInput): Analysis {
         stepIdx: si,
         at: byStepAt[si]!,
       });
+      if (s.isDecisionPoint) {
+        // Each branch: the leads the decision step reached whose next step was the branch's
+        // target, judged at the touch of that next step (a path that ends: at the decision).
+        for (const [taken, next] of [
+          ['true', s.nextIfTrue],
+          ['false', s.nextIfFalse],
+        ] as const) {
+          const ti = next === null ? undefined : d.stepIndex.get(`${s.orgId}\u0000${next}`);
+          const rows: number[] = [];
+          const at: number[] = [];
+          for (const r of byStep[si]!) {
+            const list = d.touches[r]!;
+            const k = list.findIndex((t) => t.step === si);
+            const nk = list.findIndex((t) => t.ts > list[k]!.ts && t.step !== si);
+            if (ti === undefined ? nk < 0 : nk >= 0 && list[nk]!.step === ti) {
+              rows.push(r);
+              at.push(eAt(r, nk >= 0 ? nk : k));
+            }
+          }
+          if (next === null && rows.length === 0) continue;
+          const bkey = `branch:${s.orgId}:${s.stepId}:${taken}`;
+          const res = pushElement('branch', bkey, rows, {
+            org: c.orgId,
+            campaign: c.campaignId,
+            step: s,
+            stepIdx: si,
+            branch: { taken, next_step_id: next },
+            at,
+          });
+          branchRes.set(bkey, res);
+        }
+      }
       d.variants.forEach((v, vi) => {
         if (v.orgId !== s.orgId || v.stepId !== s.stepId) return;
         pushElement('variant', `variant:${v.orgId}:${v.variantId}`, byVariant[vi]!, {
@@ -505,6 +569,58 @@ export function analyze(input: AnalyzeInput): Analysis {
       e.expected_booked_7d * e.booked_7d.n >= bar.minEvents;
     (elements[i] as { flag: ElementStats['flag'] }).flag = { ...e.flag, q_value: q, underperforming: under };
   });
+
+  // Decision points: the two branches' adjusted gap; supported when the worse branch is flagged.
+  const decisions: DecisionFinding[] = [];
+  for (const s of d.steps) {
+    if (!s.isDecisionPoint) continue;
+    const kt = `branch:${s.orgId}:${s.stepId}:true`;
+    const kf = `branch:${s.orgId}:${s.stepId}:false`;
+    const rt = branchRes.get(kt);
+    const rf = branchRes.get(kf);
+    if (!rt || !rf || rt.n < 2 || rf.n < 2) continue;
+    const se = Math.sqrt(rt.variance / rt.n + rf.variance / rf.n);
+    if (!(se > 0)) continue;
+    const [better, worse, rb, rw] = rt.mean >= rf.mean ? [kt, kf, rt, rf] : [kf, kt, rf, rt];
+    const gap = rb.mean - rw.mean;
+    const we = elements.find((e) => e.key === worse)!;
+    const be = elements.find((e) => e.key === better)!;
+    const supported = we.flag.underperforming && gap - 1.96 * se > 0;
+    const c = d.campaigns.get(`${s.orgId}\u0000${s.campaignId}`);
+    const nextOf = (e: ElementStats) => {
+      const id = e.branch?.next_step_id ?? null;
+      const st = id === null ? undefined : d.steps[d.stepIndex.get(`${s.orgId}\u0000${id}`) ?? -1];
+      return st ? `step ${st.orderId} (${st.channel}, "${st.label}")` : 'the end of the campaign';
+    };
+    const cond = `${s.branchCondition ?? 'condition'} = ${we.branch?.taken}`;
+    decisions.push({
+      org_id: s.orgId,
+      campaign_id: s.campaignId,
+      campaign_name: c?.name ?? s.campaignId,
+      step_id: s.stepId,
+      order_id: s.orderId,
+      condition: s.branchCondition,
+      worse_branch: worse,
+      better_branch: better,
+      gap: { point: gap, lower: gap - 1.96 * se, upper: gap + 1.96 * se },
+      p_value: 2 * normalCdf(-gap / se),
+      supported,
+      plan: supported
+        ? experimentPlan({
+            hypothesis: `Leads with ${cond} at step ${s.orderId} of "${c?.name ?? s.campaignId}" book ${(-rw.mean * 100).toFixed(1)} points below what their lead facts predict when sent to ${nextOf(we)}; sending them to ${nextOf(be)} instead books more.`,
+            control: { description: `current: ${cond} → ${nextOf(we)}`, text: null },
+            treatment: { description: `proposed: ${cond} → ${nextOf(be)}`, text: null },
+            metric: T1,
+            windowDays: TARGET_DEFS[T1].days,
+            baselineRate: we.booked_7d.rate.point,
+            uplift: Math.min(-rw.mean, gap),
+            perDay: we.volume / days,
+            optOutRate: we.opt_outs.rate.point,
+            negativeReplyRate: we.negative_replies.rate.point,
+          })
+        : null,
+    });
+  }
 
   // Comparisons.
   const arm = (
@@ -664,6 +780,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     comparisons,
     recommendations,
     paths: pathsOf(d, byCampaign, byStep, y1, e1),
+    decisions,
     months,
     target,
     families: {

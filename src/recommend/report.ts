@@ -57,6 +57,24 @@ export function recommendationsMarkdown(doc: Record<string, unknown>, a: Analysi
     out.push('');
   }
   const flagged = a.elements.filter((e) => e.flag.underperforming);
+  out.push('## Decision points (branches judged at the decision)', '');
+  if (a.decisions.length === 0) out.push('No decision point with leads on both branches.', '');
+  else {
+    out.push(
+      '| campaign | step | condition | worse branch | better branch | gap (95% CI) | p | supported |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    for (const x of a.decisions) {
+      out.push(
+        `| ${x.campaign_name} (${x.campaign_id}) | ${x.order_id} | ${x.condition ?? ''} | ${x.worse_branch} | ${x.better_branch} | +${pts(x.gap.point)} (${pts(x.gap.lower)} to ${pts(x.gap.upper)}) | ${x.p_value.toExponential(1)} | ${x.supported ? `yes: test it (${x.plan?.sample_size.per_arm} per arm)` : 'no'} |`,
+      );
+    }
+    out.push(
+      '',
+      "Branches are chosen by the lead's behaviour; a supported gap is a reason to run the experiment in `decisions[].plan`, not a change by itself.",
+      '',
+    );
+  }
   out.push('## Underperforming elements (observed below expected)', '');
   if (flagged.length === 0) out.push('None clears the bar.', '');
   else {

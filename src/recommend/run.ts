@@ -232,6 +232,7 @@ export async function runRecommend(input: RunRecommendInput): Promise<RunRecomme
     recommendations: analysis.recommendations,
     comparisons: analysis.comparisons,
     elements: analysis.elements,
+    decisions: analysis.decisions,
     paths: analysis.paths,
   };
   const outDir = input.outDir ? resolve(input.cwd, input.outDir) : runDir;
