@@ -7,7 +7,8 @@
 // users apply today (raw booking rate, two-proportion z-test at p < 0.05 per comparison,
 // no adjustment, no FDR control, no minimum counts) on the same comparisons.
 //
-// Options (env): LEADLIFT_BENCH_SEEDS (default "1,2,3"), LEADLIFT_BENCH_ENROLLMENTS (20000).
+// Options (env): LEADLIFT_BENCH_SEEDS (default "1,2,3,4,5"), LEADLIFT_BENCH_ENROLLMENTS (20000).
+// `--help` prints them.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,16 @@ import { normalCdf } from '../recommend/stats.js';
 import { openSnapshot } from '../snapshot/manifest.js';
 import { formatRecords } from '../text-table.js';
 
-const seeds = (process.env.LEADLIFT_BENCH_SEEDS ?? '1,2,3').split(',').map(Number);
+const USAGE = `Usage: npm run bench:recommend [-- --help]
+
+Demo DB → extract → clean → train T1 → recommend, per seed; recommendations matched
+against the demo's truth file (precision, recall, controls raised) next to the naive rule.
+
+Environment:
+  LEADLIFT_BENCH_SEEDS        comma-separated seeds (default 1,2,3,4,5)
+  LEADLIFT_BENCH_ENROLLMENTS  enrollments per demo (default 20000)
+`;
+const seeds = (process.env.LEADLIFT_BENCH_SEEDS ?? '1,2,3,4,5').split(',').map(Number);
 const enrollments = Number(process.env.LEADLIFT_BENCH_ENROLLMENTS ?? 20000);
 
 /** What a recommendation or comparison touches. */
@@ -117,6 +127,7 @@ async function main(): Promise<void> {
       const cleanDir = join(cwd, 'tmp/cleaned', snapshot.manifest.snapshot_id);
       await cleanSnapshot(snapshot, config.clean, cleanDir, {});
       const t2 = performance.now();
+      const c2 = process.cpuUsage();
       const train = await runTrainCleaned({
         cwd,
         cleanedDir: cleanDir,
@@ -126,6 +137,7 @@ async function main(): Promise<void> {
         train: { nBoot: 50 },
       });
       const t3 = performance.now();
+      const c3 = process.cpuUsage();
       const rec = await runRecommend({
         config,
         cwd,
@@ -134,6 +146,9 @@ async function main(): Promise<void> {
         cleanedDir: cleanDir,
       });
       const t4 = performance.now();
+      const c4 = process.cpuUsage();
+      const cpu = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) =>
+        ((b.user + b.system - a.user - a.system) / 1e6).toFixed(1);
       timing.push({
         seed,
         enrollments,
@@ -142,6 +157,8 @@ async function main(): Promise<void> {
         'train s': ((t3 - t2) / 1000).toFixed(1),
         'recommend s': ((t4 - t3) / 1000).toFixed(1),
         'recommend ÷ train': ((t4 - t3) / (t3 - t2)).toFixed(2),
+        'train cpu s': cpu(c2, c3),
+        'recommend cpu s': cpu(c3, c4),
       });
       const planted = truth.effects.filter((e) => e.level === 'campaign' && e.kind !== 'control');
       const score = (method: 'method' | 'naive', found: readonly (Touching & { rank: number })[]) => {
@@ -253,7 +270,9 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exitCode = 1;
-});
+if (process.argv.includes('--help') || process.argv.includes('-h')) process.stdout.write(USAGE);
+else
+  main().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  });

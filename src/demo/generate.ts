@@ -13,7 +13,7 @@ import { isoUtc, parseYmd } from './time.js';
 import type { DemoTruth, TruthEffect } from './truth.js';
 
 /** Version of the generator: bumped whenever the same seed would give different rows. */
-export const DEMO_GENERATOR_VERSION = '1.1.0';
+export const DEMO_GENERATOR_VERSION = '1.2.0';
 
 /** Rows of one table in a batch. */
 export interface DemoTableRows {

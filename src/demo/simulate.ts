@@ -45,6 +45,8 @@ import {
 const STREAM_CONTACT = 0x00c0_47ac;
 /** The status callbacks' own stream: drawing from it leaves every other row as it was. */
 const STREAM_STATUS = 0x57a7_0500;
+/** Tie-breaks of the no-effect control A/B tests' balanced assignment: their own stream. */
+const STREAM_CONTROL_ARM = 0x0c7a_a2b0;
 const SECOND = 1000;
 const AGENT_NAME = 'Cory';
 const SLOT_HOURS: readonly (readonly [number, number])[] = [
@@ -119,6 +121,14 @@ export class Simulator {
   private readonly bank: TextBank;
   private readonly rng = new Rng(0);
   private readonly statusRng = new Rng(0);
+  private readonly controlRng = new Rng(0);
+  /**
+   * Arm counts of the no-effect control A/B tests, by `<step id>:<stratum>`: leads that
+   * reach a control step are assigned to the arm with fewer leads of their outcome
+   * stratum (booked within 7 days or not, eligible or not), so the arms' realized
+   * outcomes match by construction and not only in expectation.
+   */
+  private readonly controlArms = new Map<string, [number, number]>();
   private readonly vars = emptyVars();
   private readonly orgWeights: readonly number[];
   private readonly entryWeights: readonly (readonly number[])[];
@@ -443,6 +453,7 @@ export class Simulator {
         break;
       }
       current = step;
+      if (this.isControlStep(campaign, i)) this.variantChoice[i] = this.controlArm(step, t, firstTouchAt);
       const variant = step.variants.length > 0 ? step.variants[this.variantChoice[i]!]! : null;
       const template = variant?.template ?? step.template;
       if (t > this.asOf - HOUR) {
@@ -913,6 +924,40 @@ export class Simulator {
       qualified: qualifiedAt - firstTouchAt,
       converted: convertedAt - firstTouchAt,
     };
+  }
+
+  /** Whether step `i` of `campaign` carries one of the no-effect control A/B tests. */
+  private isControlStep(campaign: CampaignDef, i: number): boolean {
+    const plan = this.catalog.plan;
+    return (
+      (campaign === plan.controlFollowUp.campaign && i === plan.controlFollowUp.step.index) ||
+      (campaign === plan.controlSubject.campaign && i === plan.controlSubject.step.index)
+    );
+  }
+
+  /**
+   * The arm of a lead reaching a control step at `t`: the arm with fewer leads of the
+   * lead's outcome stratum so far (ties: a draw from the control stream, so no other row
+   * changes). The stratum is what the truth file and the labels count: booked within
+   * 7 days of the first touch, among enrollments whose windows elapse.
+   */
+  private controlArm(step: StepDef, t: number, firstTouchAt: number): number {
+    const first = Number.isNaN(firstTouchAt) ? t : firstTouchAt;
+    const eligible = !this.isTest && first <= this.completeThrough;
+    const bookedByAsOf = this.bookingAt <= this.asOf - MINUTE && first <= this.asOf - HOUR;
+    const booked7d = bookedByAsOf && this.bookingAt - first <= LABEL_WINDOWS.call_booked * DAY;
+    const key = `${step.id}:${eligible ? (booked7d ? 'booked' : 'not_booked') : 'ineligible'}`;
+    const counts = this.controlArms.get(key) ?? this.controlArms.set(key, [0, 0]).get(key)!;
+    const arm =
+      counts[0] === counts[1]
+        ? this.controlRng.reseed(this.options.seed, STREAM_CONTROL_ARM, this.enrollmentId).next() < 0.5
+          ? 0
+          : 1
+        : counts[0] < counts[1]
+          ? 0
+          : 1;
+    counts[arm]++;
+    return arm;
   }
 
   /** Adds an eligible enrollment's labels to the arms it belongs to. */

@@ -280,3 +280,325 @@ describe('readingGrade', () => {
     expect(readingGrade('')).toBeNaN();
   });
 });
+
+/**
+ * Synthetic campaigns with survival: every lead books with probability σ(−1.2 + x) at a
+ * uniform time within 6 days of its first touch, and a step is reached only by leads that
+ * have not booked by then (steps at 0, 1 and 3 days). In campaign 60 step 2 loses half of
+ * the bookings that would have come after it. The touch-level expectation is the null
+ * process's P(book within the window | x, not booked by the touch) = p(1 − s/6) / (1 − p·s/6).
+ */
+function survival(seed = 11) {
+  const rand = rng(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(rand() + 1e-300)) * Math.cos(2 * Math.PI * rand());
+  const steps: RecStep[] = [];
+  const campaigns = new Map<string, RecCampaign>();
+  const at = [0, 1, 3];
+  for (const cid of ['50', '60']) {
+    const c: RecCampaign = { campaignId: cid, orgId: '1', name: `C${cid}`, steps: [] };
+    ['sms', 'email', 'voice'].forEach((ch, i) => {
+      const s: RecStep = {
+        stepId: `${cid}${i + 1}`,
+        orgId: '1',
+        campaignId: cid,
+        orderId: i + 1,
+        channel: ch,
+        waitBeforeMs: i === 0 ? 0 : (at[i]! - at[i - 1]!) * DAY,
+        label: `${ch} step`,
+        promptText: null,
+        isDecisionPoint: false,
+        branchCondition: null,
+        nextIfTrue: null,
+        nextIfFalse: null,
+      };
+      steps.push(s);
+      c.steps.push(s);
+    });
+    campaigns.set(`1\u0000${cid}`, c);
+  }
+  const stepIndex = new Map(steps.map((s, i) => [`1\u0000${s.stepId}`, i] as const));
+  const y: number[] = [];
+  const e: number[] = [];
+  const te: number[] = [];
+  const touches: Touch[][] = [];
+  const campaignId: string[] = [];
+  const decision: number[] = [];
+  for (const cid of ['50', '60']) {
+    for (let i = 0; i < 6000; i++) {
+      const p = sigmoid(-1.2 + normal());
+      const t0 = 1_700_000_000_000 + y.length * 60_000;
+      let booked = rand() < p;
+      const when = rand() * 6;
+      if (booked && cid === '60' && when > at[1]! && rand() < 0.5) booked = false;
+      const list: Touch[] = [];
+      at.forEach((s, k) => {
+        if (booked && when <= s) return;
+        list.push({ step: stepIndex.get(`1\u0000${cid}${k + 1}`)!, variant: -1, ts: t0 + s * DAY });
+        te.push((p * (1 - s / 6)) / (1 - (p * s) / 6));
+      });
+      y.push(booked ? 1 : 0);
+      e.push(p);
+      touches.push(list);
+      campaignId.push(cid);
+      decision.push(t0);
+    }
+  }
+  const n = y.length;
+  const none = new Int8Array(n).fill(-1);
+  const ex = Float64Array.from(e);
+  const data: RecData = {
+    campaigns,
+    steps,
+    stepIndex,
+    variants: [],
+    variantIndex: new Map(),
+    nRows: n,
+    orgId: y.map(() => '1'),
+    enrollmentId: y.map((_, i) => String(i + 1)),
+    campaignId,
+    decisionTs: Float64Array.from(decision),
+    labels: {
+      booked_call_within_7d: Int8Array.from(y),
+      qualified_within_14d: none,
+      conversion_within_30d: none,
+    },
+    touches,
+    replies: touches.map(() => []),
+    variantTexts: [],
+    stepTexts: steps.map(() => []),
+    asOf: 1_800_000_000_000,
+  };
+  return {
+    data,
+    expected: { booked_call_within_7d: ex, qualified_within_14d: ex, conversion_within_30d: ex },
+    touchExpected: Float64Array.from(te),
+    runScore: new Float64Array(n).fill(Number.NaN),
+    runTest: new Uint8Array(n),
+    runName: 'survival',
+  };
+}
+
+describe('analyze (element flags for every step, channel and variant)', () => {
+  const input = survival();
+  const withTouch = analyze(input);
+  const { touchExpected: _te, ...enrollmentOnly } = input;
+  const without = analyze(enrollmentOnly);
+  const el = (a: ReturnType<typeof analyze>, level: string, key: string) =>
+    a.elements.find((x) => x.level === level && x.key === key)!;
+
+  it('when later steps reach only leads that have not booked then the enrollment-level O/E is biased low', () => {
+    // Campaign 50 has no effect anywhere, yet its last step looks far below expected.
+    expect(el(without, 'step', 'step:1:503').observed_expected.upper).toBeLessThan(0.8);
+    expect(el(without, 'step', 'step:1:503').flag.underperforming).toBe(false);
+  });
+
+  it('when judged at the touch that reached the lead then no step of the no-effect campaign is flagged', () => {
+    for (const key of ['step:1:501', 'step:1:502', 'step:1:503']) {
+      const x = el(withTouch, 'step', key);
+      expect(x.flag.underperforming, key).toBe(false);
+      expect(x.observed_expected.lower, key).toBeLessThan(1);
+      expect(x.observed_expected.upper, key).toBeGreaterThan(1);
+    }
+    for (const ch of ['sms', 'email', 'voice']) {
+      expect(el(withTouch, 'channel', `channel:1:50:${ch}`).flag.underperforming, ch).toBe(false);
+    }
+  });
+
+  it('when a later step loses bookings then that step and its channel are flagged, near the planted size', () => {
+    const s2 = el(withTouch, 'step', 'step:1:602');
+    expect(s2.flag.underperforming).toBe(true);
+    // Half of the bookings after step 2 are lost: O/E ≈ 0.5 among the leads it reached.
+    expect(s2.observed_expected.lower).toBeLessThan(0.5);
+    expect(s2.observed_expected.upper).toBeGreaterThan(0.5);
+    expect(el(withTouch, 'channel', 'channel:1:60:email').flag.underperforming).toBe(true);
+    // The first step's leads lose those bookings too: the whole enrollment is below expected.
+    expect(el(withTouch, 'step', 'step:1:601').observed_expected.upper).toBeLessThan(1);
+  });
+
+  it('when every element is flaggable then the FDR family holds every element with a p-value', () => {
+    const withP = withTouch.elements.filter((x) => !Number.isNaN(x.flag.p_value)).length;
+    expect(withTouch.families.element_flags).toBe(withP);
+    // 2 campaigns + 6 channels + 6 steps.
+    expect(withP).toBe(14);
+    // Without touch-level expectations only campaigns and first steps are in it.
+    expect(without.families.element_flags).toBe(4);
+    for (const x of withTouch.elements) expect(Number.isNaN(x.flag.q_value), x.key).toBe(false);
+  });
+});
+
+/**
+ * Decision points: step 1 (voice) branches on a connected call — true → step 3 (recap
+ * email), false → step 2 (SMS) → step 3 — at day 1. Whether the call connects is a coin
+ * flip (40%), so the branches differ only by what the campaign does. In campaign 70 the
+ * connected branch loses half of the bookings after the decision; campaign 80 loses none.
+ */
+function decisionData(seed = 5) {
+  const rand = rng(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(rand() + 1e-300)) * Math.cos(2 * Math.PI * rand());
+  const steps: RecStep[] = [];
+  const campaigns = new Map<string, RecCampaign>();
+  for (const cid of ['70', '80']) {
+    const c: RecCampaign = { campaignId: cid, orgId: '1', name: `C${cid}`, steps: [] };
+    const mk = (i: number, ch: string, decision: boolean): RecStep => ({
+      stepId: `${cid}${i}`,
+      orgId: '1',
+      campaignId: cid,
+      orderId: i,
+      channel: ch,
+      waitBeforeMs: i === 1 ? 0 : DAY,
+      label: `${ch} step`,
+      promptText: null,
+      isDecisionPoint: decision,
+      branchCondition: decision ? 'connected' : null,
+      nextIfTrue: decision ? `${cid}3` : null,
+      nextIfFalse: decision ? `${cid}2` : null,
+    });
+    for (const s of [mk(1, 'voice', true), mk(2, 'sms', false), mk(3, 'email', false)]) {
+      steps.push(s);
+      c.steps.push(s);
+    }
+    campaigns.set(`1\u0000${cid}`, c);
+  }
+  const stepIndex = new Map(steps.map((s, i) => [`1\u0000${s.stepId}`, i] as const));
+  const y: number[] = [];
+  const e: number[] = [];
+  const te: number[] = [];
+  const touches: Touch[][] = [];
+  const campaignId: string[] = [];
+  const decision: number[] = [];
+  const cond = (p: number, s: number) => (p * (1 - s / 6)) / (1 - (p * s) / 6);
+  for (const cid of ['70', '80']) {
+    for (let i = 0; i < 8000; i++) {
+      const p = sigmoid(-1.2 + normal());
+      const t0 = 1_700_000_000_000 + y.length * 60_000;
+      const connected = rand() < 0.4;
+      let booked = rand() < p;
+      const when = rand() * 6;
+      if (booked && cid === '70' && connected && when > 1 && rand() < 0.5) booked = false;
+      const at = (k: number) => stepIndex.get(`1\u0000${cid}${k}`)!;
+      const list: Touch[] = [{ step: at(1), variant: -1, ts: t0 }];
+      te.push(p);
+      for (const [k, s] of (connected
+        ? [[3, 1]]
+        : [
+            [2, 1],
+            [3, 2],
+          ]) as [number, number][]) {
+        if (booked && when <= s) break;
+        list.push({ step: at(k), variant: -1, ts: t0 + s * DAY });
+        te.push(cond(p, s));
+      }
+      y.push(booked ? 1 : 0);
+      e.push(p);
+      touches.push(list);
+      campaignId.push(cid);
+      decision.push(t0);
+    }
+  }
+  const n = y.length;
+  const none = new Int8Array(n).fill(-1);
+  const ex = Float64Array.from(e);
+  const data: RecData = {
+    campaigns,
+    steps,
+    stepIndex,
+    variants: [],
+    variantIndex: new Map(),
+    nRows: n,
+    orgId: y.map(() => '1'),
+    enrollmentId: y.map((_, i) => String(i + 1)),
+    campaignId,
+    decisionTs: Float64Array.from(decision),
+    labels: {
+      booked_call_within_7d: Int8Array.from(y),
+      qualified_within_14d: none,
+      conversion_within_30d: none,
+    },
+    touches,
+    replies: touches.map(() => []),
+    variantTexts: [],
+    stepTexts: steps.map(() => []),
+    asOf: 1_800_000_000_000,
+  };
+  return {
+    data,
+    expected: { booked_call_within_7d: ex, qualified_within_14d: ex, conversion_within_30d: ex },
+    touchExpected: Float64Array.from(te),
+    runScore: new Float64Array(n).fill(Number.NaN),
+    runTest: new Uint8Array(n),
+    runName: 'decisions',
+  };
+}
+
+describe('analyze (decision points)', () => {
+  const a = analyze(decisionData());
+  const at = (cid: string) => a.decisions.find((x) => x.campaign_id === cid)!;
+
+  it('when a branch sends leads down a path that loses bookings then the finding is supported, with a plan', () => {
+    const f = at('70');
+    expect(f.worse_branch).toBe('branch:1:701:true');
+    expect(f.supported).toBe(true);
+    expect(f.gap.lower).toBeGreaterThan(0);
+    expect(f.plan?.treatment.description).toContain('step 2 (sms');
+    expect(f.plan?.sample_size.per_arm).toBeGreaterThanOrEqual(200);
+    const el = a.elements.find((x) => x.key === 'branch:1:701:true')!;
+    expect(el.flag.underperforming).toBe(true);
+    expect(el.branch).toEqual({ taken: 'true', next_step_id: '703' });
+  });
+
+  it('when neither branch loses bookings then nothing is supported and no branch is flagged', () => {
+    expect(at('80').supported).toBe(false);
+    expect(at('80').plan).toBeNull();
+    for (const k of ['branch:1:801:true', 'branch:1:801:false']) {
+      expect(a.elements.find((x) => x.key === k)!.flag.underperforming, k).toBe(false);
+    }
+  });
+
+  it('when branches are judged then they are in the one element-flag family', () => {
+    expect(a.families.element_flags).toBe(a.elements.filter((x) => !Number.isNaN(x.flag.p_value)).length);
+    expect(a.elements.filter((x) => x.level === 'branch')).toHaveLength(4);
+  });
+});
+
+describe('analyze (target)', () => {
+  // The planted variant and order effects moved to qualification; bookings shuffled across
+  // rows (no effect left on them).
+  const base = synthetic(designs);
+  const y = base.data.labels.booked_call_within_7d;
+  const rand = rng(3);
+  const shuffled = Int8Array.from(y);
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+  }
+  const data: RecData = {
+    ...base.data,
+    labels: { ...base.data.labels, booked_call_within_7d: shuffled, qualified_within_14d: y },
+  };
+  // Shuffled bookings no longer depend on the lead: their expectation is the overall rate.
+  const flat = new Float64Array(y.length).fill(y.reduce((s, v) => s + v, 0) / y.length);
+  const expected = { ...base.expected, booked_call_within_7d: flat };
+  const onT2 = analyze({ ...base, data, expected, target: 'qualified_within_14d' });
+  const onT1 = analyze({ ...base, data, expected });
+
+  it('when the run is trained on qualification then comparisons and impact use it', () => {
+    expect(onT2.target).toBe('qualified_within_14d');
+    const rec = onT2.recommendations.find((r) => r.variant_ids.includes('102'))!;
+    expect(rec.better.variant_id).toBe('102');
+    expect(rec.evidence.metric).toBe('qualified_within_14d');
+    expect(rec.impact.metric).toBe('extra leads qualified within 14 days per month');
+    expect(rec.plan.primary_metric).toMatchObject({ name: 'qualified_within_14d', window_days: 14 });
+    expect(onT2.recommendations.some((r) => r.kind === 'step_order')).toBe(true);
+  });
+
+  it('when the same data are judged on bookings, which carry no effect, then nothing is recommended', () => {
+    expect(onT1.target).toBe('booked_call_within_7d');
+    expect(onT1.recommendations).toEqual([]);
+  });
+
+  it('when the target differs then recommendation ids differ', () => {
+    const t1 = analyze(base).recommendations.find((r) => r.variant_ids.includes('102'))!;
+    const t2 = onT2.recommendations.find((r) => r.variant_ids.includes('102'))!;
+    expect(t1.id).not.toBe(t2.id);
+  });
+});

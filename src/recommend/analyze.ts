@@ -35,7 +35,7 @@ export interface RateStat {
   readonly rate: Interval;
 }
 
-export type ElementLevel = 'campaign' | 'channel' | 'step' | 'variant';
+export type ElementLevel = 'campaign' | 'channel' | 'step' | 'variant' | 'branch';
 
 export interface ElementStats {
   readonly level: ElementLevel;
@@ -49,6 +49,8 @@ export interface ElementStats {
   readonly variant_id: string | null;
   readonly variant_key: string | null;
   readonly label: string | null;
+  /** For a decision branch: which branch ('true', 'false') and the step it leads to (null: the path ends). */
+  readonly branch: { readonly taken: 'true' | 'false'; readonly next_step_id: string | null } | null;
   /** Enrollments the element reached. */
   readonly volume: number;
   /** Replies within the 7-day window (credited to this step for step and variant rows). */
@@ -178,6 +180,32 @@ export interface StepPath {
   } | null;
 }
 
+/**
+ * A decision point whose branches were judged against the leads' expectation at the
+ * decision. Branches are chosen by the lead's own behaviour (a connected call, a reply),
+ * so a gap is evidence about the path, not proof of its cause: a finding is `supported`
+ * when the worse branch is itself flagged below expected (same bar and FDR family as every
+ * element) and the adjusted gap between branches excludes 0; it then carries an
+ * experiment that randomizes the path for leads on that branch. Findings are not ranked
+ * recommendations and do not enter the store.
+ */
+export interface DecisionFinding {
+  readonly org_id: string;
+  readonly campaign_id: string;
+  readonly campaign_name: string;
+  readonly step_id: string;
+  readonly order_id: number;
+  readonly condition: string | null;
+  /** Element keys of the two branches (level 'branch'). */
+  readonly worse_branch: string;
+  readonly better_branch: string;
+  /** Adjusted gap (mean observed − expected, better − worse) with its 95% interval. */
+  readonly gap: Interval;
+  readonly p_value: number;
+  readonly supported: boolean;
+  readonly plan: ExperimentPlan | null;
+}
+
 export interface CampaignPath {
   readonly org_id: string;
   readonly campaign_id: string;
@@ -192,7 +220,12 @@ export interface Analysis {
   readonly comparisons: readonly Comparison[];
   readonly recommendations: readonly Recommendation[];
   readonly paths: readonly CampaignPath[];
+  readonly decisions: readonly DecisionFinding[];
   readonly months: number;
+  /** The target comparisons and recommendations are judged on. */
+  readonly target: TargetName;
+  /** Sizes of the two Benjamini–Hochberg families: comparisons, and element flags. */
+  readonly families: { readonly comparisons: number; readonly element_flags: number };
 }
 
 const T1: TargetName = 'booked_call_within_7d';
@@ -202,28 +235,36 @@ function rateStat(k: number, n: number): RateStat {
   return { k, n, rate: wilson(k, n) };
 }
 
-/** Residual statistics of rows: observed − expected on the elapsed-window rows. */
+/**
+ * Residual statistics of rows: observed − expected on the elapsed-window rows. `e` is
+ * indexed by row, or, with `at`, `at[i]` is the expected value of `rows[i]` (the
+ * expectation at the touch that reached the lead).
+ */
 function residuals(
   rows: readonly number[],
   y: Int8Array,
   e: Float64Array,
+  at?: Float64Array,
 ): { n: number; k: number; mean: number; variance: number; expected: number } {
   let n = 0;
   let k = 0;
   let s = 0;
   let se = 0;
-  for (const r of rows) {
-    if (y[r]! < 0 || Number.isNaN(e[r]!)) continue;
+  const ex = (i: number) => (at ? at[i]! : e[rows[i]!]!);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (y[r]! < 0 || Number.isNaN(ex(i))) continue;
     n++;
     k += y[r]!;
-    s += y[r]! - e[r]!;
-    se += e[r]!;
+    s += y[r]! - ex(i);
+    se += ex(i);
   }
   const mean = n > 0 ? s / n : Number.NaN;
   let ss = 0;
-  for (const r of rows) {
-    if (y[r]! < 0 || Number.isNaN(e[r]!)) continue;
-    ss += (y[r]! - e[r]! - mean) ** 2;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (y[r]! < 0 || Number.isNaN(ex(i))) continue;
+    ss += (y[r]! - ex(i) - mean) ** 2;
   }
   return { n, k, mean, variance: n > 1 ? ss / (n - 1) : Number.NaN, expected: n > 0 ? se / n : Number.NaN };
 }
@@ -237,6 +278,15 @@ export interface AnalyzeInput {
   readonly runTest: Uint8Array;
   readonly runName: string;
   readonly bar?: RecommendBar;
+  /**
+   * Expected T1 probability at each touch (flat, row r's touch k at
+   * `touchOffsets(data)[r] + k`, out-of-fold): steps, channels and variants are judged
+   * against the leads they reached, at the time they reached them. Without it the
+   * enrollment-level expectation is used (biased low for later steps).
+   */
+  readonly touchExpected?: Float64Array;
+  /** The target comparisons and recommendations use (the run's target). Default T1. */
+  readonly target?: TargetName;
 }
 
 /** Runs every analysis. Deterministic. */
@@ -245,6 +295,14 @@ export function analyze(input: AnalyzeInput): Analysis {
   const d = input.data;
   const y1 = d.labels[T1];
   const e1 = input.expected[T1];
+  const target = input.target ?? T1;
+  const yT = d.labels[target];
+  const eT = input.expected[target];
+  // Expected T1 at each touch (row r's touch k at off[r] + k), else the row's own.
+  const off = new Int32Array(d.nRows + 1);
+  for (let r = 0; r < d.nRows; r++) off[r + 1] = off[r]! + d.touches[r]!.length;
+  const te = input.touchExpected;
+  const eAt = (r: number, k: number) => (te ? te[off[r]! + k]! : e1[r]!);
   let minTs = Number.POSITIVE_INFINITY;
   let maxTs = Number.NEGATIVE_INFINITY;
   for (let r = 0; r < d.nRows; r++) {
@@ -255,23 +313,33 @@ export function analyze(input: AnalyzeInput): Analysis {
   const days = Number.isFinite(minTs) ? Math.max(1, (maxTs - minTs) / 86_400_000) : 1;
   const months = days / 30;
 
-  // Rows reached by each element.
+  // Rows reached by each element, and the expected T1 at the touch that reached each row
+  // (for a channel: its first touch in that channel).
   const byCampaign = new Map<string, number[]>();
   const byStep: number[][] = d.steps.map(() => []);
+  const byStepAt: number[][] = d.steps.map(() => []);
   const byVariant: number[][] = d.variants.map(() => []);
+  const byVariantAt: number[][] = d.variants.map(() => []);
   const byChannel = new Map<string, number[]>();
+  const byChannelAt = new Map<string, number[]>();
   for (let r = 0; r < d.nRows; r++) {
     const ck = `${d.orgId[r]}\u0000${d.campaignId[r]}`;
     (byCampaign.get(ck) ?? byCampaign.set(ck, []).get(ck)!).push(r);
-    const seenCh = new Set<string>();
-    for (const t of d.touches[r]!) {
+    const seenCh = new Map<string, number>();
+    d.touches[r]!.forEach((t, k) => {
       byStep[t.step]!.push(r);
-      if (t.variant >= 0) byVariant[t.variant]!.push(r);
-      seenCh.add(d.steps[t.step]!.channel);
-    }
-    for (const ch of [...seenCh].sort()) {
+      byStepAt[t.step]!.push(eAt(r, k));
+      if (t.variant >= 0) {
+        byVariant[t.variant]!.push(r);
+        byVariantAt[t.variant]!.push(eAt(r, k));
+      }
+      const ch = d.steps[t.step]!.channel;
+      if (!seenCh.has(ch)) seenCh.set(ch, eAt(r, k));
+    });
+    for (const ch of [...seenCh.keys()].sort()) {
       const k = `${ck}\u0000${ch}`;
       (byChannel.get(k) ?? byChannel.set(k, []).get(k)!).push(r);
+      (byChannelAt.get(k) ?? byChannelAt.set(k, []).get(k)!).push(seenCh.get(ch)!);
     }
   }
 
@@ -331,6 +399,7 @@ export function analyze(input: AnalyzeInput): Analysis {
   };
 
   const elements: ElementStats[] = [];
+  const branchRes = new Map<string, ReturnType<typeof residuals>>();
   const pushElement = (
     level: ElementLevel,
     key: string,
@@ -343,10 +412,13 @@ export function analyze(input: AnalyzeInput): Analysis {
       channel?: string;
       variantId?: string;
       variantKey?: string;
+      branch?: ElementStats['branch'];
+      /** Expected T1 of each row where the element reached it (aligned with rows). */
+      at?: readonly number[];
     },
   ) => {
     const c = d.campaigns.get(`${meta.org}\u0000${meta.campaign}`);
-    const res = residuals(rows, y1, e1);
+    const res = residuals(rows, y1, e1, meta.at ? Float64Array.from(meta.at) : undefined);
     const z = res.n > 1 ? res.mean / Math.sqrt(res.variance / res.n) : Number.NaN;
     const half = res.n > 1 ? 1.96 * Math.sqrt(res.variance / res.n) : Number.NaN;
     const oe =
@@ -377,6 +449,7 @@ export function analyze(input: AnalyzeInput): Analysis {
       variant_id: meta.variantId ?? null,
       variant_key: meta.variantKey ?? null,
       label: meta.step?.label ?? null,
+      branch: meta.branch ?? null,
       volume: rows.length,
       replies: rateStat(rc.any, rc.n),
       positive_replies: rateStat(rc.pos, rc.n),
@@ -413,6 +486,7 @@ export function analyze(input: AnalyzeInput): Analysis {
           org: c.orgId,
           campaign: c.campaignId,
           channel: ch,
+          at: byChannelAt.get(`${ck}\u0000${ch}`)!,
         });
     }
     for (const s of c.steps) {
@@ -422,7 +496,40 @@ export function analyze(input: AnalyzeInput): Analysis {
         campaign: c.campaignId,
         step: s,
         stepIdx: si,
+        at: byStepAt[si]!,
       });
+      if (s.isDecisionPoint) {
+        // Each branch: the leads the decision step reached whose next step was the branch's
+        // target, judged at the touch of that next step (a path that ends: at the decision).
+        for (const [taken, next] of [
+          ['true', s.nextIfTrue],
+          ['false', s.nextIfFalse],
+        ] as const) {
+          const ti = next === null ? undefined : d.stepIndex.get(`${s.orgId}\u0000${next}`);
+          const rows: number[] = [];
+          const at: number[] = [];
+          for (const r of byStep[si]!) {
+            const list = d.touches[r]!;
+            const k = list.findIndex((t) => t.step === si);
+            const nk = list.findIndex((t) => t.ts > list[k]!.ts && t.step !== si);
+            if (ti === undefined ? nk < 0 : nk >= 0 && list[nk]!.step === ti) {
+              rows.push(r);
+              at.push(eAt(r, nk >= 0 ? nk : k));
+            }
+          }
+          if (next === null && rows.length === 0) continue;
+          const bkey = `branch:${s.orgId}:${s.stepId}:${taken}`;
+          const res = pushElement('branch', bkey, rows, {
+            org: c.orgId,
+            campaign: c.campaignId,
+            step: s,
+            stepIdx: si,
+            branch: { taken, next_step_id: next },
+            at,
+          });
+          branchRes.set(bkey, res);
+        }
+      }
       d.variants.forEach((v, vi) => {
         if (v.orgId !== s.orgId || v.stepId !== s.stepId) return;
         pushElement('variant', `variant:${v.orgId}:${v.variantId}`, byVariant[vi]!, {
@@ -432,23 +539,28 @@ export function analyze(input: AnalyzeInput): Analysis {
           stepIdx: si,
           variantId: v.variantId,
           variantKey: v.key,
+          at: byVariantAt[vi]!,
         });
       });
     }
   }
-  // Underperformer flags: BH over the flaggable elements' two-sided p-values, then the bar.
+  // Underperformer flags: BH over every element's two-sided p-value (campaigns, channels,
+  // steps, variants, decision branches: one family), then the bar. Steps, channels and
+  // variants are judged against the expectation at the touch that reached each lead, so a
+  // later step is not held to what its leads could have done at their first touch. Without
+  // touch-level expectations only campaigns and first steps are fair, so only they are
+  // flagged.
   const firstOrder = (e: ElementStats) =>
     Math.min(
       ...(d.campaigns.get(`${e.org_id}\u0000${e.campaign_id}`)?.steps.map((s) => s.orderId) ?? [Number.NaN]),
     );
   const flaggable = (e: ElementStats) =>
-    e.level === 'campaign' || ((e.level === 'step' || e.level === 'variant') && e.order_id === firstOrder(e));
+    te !== undefined ||
+    e.level === 'campaign' ||
+    ((e.level === 'step' || e.level === 'variant') && e.order_id === firstOrder(e));
   const eq = benjaminiHochberg(elements.map((e) => (flaggable(e) ? e.flag.p_value : Number.NaN)));
   elements.forEach((e, i) => {
     const q = eq[i]!;
-    // Later steps are reached only by leads that have not booked yet, so their O/E against
-    // an enrollment-level expectation is biased low; only whole campaigns and first steps
-    // (and their variants), which every enrollment reaches, are flagged.
     const under =
       flaggable(e) &&
       q <= bar.fdr &&
@@ -458,6 +570,58 @@ export function analyze(input: AnalyzeInput): Analysis {
     (elements[i] as { flag: ElementStats['flag'] }).flag = { ...e.flag, q_value: q, underperforming: under };
   });
 
+  // Decision points: the two branches' adjusted gap; supported when the worse branch is flagged.
+  const decisions: DecisionFinding[] = [];
+  for (const s of d.steps) {
+    if (!s.isDecisionPoint) continue;
+    const kt = `branch:${s.orgId}:${s.stepId}:true`;
+    const kf = `branch:${s.orgId}:${s.stepId}:false`;
+    const rt = branchRes.get(kt);
+    const rf = branchRes.get(kf);
+    if (!rt || !rf || rt.n < 2 || rf.n < 2) continue;
+    const se = Math.sqrt(rt.variance / rt.n + rf.variance / rf.n);
+    if (!(se > 0)) continue;
+    const [better, worse, rb, rw] = rt.mean >= rf.mean ? [kt, kf, rt, rf] : [kf, kt, rf, rt];
+    const gap = rb.mean - rw.mean;
+    const we = elements.find((e) => e.key === worse)!;
+    const be = elements.find((e) => e.key === better)!;
+    const supported = we.flag.underperforming && gap - 1.96 * se > 0;
+    const c = d.campaigns.get(`${s.orgId}\u0000${s.campaignId}`);
+    const nextOf = (e: ElementStats) => {
+      const id = e.branch?.next_step_id ?? null;
+      const st = id === null ? undefined : d.steps[d.stepIndex.get(`${s.orgId}\u0000${id}`) ?? -1];
+      return st ? `step ${st.orderId} (${st.channel}, "${st.label}")` : 'the end of the campaign';
+    };
+    const cond = `${s.branchCondition ?? 'condition'} = ${we.branch?.taken}`;
+    decisions.push({
+      org_id: s.orgId,
+      campaign_id: s.campaignId,
+      campaign_name: c?.name ?? s.campaignId,
+      step_id: s.stepId,
+      order_id: s.orderId,
+      condition: s.branchCondition,
+      worse_branch: worse,
+      better_branch: better,
+      gap: { point: gap, lower: gap - 1.96 * se, upper: gap + 1.96 * se },
+      p_value: 2 * normalCdf(-gap / se),
+      supported,
+      plan: supported
+        ? experimentPlan({
+            hypothesis: `Leads with ${cond} at step ${s.orderId} of "${c?.name ?? s.campaignId}" book ${(-rw.mean * 100).toFixed(1)} points below what their lead facts predict when sent to ${nextOf(we)}; sending them to ${nextOf(be)} instead books more.`,
+            control: { description: `current: ${cond} → ${nextOf(we)}`, text: null },
+            treatment: { description: `proposed: ${cond} → ${nextOf(be)}`, text: null },
+            metric: T1,
+            windowDays: TARGET_DEFS[T1].days,
+            baselineRate: we.booked_7d.rate.point,
+            uplift: Math.min(-rw.mean, gap),
+            perDay: we.volume / days,
+            optOutRate: we.opt_outs.rate.point,
+            negativeReplyRate: we.negative_replies.rate.point,
+          })
+        : null,
+    });
+  }
+
   // Comparisons.
   const arm = (
     label: string,
@@ -466,7 +630,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     step: string | null,
     variant: string | null,
   ): Arm & { variance: number } => {
-    const res = residuals(rows, y1, e1);
+    const res = residuals(rows, yT, eT);
     const rc = replyCounts(rows, null);
     return {
       label,
@@ -607,11 +771,23 @@ export function analyze(input: AnalyzeInput): Analysis {
 
   const recommendations = comparisons
     .filter((c) => c.flagged)
-    .map((c) => recommendationOf(c, d, input.runName))
+    .map((c) => recommendationOf(c, d, input.runName, target))
     .sort((a, b) => b.impact.extra_per_month.point - a.impact.extra_per_month.point || (a.id < b.id ? -1 : 1))
     .map((r, i) => ({ ...r, rank: i + 1 }));
 
-  return { elements, comparisons, recommendations, paths: pathsOf(d, byCampaign, byStep, y1, e1), months };
+  return {
+    elements,
+    comparisons,
+    recommendations,
+    paths: pathsOf(d, byCampaign, byStep, y1, e1),
+    decisions,
+    months,
+    target,
+    families: {
+      comparisons: cq.filter((q) => !Number.isNaN(q)).length,
+      element_flags: eq.filter((q) => !Number.isNaN(q)).length,
+    },
+  };
 }
 
 const fmtMs = (ms: number | null): string => {
@@ -622,7 +798,29 @@ const fmtMs = (ms: number | null): string => {
 };
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-function recommendationOf(c: Comparison, d: RecData, runName: string): Omit<Recommendation, 'rank'> {
+/** What a target counts, in words and as the unit of impact. */
+const TARGET_WORDS: Readonly<Record<TargetName, { readonly what: string; readonly unit: string }>> = {
+  booked_call_within_7d: {
+    what: 'bookings within 7 days',
+    unit: 'extra calls booked within 7 days per month',
+  },
+  qualified_within_14d: {
+    what: 'qualified leads within 14 days',
+    unit: 'extra leads qualified within 14 days per month',
+  },
+  conversion_within_30d: {
+    what: 'conversions within 30 days',
+    unit: 'extra conversions within 30 days per month',
+  },
+};
+
+function recommendationOf(
+  c: Comparison,
+  d: RecData,
+  runName: string,
+  target: TargetName = T1,
+): Omit<Recommendation, 'rank'> {
+  const words = TARGET_WORDS[target];
   const worseC = d.campaigns.get(`${c.org_id}\u0000${c.worse.campaign_id}`)!;
   const betterC = d.campaigns.get(`${c.org_id}\u0000${c.better.campaign_id}`)!;
   let title: string;
@@ -633,7 +831,7 @@ function recommendationOf(c: Comparison, d: RecData, runName: string): Omit<Reco
   let messagesWorse: number | null = null;
   let messagesBetter: number | null = null;
   const p100 = (x: number) => (x * 100).toFixed(1);
-  const effectText = `+${p100(c.effect.point)} points of bookings within 7 days (95% CI ${p100(c.effect.lower)} to ${p100(c.effect.upper)}), adjusted for lead mix`;
+  const effectText = `+${p100(c.effect.point)} points of ${words.what} (95% CI ${p100(c.effect.lower)} to ${p100(c.effect.upper)}), adjusted for lead mix`;
   if (c.kind === 'prompt_variant') {
     const step = d.steps[d.stepIndex.get(`${c.org_id}\u0000${c.step_ids[0]}`)!]!;
     const wi = d.variantIndex.get(`${c.org_id}\u0000${c.worse.variant_id}`)!;
@@ -691,18 +889,28 @@ function recommendationOf(c: Comparison, d: RecData, runName: string): Omit<Reco
   const campaignIds = [...new Set([c.worse.campaign_id, c.better.campaign_id])];
   const variantIds = [c.worse.variant_id, c.better.variant_id].filter((v): v is string => v !== null);
   const id = `rec-${createHash('sha256')
-    .update([runName, c.kind, c.org_id, ...campaignIds, ...c.step_ids, ...variantIds].join('\u0000'))
+    .update(
+      [
+        runName,
+        c.kind,
+        c.org_id,
+        ...campaignIds,
+        ...c.step_ids,
+        ...variantIds,
+        ...(target === T1 ? [] : [target]),
+      ].join('\u0000'),
+    )
     .digest('hex')
     .slice(0, 10)}`;
   const plan = experimentPlan({
-    hypothesis: `${c.better.label} books more calls within 7 days than ${c.worse.label} (observed +${(c.effect.point * 100).toFixed(1)} points adjusted, ${pct(c.worse.rate.point)} → ${pct(c.better.rate.point)} raw).`,
+    hypothesis: `${c.better.label} gives more ${words.what} than ${c.worse.label} (observed +${(c.effect.point * 100).toFixed(1)} points adjusted, ${pct(c.worse.rate.point)} → ${pct(c.better.rate.point)} raw).`,
     control: { description: `current: ${c.worse.label}`, text: controlText },
     treatment: {
       description: `proposed: ${c.better.label}${edits.length > 0 ? ' (with the edits)' : ''}`,
       text: treatmentText,
     },
-    metric: T1,
-    windowDays: TARGET_DEFS[T1].days,
+    metric: target,
+    windowDays: TARGET_DEFS[target].days,
     baselineRate: c.worse.rate.point,
     uplift: c.effect.point,
     perDay: c.worse.per_day + c.better.per_day,
@@ -722,7 +930,7 @@ function recommendationOf(c: Comparison, d: RecData, runName: string): Omit<Reco
     worse: c.worse,
     better: c.better,
     evidence: {
-      metric: T1,
+      metric: target,
       effect: c.effect,
       relative_lift: c.worse.rate.point > 0 ? c.effect.point / c.worse.rate.point : Number.NaN,
       p_value: c.p_value,
@@ -733,7 +941,7 @@ function recommendationOf(c: Comparison, d: RecData, runName: string): Omit<Reco
     },
     edits,
     impact: {
-      metric: 'extra calls booked within 7 days per month',
+      metric: words.unit,
       affected_per_month: monthly,
       extra_per_month: extra,
       probability_real: pReal,

@@ -121,3 +121,73 @@ export function expectedScores(set: TrainingSet, data: RecData, folds = EXPECTED
   }
   return { byTarget, columns: x.names, folds };
 }
+
+/** Position of each row's touches in a flat per-touch array: row r's touch k is at `offsets[r] + k`. */
+export function touchOffsets(data: RecData): Int32Array {
+  const offsets = new Int32Array(data.nRows + 1);
+  for (let r = 0; r < data.nRows; r++) offsets[r + 1] = offsets[r]! + data.touches[r]!.length;
+  return offsets;
+}
+
+/**
+ * Out-of-fold expected probability of `target` at every touch, for judging an element by
+ * the leads it actually reached: a later step is reached only by leads that have not
+ * booked yet, later in their label window, so the enrollment-level expectation overstates
+ * what it could achieve. One row per (enrollment, touch): the lead-only design of
+ * {@link expectedDesign} plus the time since the first touch (log1p of hours, and days);
+ * folds by enrollment (row r → fold r mod k, so an enrollment's touches never score each
+ * other), an L2 logistic regression (C = 1) per fold. Channel, step and variant are not
+ * read: they are what is judged. Deterministic.
+ */
+export function touchExpectedScores(
+  set: TrainingSet,
+  data: RecData,
+  target: (typeof TARGETS)[number] = 'booked_call_within_7d',
+  folds = EXPECTED_FOLDS,
+): Float64Array {
+  const x = expectedDesign(set);
+  const offsets = touchOffsets(data);
+  const m = offsets[data.nRows]!;
+  const owner = new Int32Array(m);
+  const hours = new Float64Array(m);
+  for (let r = 0; r < data.nRows; r++) {
+    data.touches[r]!.forEach((t, k) => {
+      owner[offsets[r]! + k] = r;
+      hours[offsets[r]! + k] = Math.max(0, (t.ts - data.decisionTs[r]!) / 3_600_000);
+    });
+  }
+  const names = [...x.names, 'elapsed_hours_log1p', 'elapsed_days'];
+  const lab = data.labels[target];
+  const out = new Float64Array(m).fill(Number.NaN);
+  const take = (idx: readonly number[]): Frame => ({
+    nRows: idx.length,
+    names,
+    columns: [
+      ...x.columns.map((c) => Float64Array.from(idx, (i) => c[owner[i]!]!)),
+      Float64Array.from(idx, (i) => Math.log1p(hours[i]!)),
+      Float64Array.from(idx, (i) => hours[i]! / 24),
+    ],
+  });
+  for (let f = 0; f < folds; f++) {
+    const train: number[] = [];
+    const test: number[] = [];
+    for (let i = 0; i < m; i++) {
+      const r = owner[i]!;
+      if (r % folds === f) test.push(i);
+      else if (lab[r]! >= 0) train.push(i);
+    }
+    let pos = 0;
+    for (const i of train) pos += lab[owner[i]!]!;
+    if (test.length === 0) continue;
+    if (pos === 0 || pos === train.length) {
+      const rate = train.length > 0 ? pos / train.length : Number.NaN;
+      for (const i of test) out[i] = rate;
+      continue;
+    }
+    const y = Uint8Array.from(train, (i) => lab[owner[i]!]!);
+    const model = fitLogreg({ x: take(train), y }, { c: 1 });
+    const p = predictProbaLogreg(model, take(test));
+    for (let k = 0; k < test.length; k++) out[test[k]!] = p[k]!;
+  }
+  return out;
+}

@@ -8,18 +8,25 @@ const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '�
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
 const pts = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} points` : '—');
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
+/** The unit of a target's impact, for one line. */
+const unitOf = (t: string): string =>
+  t === 'qualified_within_14d'
+    ? 'qualified leads'
+    : t === 'conversion_within_30d'
+      ? 'conversions'
+      : 'bookings';
 
 /** One line per recommendation: rank, id, change, impact. */
 export function recommendationLine(r: Recommendation): string {
   const i = r.impact.extra_per_month;
-  return `${r.rank}. [${r.id}] ${r.change} — +${f1(i.point)} bookings/month (${f1(i.lower)}–${f1(i.upper)}), P(real) ${f2(r.impact.probability_real)}`;
+  return `${r.rank}. [${r.id}] ${r.change} — +${f1(i.point)} ${unitOf(r.evidence.metric)}/month (${f1(i.lower)}–${f1(i.upper)}), P(real) ${f2(r.impact.probability_real)}`;
 }
 
 export function recommendationsMarkdown(doc: Record<string, unknown>, a: Analysis): string {
   const out: string[] = [];
   out.push(`# Recommendations — run ${String(doc.run_name)}`, '');
   out.push(
-    `${String(doc.enrollments)} enrollments from cleaned snapshot ${String(doc.cleaned_snapshot)} (as of ${String(doc.as_of_utc)}), ${f1(a.months)} months. Metric: calls booked within 7 days of the first touch. Expected rates come from a cross-fitted lead-only model (contact facts and first-touch timing), not from the run's scores. Nothing here changes a campaign: each recommendation waits for a named person's approval (\`leadlift recommendations approve <id> --by NAME\`).`,
+    `${String(doc.enrollments)} enrollments from cleaned snapshot ${String(doc.cleaned_snapshot)} (as of ${String(doc.as_of_utc)}), ${f1(a.months)} months. Metric: ${String(a.target)} (counted from the first touch). Expected rates come from a cross-fitted lead-only model (contact facts and first-touch timing), not from the run's scores. Nothing here changes a campaign: each recommendation waits for a named person's approval (\`leadlift recommendations approve <id> --by NAME\`).`,
     '',
   );
   if (a.recommendations.length === 0) {
@@ -39,7 +46,7 @@ export function recommendationsMarkdown(doc: Record<string, unknown>, a: Analysi
       out.push(`- messages compared: ${r.evidence.messages_worse} vs ${r.evidence.messages_better}`);
     for (const e of r.edits) out.push(`- edit (${e.feature}): ${e.edit} [${f1(e.worse)} vs ${f1(e.better)}]`);
     out.push(
-      `- impact: +${f1(r.impact.extra_per_month.point)} bookings/month (${f1(r.impact.extra_per_month.lower)}–${f1(r.impact.extra_per_month.upper)}) = ${f1(r.impact.affected_per_month)} enrollments/month × ${pts(r.evidence.effect.point)} × P(real) ${f2(r.impact.probability_real)}`,
+      `- impact: +${f1(r.impact.extra_per_month.point)} ${unitOf(a.target)}/month (${f1(r.impact.extra_per_month.lower)}–${f1(r.impact.extra_per_month.upper)}) = ${f1(r.impact.affected_per_month)} enrollments/month × ${pts(r.evidence.effect.point)} × P(real) ${f2(r.impact.probability_real)}`,
     );
     const p = r.plan;
     out.push(
@@ -50,6 +57,24 @@ export function recommendationsMarkdown(doc: Record<string, unknown>, a: Analysi
     out.push('');
   }
   const flagged = a.elements.filter((e) => e.flag.underperforming);
+  out.push('## Decision points (branches judged at the decision)', '');
+  if (a.decisions.length === 0) out.push('No decision point with leads on both branches.', '');
+  else {
+    out.push(
+      '| campaign | step | condition | worse branch | better branch | gap (95% CI) | p | supported |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    for (const x of a.decisions) {
+      out.push(
+        `| ${x.campaign_name} (${x.campaign_id}) | ${x.order_id} | ${x.condition ?? ''} | ${x.worse_branch} | ${x.better_branch} | +${pts(x.gap.point)} (${pts(x.gap.lower)} to ${pts(x.gap.upper)}) | ${x.p_value.toExponential(1)} | ${x.supported ? `yes: test it (${x.plan?.sample_size.per_arm} per arm)` : 'no'} |`,
+      );
+    }
+    out.push(
+      '',
+      "Branches are chosen by the lead's behaviour; a supported gap is a reason to run the experiment in `decisions[].plan`, not a change by itself.",
+      '',
+    );
+  }
   out.push('## Underperforming elements (observed below expected)', '');
   if (flagged.length === 0) out.push('None clears the bar.', '');
   else {

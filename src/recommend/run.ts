@@ -8,11 +8,11 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import { openCleanTables } from '../clean/index.js';
 import type { Config } from '../config/schema.js';
 import { LeadliftError } from '../errors.js';
-import { buildTrainingSet } from '../features/index.js';
+import { buildTrainingSet, TARGETS } from '../features/index.js';
 import { type Progress, silentProgress } from '../progress.js';
 import { parseCsv } from '../train/index.js';
 import { type Analysis, analyze, DEFAULT_BAR, type RecommendBar } from './analyze.js';
-import { EXPECTED_FEATURES, EXPECTED_FOLDS, expectedScores } from './expected.js';
+import { EXPECTED_FEATURES, EXPECTED_FOLDS, expectedScores, touchExpectedScores } from './expected.js';
 import { loadRecData } from './load.js';
 import { recommendationsMarkdown } from './report.js';
 import { addProposals, recJson, storePathOf, writeAtomic } from './store.js';
@@ -34,6 +34,8 @@ export interface RunRecommendInput {
   /** Where to write the two files. Default the run folder. */
   readonly outDir?: string | undefined;
   readonly bar?: RecommendBar;
+  /** The target comparisons are judged on; default the run's own (model.json `label_col`), else T1. */
+  readonly target?: (typeof TARGETS)[number];
   readonly progress?: Progress;
 }
 
@@ -122,6 +124,18 @@ async function readScores(runDir: string): Promise<Map<string, { score: number; 
   return out;
 }
 
+/** The run's target: model.json `label_col` when it is a target, else T1. */
+async function runTarget(runDir: string): Promise<(typeof TARGETS)[number]> {
+  try {
+    const model = JSON.parse(await readFile(join(runDir, 'model.json'), 'utf8')) as { label_col?: unknown };
+    const t = TARGETS.find((x) => x === model.label_col);
+    if (t) return t;
+  } catch {
+    // No readable model.json: judge on T1.
+  }
+  return 'booked_call_within_7d';
+}
+
 /** Runs the recommend stage on a run folder. */
 export async function runRecommend(input: RunRecommendInput): Promise<RunRecommendResult> {
   const progress = input.progress ?? silentProgress;
@@ -156,7 +170,9 @@ export async function runRecommend(input: RunRecommendInput): Promise<RunRecomme
   task.done(`${data.nRows} enrollments`);
   const t2 = progress.task('recommend: expected rates (cross-fitted lead-only model)');
   const expected = expectedScores(set, data);
+  const touchExpected = touchExpectedScores(set, data);
   t2.done();
+  const target = input.target ?? (await runTarget(runDir));
   const runScore = new Float64Array(data.nRows).fill(Number.NaN);
   const runTest = new Uint8Array(data.nRows);
   let matched = 0;
@@ -177,7 +193,16 @@ export async function runRecommend(input: RunRecommendInput): Promise<RunRecomme
   }
   const runName = String(manifest.run_name ?? basename(runDir));
   const bar = input.bar ?? DEFAULT_BAR;
-  const analysis = analyze({ data, expected: expected.byTarget, runScore, runTest, runName, bar });
+  const analysis = analyze({
+    data,
+    expected: expected.byTarget,
+    touchExpected,
+    target,
+    runScore,
+    runTest,
+    runName,
+    bar,
+  });
 
   const document: Record<string, unknown> = {
     format: RECOMMENDATIONS_FORMAT,
@@ -188,21 +213,26 @@ export async function runRecommend(input: RunRecommendInput): Promise<RunRecomme
     scored_by_run: matched,
     months_observed: analysis.months,
     method: {
-      metric: 'booked_call_within_7d (qualified_within_14d and conversion_within_30d reported per element)',
+      metric: `${target} (the run's target; every target reported per element)`,
       expected:
         "out-of-fold probability from an L2 logistic regression (C = 1) on pre-treatment lead features only; the run's own scores are reported (test rows) but not used, since they read campaign, content and reply features that absorb the element effects",
       expected_features: EXPECTED_FEATURES,
       expected_columns: expected.columns,
       folds: EXPECTED_FOLDS,
+      expected_at_touch:
+        'for steps, channels, variants and decision branches: out-of-fold probability of booked_call_within_7d at the touch that reached the lead, from the same lead features plus the time since the first touch (one row per enrollment and touch, folds by enrollment)',
+      families: analysis.families,
       comparison:
         'adjusted difference of mean (observed − expected) between arms, normal approximation; P(better arm is better) = Φ(z) under a flat prior',
       bar,
-      multiple_comparisons: 'Benjamini–Hochberg over all comparisons (and separately over all element flags)',
+      multiple_comparisons:
+        'Benjamini–Hochberg over all comparisons of the run (one family), and separately over every element flag (campaigns, channels, steps, variants, decision branches: one family)',
       llm_rewrite: 'off (not supported yet): edits are deterministic',
     },
     recommendations: analysis.recommendations,
     comparisons: analysis.comparisons,
     elements: analysis.elements,
+    decisions: analysis.decisions,
     paths: analysis.paths,
   };
   const outDir = input.outDir ? resolve(input.cwd, input.outDir) : runDir;

@@ -60,8 +60,13 @@ describe('leadlift recommend', () => {
     expect(doc.format).toBe('leadlift.recommendations/1');
     expect(doc.comparisons.length).toBeGreaterThanOrEqual(5);
     expect(new Set(doc.elements.map((e) => e.level))).toEqual(
-      new Set(['campaign', 'channel', 'step', 'variant']),
+      new Set(['campaign', 'channel', 'step', 'variant', 'branch']),
     );
+    // The demo's campaigns have decision points (a connected call skips ahead): each is judged.
+    const decisions = (doc as unknown as { decisions: { step_id: string; gap: { point: number } }[] })
+      .decisions;
+    expect(decisions.length).toBeGreaterThan(0);
+    for (const x of decisions) expect(Number.isFinite(x.gap.point), x.step_id).toBe(true);
     // Every enrollment that reached an A/B step got exactly one of its variants, and
     // replies, bookings and drop-offs never exceed what they are counted over.
     const els = doc.elements as unknown as {

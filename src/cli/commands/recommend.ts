@@ -44,7 +44,7 @@ export function registerRecommend(program: Command, ctx: CommandContext): void {
         cmd,
         recs.length === 0
           ? 'No recommendation cleared the evidence bar.'
-          : `${recs.length} recommendation(s), by expected extra bookings per month:\n${recs.map(recommendationLine).join('\n')}`,
+          : `${recs.length} recommendation(s), by expected extra ${r.analysis.target === 'booked_call_within_7d' ? 'bookings' : r.analysis.target} per month:\n${recs.map(recommendationLine).join('\n')}`,
       );
       const flagged = r.analysis.elements.filter((e) => e.flag.underperforming).length;
       ctx.say(

@@ -86,7 +86,7 @@ export function registerRecommendations(program: Command, ctx: CommandContext): 
           `change: ${e.change}`,
           `evidence: ${r.worse.label} ${(r.worse.rate.point * 100).toFixed(1)}% (n ${r.worse.n}) vs ${r.better.label} ${(r.better.rate.point * 100).toFixed(1)}% (n ${r.better.n}); adjusted +${(r.evidence.effect.point * 100).toFixed(1)} points (95% CI ${(r.evidence.effect.lower * 100).toFixed(1)} to ${(r.evidence.effect.upper * 100).toFixed(1)}), q ${r.evidence.q_value.toExponential(2)}`,
           ...r.edits.map((x) => `edit: ${x.edit}`),
-          `impact: +${r.impact.extra_per_month.point.toFixed(1)} bookings/month (${r.impact.extra_per_month.lower.toFixed(1)}–${r.impact.extra_per_month.upper.toFixed(1)})`,
+          `impact: +${r.impact.extra_per_month.point.toFixed(1)} ${r.impact.metric} (${r.impact.extra_per_month.lower.toFixed(1)}–${r.impact.extra_per_month.upper.toFixed(1)})`,
           `experiment: ${r.plan.sample_size.per_arm} per arm, ~${r.plan.duration.days_total ?? '?'} days`,
           'history:',
           ...e.history.map((h) => `  ${h.at} ${h.status} by ${h.by}${h.note ? ` — ${h.note}` : ''}`),
