@@ -1,8 +1,9 @@
 // Trains on a cleaned snapshot: builds labels and point-in-time features, then runs the
-// flat-table trainer once per target on the enrollments eligible for it.
+// flat-table trainer once per target on the enrollments eligible for it. The examples are
+// handed over in memory (no CSV written and parsed back): at 1M enrollments the parsed
+// CSV held one string per cell, gigabytes of them.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { openCleanTables } from '../clean/index.js';
 import { LeadliftError } from '../errors.js';
@@ -10,10 +11,11 @@ import {
   buildTrainingSet,
   type Target,
   type TrainingSet,
-  writeTrainingExamplesCsv,
+  trainingExamplesHeader,
 } from '../features/index.js';
 import { type Progress, silentProgress } from '../progress.js';
-import { jsonText, type TrainFlatOptions } from '../train/index.js';
+import { type CsvTable, jsonText, type TrainFlatOptions } from '../train/index.js';
+import { sha256 } from '../train/run-folder.js';
 import { runNameOf, runTrainFlat, type TrainFlatRun } from './train.js';
 
 /** The feature list with definitions and families, written into every snapshot-mode run folder. */
@@ -50,6 +52,53 @@ export function featuresJsonText(set: TrainingSet): string {
       ...(d.categories !== undefined ? { categories: d.categories } : {}),
     })),
   });
+}
+
+/**
+ * The training examples of `target` as the flat table the trainer reads: the rows eligible
+ * for it, in decision order, with the columns and cell texts of training_examples.csv
+ * (keys, decision time, features, one label column per target) as parsing that CSV would
+ * give them. Equal values share one string, so a column costs about a pointer per row.
+ */
+export function examplesTableOf(set: TrainingSet, target: Target): CsvTable {
+  const eligible = set.labels[target]!.eligible;
+  let n = 0;
+  for (let r = 0; r < set.nRows; r++) n += eligible[r] === 1 ? 1 : 0;
+  const rows = new Int32Array(n);
+  for (let r = 0, k = 0; r < set.nRows; r++) if (eligible[r] === 1) rows[k++] = r;
+  const column = (text: (r: number) => string): string[] => {
+    const out = new Array<string>(n);
+    for (let i = 0; i < n; i++) out[i] = text(rows[i]!);
+    return out;
+  };
+  const columns: string[][] = [
+    column((r) => set.keys.orgId[r]!),
+    column((r) => set.keys.enrollmentId[r]!),
+    column((r) => new Date(set.decisionTs[r]!).toISOString()),
+  ];
+  set.features.columns.forEach((values, j) => {
+    const categories = set.featureDefs[j]!.categories;
+    const texts = new Map<number, string>();
+    const textOf = (v: number): string => {
+      let t = texts.get(v);
+      if (t === undefined) {
+        t = String(v);
+        texts.set(v, t);
+      }
+      return t;
+    };
+    columns.push(
+      column((r) => {
+        const v = values[r]!;
+        return Number.isNaN(v) ? '' : categories ? categories[v]! : textOf(v);
+      }),
+    );
+  });
+  for (const t of set.targets) {
+    const l = set.labels[t]!;
+    columns.push(column((r) => (l.eligible[r] ? (l.y[r] ? '1' : '0') : '')));
+  }
+  return { header: trainingExamplesHeader(set), columns, nRows: n, delimiter: ',' };
 }
 
 export interface RunTrainCleanedOptions {
@@ -89,50 +138,50 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
   );
   const featureSeconds = (performance.now() - t0) / 1000;
   const base = o.runName ?? runNameOf(now);
-  const work = await mkdtemp(join(tmpdir(), 'leadlift-train-'));
+  const manifestSha = sha256(await readFile(join(tables.dir, 'manifest.json')));
   const runs: { target: Target; run: TrainFlatRun }[] = [];
-  try {
-    for (const target of set.targets) {
-      const labels = set.labels[target]!;
-      if (labels.nEligible === 0) {
-        const why = Object.entries(labels.exclusions)
-          .map(([reason, n]) => `${reason} ${n}`)
-          .join(', ');
-        throw new LeadliftError(
-          'train.noEligibleRows',
-          `No enrollment in ${o.cleanedDir} is eligible for ${target} (exclusions: ${why}). Extract a longer window: the label window must have elapsed before the snapshot's end.`,
-          { details: { target, exclusions: labels.exclusions } },
-        );
-      }
-      const csv = join(work, `${target}.csv`);
-      const t1 = performance.now();
-      await writeTrainingExamplesCsv(csv, set, { only: (r) => labels.eligible[r] === 1 });
-      const timings = { features: featureSeconds, write_examples: (performance.now() - t1) / 1000 };
-      const run = await runTrainFlat({
-        cwd: o.cwd,
-        input: { kind: 'csv', path: csv },
-        spec: {
-          labelCol: target,
-          timeCol: 'decision_ts_utc',
-          idCols: ['org_id', 'enrollment_id'],
-          excludeCols: set.targets.filter((t) => t !== target),
-        },
-        runsDir: o.runsDir,
-        runName: set.targets.length > 1 ? `${base}-${target}` : base,
-        ...(o.train ? { train: o.train } : {}),
-        progress,
-        now,
-        timings,
-        extras: {
-          mode: 'cleaned-snapshot',
-          metrics: { population: populationOf(set, target) },
-          files: { [FEATURES_FILE]: featuresJsonText(set) },
-        },
-      });
-      runs.push({ target, run });
+  for (const target of set.targets) {
+    const labels = set.labels[target]!;
+    if (labels.nEligible === 0) {
+      const why = Object.entries(labels.exclusions)
+        .map(([reason, n]) => `${reason} ${n}`)
+        .join(', ');
+      throw new LeadliftError(
+        'train.noEligibleRows',
+        `No enrollment in ${o.cleanedDir} is eligible for ${target} (exclusions: ${why}). Extract a longer window: the label window must have elapsed before the snapshot's end.`,
+        { details: { target, exclusions: labels.exclusions } },
+      );
     }
-  } finally {
-    await rm(work, { recursive: true, force: true });
+    const t1 = performance.now();
+    const table = examplesTableOf(set, target);
+    const timings = { features: featureSeconds, examples: (performance.now() - t1) / 1000 };
+    const run = await runTrainFlat({
+      cwd: o.cwd,
+      input: {
+        kind: 'table',
+        table,
+        source: `${o.cleanedDir} (${target} examples)`,
+        facts: { kind: 'cleaned-snapshot', path: o.cleanedDir, manifest_sha256: manifestSha },
+      },
+      spec: {
+        labelCol: target,
+        timeCol: 'decision_ts_utc',
+        idCols: ['org_id', 'enrollment_id'],
+        excludeCols: set.targets.filter((t) => t !== target),
+      },
+      runsDir: o.runsDir,
+      runName: set.targets.length > 1 ? `${base}-${target}` : base,
+      ...(o.train ? { train: o.train } : {}),
+      progress,
+      now,
+      timings,
+      extras: {
+        mode: 'cleaned-snapshot',
+        metrics: { population: populationOf(set, target) },
+        files: { [FEATURES_FILE]: featuresJsonText(set) },
+      },
+    });
+    runs.push({ target, run });
   }
   return { set, runs };
 }

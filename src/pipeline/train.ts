@@ -21,7 +21,17 @@ import { gitCommit, VERSION } from '../version.js';
 /** Where the flat table comes from: a CSV file, or a SELECT file run against a source DB. */
 export type FlatTableInput =
   | { readonly kind: 'csv'; readonly path: string }
-  | { readonly kind: 'query'; readonly queryFile: string; readonly sourceUrl: string };
+  | { readonly kind: 'query'; readonly queryFile: string; readonly sourceUrl: string }
+  /**
+   * A table already in memory (snapshot mode builds it from the training set); `source`
+   * names it in messages and `facts` are the manifest's `input` keys.
+   */
+  | {
+      readonly kind: 'table';
+      readonly table: CsvTable;
+      readonly source: string;
+      readonly facts: Readonly<Record<string, unknown>>;
+    };
 
 /** Options of {@link runTrainFlat}. */
 export interface RunTrainFlatOptions {
@@ -84,8 +94,12 @@ export async function runTrainFlat(o: RunTrainFlatOptions): Promise<TrainFlatRun
   const { csv, inputFacts } =
     o.input.kind === 'csv'
       ? await readCsvInput(abs(o.input.path), o.input.path)
-      : await readQueryInput(o.input, o.cwd);
-  const table = flatTableOf(csv, o.spec, o.input.kind === 'csv' ? o.input.path : o.input.queryFile);
+      : o.input.kind === 'query'
+        ? await readQueryInput(o.input, o.cwd)
+        : { csv: o.input.table, inputFacts: { ...o.input.facts } };
+  const source =
+    o.input.kind === 'csv' ? o.input.path : o.input.kind === 'query' ? o.input.queryFile : o.input.source;
+  const table = flatTableOf(csv, o.spec, source);
   read.done(`${table.nRows.toLocaleString('en-US')} rows, ${table.featureCols.length} features`);
   const readSeconds = (performance.now() - t0) / 1000;
 
