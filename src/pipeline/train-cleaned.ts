@@ -16,7 +16,7 @@ import {
 import { type Progress, silentProgress } from '../progress.js';
 import { type CsvTable, jsonText, type TrainFlatOptions } from '../train/index.js';
 import { sha256 } from '../train/run-folder.js';
-import { runNameOf, runTrainFlat, type TrainFlatRun } from './train.js';
+import { runNameOf, runTrainFlat, summaryOf, type TrainRunSummary } from './train.js';
 
 /** The feature list with definitions and families, written into every snapshot-mode run folder. */
 export const FEATURES_FILE = 'features.json';
@@ -119,7 +119,8 @@ export interface RunTrainCleanedOptions {
 
 export interface TrainCleanedResult {
   readonly set: TrainingSet;
-  readonly runs: readonly { readonly target: Target; readonly run: TrainFlatRun }[];
+  /** One run per target, without per-row data (see {@link TrainRunSummary}); the folders hold it. */
+  readonly runs: readonly { readonly target: Target; readonly run: TrainRunSummary }[];
 }
 
 /** Builds the training set of a cleaned folder and trains one run per target. */
@@ -139,7 +140,7 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
   const featureSeconds = (performance.now() - t0) / 1000;
   const base = o.runName ?? runNameOf(now);
   const manifestSha = sha256(await readFile(join(tables.dir, 'manifest.json')));
-  const runs: { target: Target; run: TrainFlatRun }[] = [];
+  const runs: { target: Target; run: TrainRunSummary }[] = [];
   for (const target of set.targets) {
     const labels = set.labels[target]!;
     if (labels.nEligible === 0) {
@@ -181,7 +182,7 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
         files: { [FEATURES_FILE]: featuresJsonText(set) },
       },
     });
-    runs.push({ target, run });
+    runs.push({ target, run: summaryOf(run) });
   }
   return { set, runs };
 }

@@ -14,7 +14,7 @@ import {
   sha256,
   writeRunFolder,
 } from '../train/run-folder.js';
-import { type FlatTableSpec, flatTableOf } from '../train/table.js';
+import { type FlatTable, type FlatTableSpec, flatTableOf } from '../train/table.js';
 import { type TrainFlatOptions, type TrainResult, trainFlat } from '../train/train.js';
 import { gitCommit, VERSION } from '../version.js';
 
@@ -59,6 +59,27 @@ export interface TrainFlatRun {
   readonly runName: string;
   readonly result: TrainResult;
   readonly files: readonly string[];
+}
+
+/**
+ * A written run without its per-row data (the table's feature cells and ids, the scores,
+ * the reasons), which its folder holds: what a caller keeps of a finished run, so runs
+ * trained one after another do not each hold their rows until the last one ends.
+ */
+export interface TrainRunSummary {
+  readonly dir: string;
+  readonly runName: string;
+  readonly files: readonly string[];
+  readonly result: Omit<TrainResult, 'table' | 'scores' | 'reasons'> & {
+    readonly table: Omit<FlatTable, 'features' | 'ids'>;
+  };
+}
+
+/** The {@link TrainRunSummary} of a run: new objects without the per-row data. */
+export function summaryOf(run: TrainFlatRun): TrainRunSummary {
+  const { table, scores: _scores, reasons: _reasons, ...rest } = run.result;
+  const { features: _features, ids: _ids, ...kept } = table;
+  return { dir: run.dir, runName: run.runName, files: run.files, result: { ...rest, table: kept } };
 }
 
 /** "20260301T061500Z" of a time. */
