@@ -54,6 +54,9 @@ export function featuresJsonText(set: TrainingSet): string {
   });
 }
 
+/** Integer values below this get their texts from an array in {@link examplesTableOf}. */
+const SMALL_INTS = 4096;
+
 /**
  * The training examples of `target` as the flat table the trainer reads: the rows eligible
  * for it, in decision order, with the columns and cell texts of training_examples.csv
@@ -78,21 +81,31 @@ export function examplesTableOf(set: TrainingSet, target: Target): CsvTable {
   ];
   set.features.columns.forEach((values, j) => {
     const categories = set.featureDefs[j]!.categories;
-    const texts = new Map<number, string>();
-    const textOf = (v: number): string => {
-      let t = texts.get(v);
-      if (t === undefined) {
-        t = String(v);
-        texts.set(v, t);
+    const out = new Array<string>(n);
+    if (categories) {
+      for (let i = 0; i < n; i++) {
+        const v = values[rows[i]!]!;
+        out[i] = Number.isNaN(v) ? '' : categories[v]!;
       }
-      return t;
-    };
-    columns.push(
-      column((r) => {
-        const v = values[r]!;
-        return Number.isNaN(v) ? '' : categories ? categories[v]! : textOf(v);
-      }),
-    );
+    } else {
+      // Most values are small counts: their texts come from an array, the others from a map.
+      const small: (string | undefined)[] = [];
+      const other = new Map<number, string>();
+      for (let i = 0; i < n; i++) {
+        const v = values[rows[i]!]!;
+        let t: string | undefined;
+        if (Number.isInteger(v) && v >= 0 && v < SMALL_INTS) {
+          t = small[v];
+          if (t === undefined) small[v] = t = String(v);
+        } else if (Number.isNaN(v)) t = '';
+        else {
+          t = other.get(v);
+          if (t === undefined) other.set(v, (t = String(v)));
+        }
+        out[i] = t;
+      }
+    }
+    columns.push(out);
   });
   for (const t of set.targets) {
     const l = set.labels[t]!;
