@@ -96,11 +96,17 @@ export function examplesTableOf(set: TrainingSet, target: Target): CsvTable {
         let t: string | undefined;
         if (Number.isInteger(v) && v >= 0 && v < SMALL_INTS) {
           t = small[v];
-          if (t === undefined) small[v] = t = String(v);
+          if (t === undefined) {
+            t = String(v);
+            small[v] = t;
+          }
         } else if (Number.isNaN(v)) t = '';
         else {
           t = other.get(v);
-          if (t === undefined) other.set(v, (t = String(v)));
+          if (t === undefined) {
+            t = String(v);
+            other.set(v, t);
+          }
         }
         out[i] = t;
       }
