@@ -5,7 +5,9 @@ import { cleanConfigSchema, cleanSnapshot } from '../clean/index.js';
 import { openCleanTables } from '../clean/tables.js';
 import { isLeadliftError } from '../errors.js';
 import { validateFrame } from '../numeric/frame.js';
+import { examplesTableOf } from '../pipeline/train-cleaned.js';
 import { type TestRows, tempDir, writeTestSnapshot } from '../test-support/snapshot.js';
+import { parseCsv } from '../train/csv.js';
 import { buildTrainingSet, type TrainingSet, writeTrainingExamplesCsv } from './index.js';
 
 let dir: string;
@@ -254,6 +256,24 @@ describe('buildTrainingSet', () => {
     expect(lines[1]!.endsWith(',1,0,0')).toBe(true);
     expect(lines[2]!.endsWith(',,1,0')).toBe(true); // e2: T1 excluded (booked before the cutoff)
     expect(lines[4]!.endsWith(',,,')).toBe(true); // e3: no window elapsed
+  });
+
+  it('when a category needs quoting then the in-memory examples hold its text as the CSV read back does', async () => {
+    const rows = tinyRows();
+    rows.contacts = rows.contacts!.map((c) =>
+      c.contact_id === 'c1' ? { ...c, lead_source: 'word "of" mouth, friend' } : c,
+    );
+    const set = await build(rows);
+    const path = join(dir, 'examples.csv');
+    const eligible = set.labels.qualified_within_14d!.eligible;
+    await writeTrainingExamplesCsv(path, set, { only: (r) => eligible[r] === 1 });
+    const parsed = parseCsv(await readFile(path, 'utf8'), path);
+    const table = examplesTableOf(set, 'qualified_within_14d');
+    expect(table.columns).toEqual(parsed.columns);
+    expect(table.header).toEqual(parsed.header);
+    expect(table.columns[set.features.names.indexOf('ctc_lead_source') + 3]).toContain(
+      'word "of" mouth, friend',
+    );
   });
 
   it('when options are invalid then every problem is reported in one features.badOption error', async () => {

@@ -1,6 +1,7 @@
 // The features on a small demo (3000 enrollments, seed 42): point-in-time correctness by
 // mutating the cleaned files after a random time, time-aware campaign rates by brute
-// force, the planted lead-level effects, and byte-identical CSV output.
+// force, the planted lead-level effects, byte-identical CSV output, and the in-memory
+// hand-off to the trainer equal to that CSV read back.
 
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,8 +14,10 @@ import type { DemoTruth } from '../demo/truth.js';
 import { parseWindow } from '../extract/window.js';
 import { SeededRng } from '../numeric/rng.js';
 import { runExtract } from '../pipeline/extract.js';
+import { examplesTableOf } from '../pipeline/train-cleaned.js';
 import { openSnapshot } from '../snapshot/manifest.js';
 import { tempDir } from '../test-support/snapshot.js';
+import { parseCsv } from '../train/csv.js';
 import { RATE_PRIOR_WEIGHT, smoothedRate } from './campaign.js';
 import { buildTrainingSet, type TrainingSet, writeTrainingExamplesCsv } from './index.js';
 
@@ -330,6 +333,20 @@ describe('buildTrainingSet (demo)', () => {
     const [ta, tb] = [await readFile(a), await readFile(b)];
     expect(ta.equals(tb)).toBe(true);
     expect(ta.toString('utf8').split('\r\n').length - 2).toBe(base.nRows);
+  });
+
+  it('when the examples of a target are handed over in memory then they equal its CSV parsed back', async () => {
+    await mkdir(join(work, 'csv'), { recursive: true });
+    for (const t of base.targets) {
+      const path = join(work, 'csv', `${t}.csv`);
+      await writeTrainingExamplesCsv(path, base, { only: (r) => base.labels[t]!.eligible[r] === 1 });
+      const parsed = parseCsv(await readFile(path, 'utf8'), path);
+      const table = examplesTableOf(base, t);
+      expect(table.nRows).toBe(base.labels[t]!.nEligible);
+      expect(table.header).toEqual(parsed.header);
+      expect(table.columns).toEqual(parsed.columns);
+      expect(table.nRows).toBe(parsed.nRows);
+    }
   });
 
   it('when the demo is labelled then every exclusion is counted and the counts add up', () => {

@@ -22,7 +22,7 @@ import type { EntityName } from '../schema/entities.js';
 import { openSnapshot } from '../snapshot/manifest.js';
 import { runExtract, snapshotId } from './extract.js';
 import { type PredictRun, runPredict } from './predict.js';
-import { runTrainFlat, type TrainFlatRun } from './train.js';
+import { runTrainFlat, type TrainRunSummary } from './train.js';
 import { runTrainCleaned } from './train-cleaned.js';
 
 /** The persist step daily hands a predict run to (persist-scores in the CLI). */
@@ -130,7 +130,7 @@ export interface DailyResult {
   /** Rows inserted/updated by the persist step; null when persisting was off. */
   readonly persisted?: { readonly inserted: number; readonly updated: number } | null;
   /** Mode train: the candidate run (never the serving model). */
-  readonly candidate?: TrainFlatRun;
+  readonly candidate?: TrainRunSummary;
   readonly timings: Readonly<Record<string, number>>;
 }
 
@@ -233,7 +233,7 @@ async function trainCandidate(
   runName: string,
   progress: Progress,
   now: () => Date,
-): Promise<TrainFlatRun> {
+): Promise<TrainRunSummary> {
   const art = await loadRunArtifacts(o.artifactsDir, o.cwd);
   if (o.trainingExamplesQueryFile !== undefined) {
     const queryFile = o.trainingExamplesQueryFile;

@@ -1,8 +1,9 @@
 // Trains on a cleaned snapshot: builds labels and point-in-time features, then runs the
-// flat-table trainer once per target on the enrollments eligible for it.
+// flat-table trainer once per target on the enrollments eligible for it. The examples are
+// handed over in memory (no CSV written and parsed back): at 1M enrollments the parsed
+// CSV held one string per cell, gigabytes of them.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { openCleanTables } from '../clean/index.js';
 import { LeadliftError } from '../errors.js';
@@ -10,11 +11,18 @@ import {
   buildTrainingSet,
   type Target,
   type TrainingSet,
-  writeTrainingExamplesCsv,
+  trainingExamplesHeader,
 } from '../features/index.js';
 import { type Progress, silentProgress } from '../progress.js';
-import { jsonText, type TrainFlatOptions } from '../train/index.js';
-import { type RunTrainFlatOptions, runNameOf, runTrainFlat, type TrainFlatRun } from './train.js';
+import { type CsvTable, jsonText, type TrainFlatOptions } from '../train/index.js';
+import { sha256 } from '../train/run-folder.js';
+import {
+  type RunTrainFlatOptions,
+  runNameOf,
+  runTrainFlat,
+  summaryOf,
+  type TrainRunSummary,
+} from './train.js';
 import { defaultTargetThreads, mapLimited, runTrainFlatInWorker } from './train-flat-parallel.js';
 
 /** The feature list with definitions and families, written into every snapshot-mode run folder. */
@@ -53,7 +61,78 @@ export function featuresJsonText(set: TrainingSet): string {
   });
 }
 
+/** Integer values below this get their texts from an array in {@link examplesTableOf}. */
+const SMALL_INTS = 4096;
+
+/**
+ * The training examples of `target` as the flat table the trainer reads: the rows eligible
+ * for it, in decision order, with the columns and cell texts of training_examples.csv
+ * (keys, decision time, features, one label column per target) as parsing that CSV would
+ * give them. Equal values share one string, so a column costs about a pointer per row.
+ */
+export function examplesTableOf(set: TrainingSet, target: Target): CsvTable {
+  const eligible = set.labels[target]!.eligible;
+  let n = 0;
+  for (let r = 0; r < set.nRows; r++) n += eligible[r] === 1 ? 1 : 0;
+  const rows = new Int32Array(n);
+  for (let r = 0, k = 0; r < set.nRows; r++) if (eligible[r] === 1) rows[k++] = r;
+  const column = (text: (r: number) => string): string[] => {
+    const out = new Array<string>(n);
+    for (let i = 0; i < n; i++) out[i] = text(rows[i]!);
+    return out;
+  };
+  const columns: string[][] = [
+    column((r) => set.keys.orgId[r]!),
+    column((r) => set.keys.enrollmentId[r]!),
+    column((r) => new Date(set.decisionTs[r]!).toISOString()),
+  ];
+  set.features.columns.forEach((values, j) => {
+    const categories = set.featureDefs[j]!.categories;
+    const out = new Array<string>(n);
+    if (categories) {
+      for (let i = 0; i < n; i++) {
+        const v = values[rows[i]!]!;
+        out[i] = Number.isNaN(v) ? '' : categories[v]!;
+      }
+    } else {
+      // Most values are small counts: their texts come from an array, the others from a map.
+      const small: (string | undefined)[] = [];
+      const other = new Map<number, string>();
+      for (let i = 0; i < n; i++) {
+        const v = values[rows[i]!]!;
+        let t: string | undefined;
+        if (Number.isInteger(v) && v >= 0 && v < SMALL_INTS) {
+          t = small[v];
+          if (t === undefined) {
+            t = String(v);
+            small[v] = t;
+          }
+        } else if (Number.isNaN(v)) t = '';
+        else {
+          t = other.get(v);
+          if (t === undefined) {
+            t = String(v);
+            other.set(v, t);
+          }
+        }
+        out[i] = t;
+      }
+    }
+    columns.push(out);
+  });
+  for (const t of set.targets) {
+    const l = set.labels[t]!;
+    columns.push(column((r) => (l.eligible[r] ? (l.y[r] ? '1' : '0') : '')));
+  }
+  return { header: trainingExamplesHeader(set), columns, nRows: n, delimiter: ',' };
+}
+
 export interface RunTrainCleanedOptions {
+  /**
+   * Targets trained at once, each in a worker thread (1: one after another on this
+   * thread). Same run folders either way. Default {@link defaultTargetThreads}.
+   */
+  readonly threads?: number | undefined;
   readonly cwd: string;
   /** A folder written by `leadlift clean`. */
   readonly cleanedDir: string;
@@ -67,16 +146,12 @@ export interface RunTrainCleanedOptions {
   readonly train?: TrainFlatOptions;
   readonly progress?: Progress;
   readonly now?: Date;
-  /**
-   * Targets trained at once, each in a worker thread (1: one after another on this
-   * thread). Same run folders either way. Default {@link defaultTargetThreads}.
-   */
-  readonly threads?: number | undefined;
 }
 
 export interface TrainCleanedResult {
   readonly set: TrainingSet;
-  readonly runs: readonly { readonly target: Target; readonly run: TrainFlatRun }[];
+  /** One run per target, without per-row data (see {@link TrainRunSummary}); the folders hold it. */
+  readonly runs: readonly { readonly target: Target; readonly run: TrainRunSummary }[];
 }
 
 /** Builds the training set of a cleaned folder and trains one run per target. */
@@ -95,6 +170,7 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
   );
   const featureSeconds = (performance.now() - t0) / 1000;
   const base = o.runName ?? runNameOf(now);
+  const manifestSha = sha256(await readFile(join(tables.dir, 'manifest.json')));
   // Every target is checked before any trains, so a run without eligible rows fails at once.
   for (const target of set.targets) {
     const labels = set.labels[target]!;
@@ -112,42 +188,41 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
   // Targets train at once in worker threads when memory allows (see defaultTargetThreads);
   // each writes its own run folder and the runs are listed in target order either way.
   const threads = o.threads ?? defaultTargetThreads(set.targets.map((t) => set.labels[t]!.nEligible));
-  const work = await mkdtemp(join(tmpdir(), 'leadlift-train-'));
-  let runs: { target: Target; run: TrainFlatRun }[];
-  try {
-    runs = await mapLimited(set.targets, threads, async (target) => {
-      const labels = set.labels[target]!;
-      const csv = join(work, `${target}.csv`);
-      const t1 = performance.now();
-      await writeTrainingExamplesCsv(csv, set, { only: (r) => labels.eligible[r] === 1 });
-      const timings = { features: featureSeconds, write_examples: (performance.now() - t1) / 1000 };
-      const options: RunTrainFlatOptions = {
-        cwd: o.cwd,
-        input: { kind: 'csv', path: csv },
-        spec: {
-          labelCol: target,
-          timeCol: 'decision_ts_utc',
-          idCols: ['org_id', 'enrollment_id'],
-          excludeCols: set.targets.filter((t) => t !== target),
-        },
-        runsDir: o.runsDir,
-        runName: set.targets.length > 1 ? `${base}-${target}` : base,
-        ...(o.train ? { train: o.train } : {}),
-        progress,
-        now,
-        timings,
-        extras: {
-          mode: 'cleaned-snapshot',
-          metrics: { population: populationOf(set, target) },
-          files: { [FEATURES_FILE]: featuresJsonText(set) },
-        },
-      };
-      const run =
-        threads > 1 ? await runTrainFlatInWorker(options, `${target}: `) : await runTrainFlat(options);
-      return { target, run };
-    });
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  const runs = await mapLimited(set.targets, threads, async (target) => {
+    const t1 = performance.now();
+    const table = examplesTableOf(set, target);
+    const timings = { features: featureSeconds, examples: (performance.now() - t1) / 1000 };
+    const options: RunTrainFlatOptions = {
+      cwd: o.cwd,
+      input: {
+        kind: 'table',
+        table,
+        source: `${o.cleanedDir} (${target} examples)`,
+        facts: { kind: 'cleaned-snapshot', path: o.cleanedDir, manifest_sha256: manifestSha },
+      },
+      spec: {
+        labelCol: target,
+        timeCol: 'decision_ts_utc',
+        idCols: ['org_id', 'enrollment_id'],
+        excludeCols: set.targets.filter((t) => t !== target),
+      },
+      runsDir: o.runsDir,
+      runName: set.targets.length > 1 ? `${base}-${target}` : base,
+      ...(o.train ? { train: o.train } : {}),
+      progress,
+      now,
+      timings,
+      extras: {
+        mode: 'cleaned-snapshot',
+        metrics: { population: populationOf(set, target) },
+        files: { [FEATURES_FILE]: featuresJsonText(set) },
+      },
+    };
+    const run =
+      threads > 1
+        ? await runTrainFlatInWorker(options, `${target}: `)
+        : summaryOf(await runTrainFlat(options));
+    return { target, run };
+  });
   return { set, runs };
 }

@@ -69,7 +69,7 @@ describe('runTrainCleaned on worker threads', () => {
       expect(targets(two)).toEqual(targets(one));
       expect(one.runs.length).toBe(3);
       for (const [k, { target, run }] of (one.runs as { target: string; run: { dir: string } }[]).entries()) {
-        const other = two.runs[k].run as { dir: string; result: { gates: unknown; scores: Float64Array } };
+        const other = two.runs[k].run as { dir: string; result: { gates: unknown; scores?: unknown } };
         const files = readdirSync(run.dir).sort();
         expect(readdirSync(other.dir).sort()).toEqual(files);
         for (const f of files) {
@@ -79,20 +79,17 @@ describe('runTrainCleaned on worker threads', () => {
             expect(b === a, `${target}/${f}`).toBe(true);
             continue;
           }
-          // The manifest differs only in timings and the temporary examples file's path.
+          // The manifest differs only in timings.
           const strip = (text: string) => {
             const m = JSON.parse(text);
             delete m.timings_seconds;
-            delete m.input.path;
             return m;
           };
           expect(strip(b)).toEqual(strip(a));
         }
-        // The run comes back from the worker whole.
+        // The run's summary comes back from the worker, without its per-row data.
         expect(other.result.gates).toEqual((run as unknown as typeof other).result.gates);
-        expect(Array.from(other.result.scores)).toEqual(
-          Array.from((run as unknown as typeof other).result.scores),
-        );
+        expect(other.result.scores).toBeUndefined();
       }
     },
     600_000,

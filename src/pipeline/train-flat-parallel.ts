@@ -1,8 +1,8 @@
 // runTrainFlat in a worker thread, so that several targets of one cleaned snapshot train at
-// once (one target per thread; see runTrainCleaned). The worker reads the same examples
-// file, runs the same code with the same options and writes the same run folder as a
-// call on this thread would: the files are identical bit for bit (tested). The run comes
-// back by structured clone; progress is forwarded with the worker's labels prefixed.
+// once (one target per thread; see runTrainCleaned). The worker gets the same examples
+// table (by structured clone), runs the same code with the same options and writes the same run folder as a
+// call on this thread would: the files are identical bit for bit (tested). The run's summary
+// (summaryOf) comes back by structured clone; progress is forwarded with the worker's labels prefixed.
 
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ExitCode, LeadliftError } from '../errors.js';
 import type { ProgressTask } from '../progress.js';
-import type { RunTrainFlatOptions, TrainFlatRun } from './train.js';
+import type { RunTrainFlatOptions, TrainRunSummary } from './train.js';
 
 const WORKER_URL = new URL('./train-flat-worker.js', import.meta.url);
 
@@ -45,7 +45,7 @@ export type TrainFlatWorkerMessage =
   | { readonly kind: 'task'; readonly id: number; readonly label: string; readonly total?: number }
   | { readonly kind: 'tick'; readonly id: number; readonly n?: number }
   | { readonly kind: 'done'; readonly id: number; readonly summary?: string }
-  | { readonly kind: 'result'; readonly run: TrainFlatRun }
+  | { readonly kind: 'result'; readonly run: TrainRunSummary }
   | { readonly kind: 'error'; readonly error: WorkerError };
 
 /** An error thrown in the worker, as plain data. */
@@ -64,13 +64,13 @@ export interface WorkerError {
  * LeadliftError thrown in the worker is thrown again here with its code, exit code and
  * details.
  */
-export function runTrainFlatInWorker(o: RunTrainFlatOptions, labelPrefix = ''): Promise<TrainFlatRun> {
+export function runTrainFlatInWorker(o: RunTrainFlatOptions, labelPrefix = ''): Promise<TrainRunSummary> {
   const { progress, train, ...rest } = o;
   const data: RunTrainFlatOptions = {
     ...rest,
     ...(train ? { train: Object.fromEntries(Object.entries(train).filter(([k]) => k !== 'progress')) } : {}),
   };
-  return new Promise<TrainFlatRun>((resolve, reject) => {
+  return new Promise<TrainRunSummary>((resolve, reject) => {
     const worker = new Worker(WORKER_URL, { workerData: data });
     const tasks = new Map<number, ProgressTask>();
     let settled = false;

@@ -20,10 +20,10 @@ const progress: Progress = {
 };
 
 try {
-  const { runTrainFlat } = await import('./train.js');
+  const { runTrainFlat, summaryOf } = await import('./train.js');
   const o = workerData as RunTrainFlatOptions;
   const run = await runTrainFlat({ ...o, progress });
-  post({ kind: 'result', run });
+  post({ kind: 'result', run: summaryOf(run) });
 } catch (e) {
   const err = e as {
     name?: unknown;

@@ -14,14 +14,24 @@ import {
   sha256,
   writeRunFolder,
 } from '../train/run-folder.js';
-import { type FlatTableSpec, flatTableOf } from '../train/table.js';
+import { type FlatTable, type FlatTableSpec, flatTableOf } from '../train/table.js';
 import { type TrainFlatOptions, type TrainResult, trainFlat } from '../train/train.js';
 import { gitCommit, VERSION } from '../version.js';
 
 /** Where the flat table comes from: a CSV file, or a SELECT file run against a source DB. */
 export type FlatTableInput =
   | { readonly kind: 'csv'; readonly path: string }
-  | { readonly kind: 'query'; readonly queryFile: string; readonly sourceUrl: string };
+  | { readonly kind: 'query'; readonly queryFile: string; readonly sourceUrl: string }
+  /**
+   * A table already in memory (snapshot mode builds it from the training set); `source`
+   * names it in messages and `facts` are the manifest's `input` keys.
+   */
+  | {
+      readonly kind: 'table';
+      readonly table: CsvTable;
+      readonly source: string;
+      readonly facts: Readonly<Record<string, unknown>>;
+    };
 
 /** Options of {@link runTrainFlat}. */
 export interface RunTrainFlatOptions {
@@ -49,6 +59,27 @@ export interface TrainFlatRun {
   readonly runName: string;
   readonly result: TrainResult;
   readonly files: readonly string[];
+}
+
+/**
+ * A written run without its per-row data (the table's feature cells and ids, the scores,
+ * the reasons), which its folder holds: what a caller keeps of a finished run, so runs
+ * trained one after another do not each hold their rows until the last one ends.
+ */
+export interface TrainRunSummary {
+  readonly dir: string;
+  readonly runName: string;
+  readonly files: readonly string[];
+  readonly result: Omit<TrainResult, 'table' | 'scores' | 'reasons'> & {
+    readonly table: Omit<FlatTable, 'features' | 'ids'>;
+  };
+}
+
+/** The {@link TrainRunSummary} of a run: new objects without the per-row data. */
+export function summaryOf(run: TrainFlatRun): TrainRunSummary {
+  const { table, scores: _scores, reasons: _reasons, ...rest } = run.result;
+  const { features: _features, ids: _ids, ...kept } = table;
+  return { dir: run.dir, runName: run.runName, files: run.files, result: { ...rest, table: kept } };
 }
 
 /** "20260301T061500Z" of a time. */
@@ -84,8 +115,12 @@ export async function runTrainFlat(o: RunTrainFlatOptions): Promise<TrainFlatRun
   const { csv, inputFacts } =
     o.input.kind === 'csv'
       ? await readCsvInput(abs(o.input.path), o.input.path)
-      : await readQueryInput(o.input, o.cwd);
-  const table = flatTableOf(csv, o.spec, o.input.kind === 'csv' ? o.input.path : o.input.queryFile);
+      : o.input.kind === 'query'
+        ? await readQueryInput(o.input, o.cwd)
+        : { csv: o.input.table, inputFacts: { ...o.input.facts } };
+  const source =
+    o.input.kind === 'csv' ? o.input.path : o.input.kind === 'query' ? o.input.queryFile : o.input.source;
+  const table = flatTableOf(csv, o.spec, source);
   read.done(`${table.nRows.toLocaleString('en-US')} rows, ${table.featureCols.length} features`);
   const readSeconds = (performance.now() - t0) / 1000;
 

@@ -1,6 +1,7 @@
 // An RFC 4180 CSV reader into string columns (quoted fields, doubled quotes, CRLF), and
 // the writer the run folder uses. Flat training tables are small enough (≤ a few
-// million cells) to hold as strings before typing.
+// million cells) to hold as strings before typing; the run folder's own CSV files are
+// written in chunks of rows, as they grow with the rows (1M rows: hundreds of MB).
 
 import { LeadliftError, listSome } from '../errors.js';
 
@@ -143,4 +144,26 @@ export function formatCsv(
   const out: string[] = [header.map(csvField).join(',')];
   for (const r of rows) out.push(r.map(csvField).join(','));
   return `${out.join('\n')}\n`;
+}
+
+/** Rows per chunk of {@link formatCsvChunks}: a few MB of text at a time. */
+export const CSV_CHUNK_ROWS = 8192;
+
+/**
+ * The text of {@link formatCsv}(header, rows) in chunks of {@link CSV_CHUNK_ROWS} rows (the
+ * header is the first chunk), row `i` made by `row(i)` only when its chunk is: one string
+ * of a million rows would be hundreds of MB, near V8's string length limit.
+ */
+export function* formatCsvChunks(
+  header: readonly string[],
+  nRows: number,
+  row: (i: number) => readonly (string | number)[],
+): Generator<string> {
+  yield `${header.map(csvField).join(',')}\n`;
+  for (let start = 0; start < nRows; start += CSV_CHUNK_ROWS) {
+    const end = Math.min(nRows, start + CSV_CHUNK_ROWS);
+    const lines = new Array<string>(end - start);
+    for (let i = start; i < end; i++) lines[i - start] = `${row(i).map(csvField).join(',')}\n`;
+    yield lines.join('');
+  }
 }

@@ -4,13 +4,13 @@
 // folder under its final name is always complete. See docs/run-folder.md.
 
 import { createHash } from 'node:crypto';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LeadliftError } from '../errors.js';
 import type { Calibrator } from '../models/calibration/index.js';
 import type { Model } from '../models/model.js';
 import type { StandardScaler } from '../models/scaler.js';
-import { formatCsv } from './csv.js';
+import { formatCsvChunks } from './csv.js';
 import type { Preprocessing } from './encoding.js';
 import { reasonsText } from './reasons.js';
 import type { ModelView, TrainResult } from './train.js';
@@ -168,8 +168,8 @@ function ranksWithin(r: TrainResult): { rank: Int32Array; decile: Int32Array } {
   return { rank, decile };
 }
 
-/** predictions.csv: one row per input row, in input order. */
-export function predictionsCsv(r: TrainResult): string {
+/** predictions.csv in chunks (see {@link predictionsCsv}). */
+export function predictionsCsvChunks(r: TrainResult): Generator<string> {
   const t = r.table;
   const header = [
     ...t.idCols,
@@ -184,23 +184,30 @@ export function predictionsCsv(r: TrainResult): string {
     'reasons',
   ];
   const { rank, decile } = ranksWithin(r);
-  const rows = r.splitOf.map((split, i) => [
-    ...t.ids.map((c) => c[i]!),
-    ...(t.timeMs ? [new Date(t.timeMs[i]!).toISOString()] : []),
-    t.labelCol,
-    r.scores[i]!,
-    t.y[i]!,
-    split,
-    split === 'test' ? 0 : 1,
-    rank[i]!,
-    decile[i]!,
-    reasonsText(r.reasons[i]!),
-  ]);
-  return formatCsv(header, rows);
+  return formatCsvChunks(header, r.splitOf.length, (i) => {
+    const split = r.splitOf[i]!;
+    return [
+      ...t.ids.map((c) => c[i]!),
+      ...(t.timeMs ? [new Date(t.timeMs[i]!).toISOString()] : []),
+      t.labelCol,
+      r.scores[i]!,
+      t.y[i]!,
+      split,
+      split === 'test' ? 0 : 1,
+      rank[i]!,
+      decile[i]!,
+      reasonsText(r.reasons[i]!),
+    ];
+  });
 }
 
-/** training_examples.csv: keys, decision time, raw features, the 0/1 label and the split. */
-export function trainingExamplesCsv(r: TrainResult): string {
+/** predictions.csv: one row per input row, in input order. */
+export function predictionsCsv(r: TrainResult): string {
+  return [...predictionsCsvChunks(r)].join('');
+}
+
+/** training_examples.csv in chunks (see {@link trainingExamplesCsv}). */
+export function trainingExamplesCsvChunks(r: TrainResult): Generator<string> {
   const t = r.table;
   const header = [
     ...t.idCols,
@@ -209,14 +216,18 @@ export function trainingExamplesCsv(r: TrainResult): string {
     t.labelCol,
     'split',
   ];
-  const rows = r.splitOf.map((split, i) => [
+  return formatCsvChunks(header, r.splitOf.length, (i) => [
     ...t.ids.map((c) => c[i]!),
     ...(t.timeMs ? [new Date(t.timeMs[i]!).toISOString()] : []),
     ...t.features.map((c) => c[i]!),
     t.y[i]!,
-    split,
+    r.splitOf[i]!,
   ]);
-  return formatCsv(header, rows);
+}
+
+/** training_examples.csv: keys, decision time, raw features, the 0/1 label and the split. */
+export function trainingExamplesCsv(r: TrainResult): string {
+  return [...trainingExamplesCsvChunks(r)].join('');
 }
 
 /** JSON as written to the run folder: 2-space indent, trailing newline. */
@@ -268,8 +279,8 @@ export async function writeRunFolder(
   await writeRunFiles(
     dir,
     {
-      [RUN_FILES.trainingExamples]: trainingExamplesCsv(r),
-      [RUN_FILES.predictions]: predictionsCsv(r),
+      [RUN_FILES.trainingExamples]: trainingExamplesCsvChunks(r),
+      [RUN_FILES.predictions]: predictionsCsvChunks(r),
       [RUN_FILES.metrics]: metricsText,
       [RUN_FILES.model]: jsonText(runModelJson(r)),
       [RUN_FILES.scaler]: jsonText(runScalerJson(r)),
@@ -280,6 +291,28 @@ export async function writeRunFolder(
   return [...Object.values(RUN_FILES), ...Object.keys(extraFiles)];
 }
 
+/** A run file's content: text, bytes, or text chunks written (and hashed) one at a time. */
+export type RunFileData = string | Buffer | Iterable<string>;
+
+/** Writes `data` to `path` and returns its sha256. */
+async function writeHashed(path: string, data: RunFileData): Promise<string> {
+  if (typeof data === 'string' || Buffer.isBuffer(data)) {
+    await writeFile(path, data);
+    return sha256(data);
+  }
+  const hash = createHash('sha256');
+  const file = await open(path, 'w');
+  try {
+    for (const chunk of data) {
+      hash.update(chunk);
+      await file.write(chunk);
+    }
+  } finally {
+    await file.close();
+  }
+  return hash.digest('hex');
+}
+
 /**
  * Writes a run folder whole or not at all: `files` and then manifest.json (`manifest` plus
  * `files`: the sha256 of every other file) into the sibling `<dir>.tmp-<pid>`, renamed to
@@ -288,7 +321,7 @@ export async function writeRunFolder(
  */
 export async function writeRunFiles(
   dir: string,
-  files: Readonly<Record<string, string | Buffer>>,
+  files: Readonly<Record<string, RunFileData>>,
   manifest: Record<string, unknown>,
   beforeRename?: (tmp: string) => Promise<void> | void,
 ): Promise<Record<string, string>> {
@@ -298,10 +331,7 @@ export async function writeRunFiles(
   await mkdir(tmp, { recursive: true });
   try {
     const hashes: Record<string, string> = {};
-    for (const [name, data] of Object.entries(files)) {
-      await writeFile(join(tmp, name), data);
-      hashes[name] = sha256(data);
-    }
+    for (const [name, data] of Object.entries(files)) hashes[name] = await writeHashed(join(tmp, name), data);
     await writeFile(join(tmp, RUN_FILES.manifest), jsonText({ ...manifest, files: hashes }));
     if (beforeRename) await beforeRename(tmp);
     await rename(tmp, dir);

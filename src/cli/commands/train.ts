@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { closest, LeadliftError } from '../../errors.js';
 import { TARGETS, type Target } from '../../features/index.js';
-import { type FlatTableInput, runTrainFlat, type TrainFlatRun } from '../../pipeline/train.js';
+import { type FlatTableInput, runTrainFlat, type TrainRunSummary } from '../../pipeline/train.js';
 import { runTrainCleaned } from '../../pipeline/train-cleaned.js';
 import { formatRecords } from '../../text-table.js';
 import { gateConfigOf, type TrainConfig } from '../../train/config.js';
@@ -261,7 +261,7 @@ export const GATE_STATUS = {
 } as const;
 
 /** Prints one run's summary, its JSON, and fails with exit 3 when its gates failed. */
-function report(run: TrainFlatRun, cmd: Command, ctx: CommandContext): void {
+function report(run: TrainRunSummary, cmd: Command, ctx: CommandContext): void {
   const r = run.result;
   const sel = r.evaluation.selected;
   const base = r.evaluation.baseline;
