@@ -37,3 +37,16 @@ describe('isIndicator', () => {
     expect(isIndicator(Float64Array.of(Number.NaN))).toBe(false);
   });
 });
+
+describe('transformStandard of a scaler written before indicators kept their scale', () => {
+  it('when scaler.json has no standardized list then mean and scale alone give the transform', () => {
+    const s = fitStandardScaler(x, { indicators: 'keepScale' });
+    const { standardized: _dropped, ...old } = JSON.parse(JSON.stringify(s)) as typeof s;
+    expect('standardized' in old).toBe(false);
+    const a = transformStandard(s, x, true);
+    const b = transformStandard(old, x, true);
+    a.columns.forEach((col, j) => {
+      expect(Array.from(b.columns[j]!)).toEqual(Array.from(col));
+    });
+  });
+});

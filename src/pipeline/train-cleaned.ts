@@ -188,11 +188,13 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
   // Targets train at once in worker threads when memory allows (see defaultTargetThreads);
   // each writes its own run folder and the runs are listed in target order either way.
   const threads = o.threads ?? defaultTargetThreads(set.targets.map((t) => set.labels[t]!.nEligible));
-  const runs = await mapLimited(set.targets, threads, async (target) => {
+  // Options are built inside the call, not held in a variable across the await: the
+  // examples table can then be collected while a worker trains on its copy.
+  const optionsOf = (target: Target): RunTrainFlatOptions => {
     const t1 = performance.now();
     const table = examplesTableOf(set, target);
     const timings = { features: featureSeconds, examples: (performance.now() - t1) / 1000 };
-    const options: RunTrainFlatOptions = {
+    return {
       cwd: o.cwd,
       input: {
         kind: 'table',
@@ -218,11 +220,13 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
         files: { [FEATURES_FILE]: featuresJsonText(set) },
       },
     };
-    const run =
+  };
+  const runs = await mapLimited(set.targets, threads, async (target) => ({
+    target,
+    run:
       threads > 1
-        ? await runTrainFlatInWorker(options, `${target}: `)
-        : summaryOf(await runTrainFlat(options));
-    return { target, run };
-  });
+        ? await runTrainFlatInWorker(optionsOf(target), `${target}: `)
+        : summaryOf(await runTrainFlat(optionsOf(target))),
+  }));
   return { set, runs };
 }

@@ -65,13 +65,9 @@ export interface WorkerError {
  * details.
  */
 export function runTrainFlatInWorker(o: RunTrainFlatOptions, labelPrefix = ''): Promise<TrainRunSummary> {
-  const { progress, train, ...rest } = o;
-  const data: RunTrainFlatOptions = {
-    ...rest,
-    ...(train ? { train: Object.fromEntries(Object.entries(train).filter(([k]) => k !== 'progress')) } : {}),
-  };
+  const { progress } = o;
+  const worker = startWorker(o);
   return new Promise<TrainRunSummary>((resolve, reject) => {
-    const worker = new Worker(WORKER_URL, { workerData: data });
     const tasks = new Map<number, ProgressTask>();
     let settled = false;
     const settle = (f: () => void) => {
@@ -112,6 +108,20 @@ export function runTrainFlatInWorker(o: RunTrainFlatOptions, labelPrefix = ''): 
       ),
     );
   });
+}
+
+/**
+ * The worker, given a copy of `o` without its progress callbacks. Kept apart so that no
+ * closure of the running worker's listeners holds the options (the examples table) alive:
+ * this thread's copy can be collected while the worker trains.
+ */
+function startWorker(o: RunTrainFlatOptions): Worker {
+  const { progress: _progress, train, ...rest } = o;
+  const data: RunTrainFlatOptions = {
+    ...rest,
+    ...(train ? { train: Object.fromEntries(Object.entries(train).filter(([k]) => k !== 'progress')) } : {}),
+  };
+  return new Worker(WORKER_URL, { workerData: data });
 }
 
 function errorOf(w: WorkerError): Error {

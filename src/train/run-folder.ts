@@ -305,7 +305,8 @@ async function writeHashed(path: string, data: RunFileData): Promise<string> {
   try {
     for (const chunk of data) {
       hash.update(chunk);
-      await file.write(chunk);
+      // writeFile, unlike write, loops until the whole chunk is written.
+      await file.writeFile(chunk);
     }
   } finally {
     await file.close();
