@@ -281,6 +281,57 @@ describe('readingGrade', () => {
   });
 });
 
+/** The analyze input of a one-org synthetic campaign set: bookings, enrollment and touch expectations. */
+function touchInput(
+  runName: string,
+  f: {
+    campaigns: RecData['campaigns'];
+    steps: RecData['steps'];
+    stepIndex: RecData['stepIndex'];
+    y: number[];
+    e: number[];
+    te: number[];
+    touches: RecData['touches'][number][];
+    campaignId: string[];
+    decision: number[];
+  },
+) {
+  const { campaigns, steps, stepIndex, y, e, te, touches, campaignId, decision } = f;
+  const n = y.length;
+  const none = new Int8Array(n).fill(-1);
+  const ex = Float64Array.from(e);
+  const data: RecData = {
+    campaigns,
+    steps,
+    stepIndex,
+    variants: [],
+    variantIndex: new Map(),
+    nRows: n,
+    orgId: y.map(() => '1'),
+    enrollmentId: y.map((_, i) => String(i + 1)),
+    campaignId,
+    decisionTs: Float64Array.from(decision),
+    labels: {
+      booked_call_within_7d: Int8Array.from(y),
+      qualified_within_14d: none,
+      conversion_within_30d: none,
+    },
+    touches,
+    replies: touches.map(() => []),
+    variantTexts: [],
+    stepTexts: steps.map(() => []),
+    asOf: 1_800_000_000_000,
+  };
+  return {
+    data,
+    expected: { booked_call_within_7d: ex, qualified_within_14d: ex, conversion_within_30d: ex },
+    touchExpected: Float64Array.from(te),
+    runScore: new Float64Array(n).fill(Number.NaN),
+    runTest: new Uint8Array(n),
+    runName: runName,
+  };
+}
+
 /**
  * Synthetic campaigns with survival: every lead books with probability σ(−1.2 + x) at a
  * uniform time within 6 days of its first touch, and a step is reached only by leads that
@@ -343,39 +394,7 @@ function survival(seed = 11) {
       decision.push(t0);
     }
   }
-  const n = y.length;
-  const none = new Int8Array(n).fill(-1);
-  const ex = Float64Array.from(e);
-  const data: RecData = {
-    campaigns,
-    steps,
-    stepIndex,
-    variants: [],
-    variantIndex: new Map(),
-    nRows: n,
-    orgId: y.map(() => '1'),
-    enrollmentId: y.map((_, i) => String(i + 1)),
-    campaignId,
-    decisionTs: Float64Array.from(decision),
-    labels: {
-      booked_call_within_7d: Int8Array.from(y),
-      qualified_within_14d: none,
-      conversion_within_30d: none,
-    },
-    touches,
-    replies: touches.map(() => []),
-    variantTexts: [],
-    stepTexts: steps.map(() => []),
-    asOf: 1_800_000_000_000,
-  };
-  return {
-    data,
-    expected: { booked_call_within_7d: ex, qualified_within_14d: ex, conversion_within_30d: ex },
-    touchExpected: Float64Array.from(te),
-    runScore: new Float64Array(n).fill(Number.NaN),
-    runTest: new Uint8Array(n),
-    runName: 'survival',
-  };
+  return touchInput('survival', { campaigns, steps, stepIndex, y, e, te, touches, campaignId, decision });
 }
 
 describe('analyze (element flags for every step, channel and variant)', () => {
@@ -495,39 +514,7 @@ function decisionData(seed = 5) {
       decision.push(t0);
     }
   }
-  const n = y.length;
-  const none = new Int8Array(n).fill(-1);
-  const ex = Float64Array.from(e);
-  const data: RecData = {
-    campaigns,
-    steps,
-    stepIndex,
-    variants: [],
-    variantIndex: new Map(),
-    nRows: n,
-    orgId: y.map(() => '1'),
-    enrollmentId: y.map((_, i) => String(i + 1)),
-    campaignId,
-    decisionTs: Float64Array.from(decision),
-    labels: {
-      booked_call_within_7d: Int8Array.from(y),
-      qualified_within_14d: none,
-      conversion_within_30d: none,
-    },
-    touches,
-    replies: touches.map(() => []),
-    variantTexts: [],
-    stepTexts: steps.map(() => []),
-    asOf: 1_800_000_000_000,
-  };
-  return {
-    data,
-    expected: { booked_call_within_7d: ex, qualified_within_14d: ex, conversion_within_30d: ex },
-    touchExpected: Float64Array.from(te),
-    runScore: new Float64Array(n).fill(Number.NaN),
-    runTest: new Uint8Array(n),
-    runName: 'decisions',
-  };
+  return touchInput('decisions', { campaigns, steps, stepIndex, y, e, te, touches, campaignId, decision });
 }
 
 describe('analyze (decision points)', () => {
