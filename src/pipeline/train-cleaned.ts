@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { openCleanTables } from '../clean/index.js';
-import { LeadliftError } from '../errors.js';
+import { ExitCode, LeadliftError } from '../errors.js';
 import {
   buildTrainingSet,
   type Target,
@@ -221,12 +221,42 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
       },
     };
   };
-  const runs = await mapLimited(set.targets, threads, async (target) => ({
-    target,
-    run:
-      threads > 1
-        ? await runTrainFlatInWorker(optionsOf(target), `${target}: `)
-        : summaryOf(await runTrainFlat(optionsOf(target))),
-  }));
+  const settled = await mapLimited(set.targets, threads, async (target) => {
+    try {
+      const run =
+        threads > 1
+          ? await runTrainFlatInWorker(optionsOf(target), `${target}: `)
+          : summaryOf(await runTrainFlat(optionsOf(target)));
+      return { target, run };
+    } catch (error) {
+      return { target, error };
+    }
+  });
+  const runs: { target: Target; run: TrainRunSummary }[] = [];
+  for (const r of settled) if (r.run !== undefined) runs.push({ target: r.target, run: r.run });
+  const failed = settled.find((r) => r.run === undefined);
+  if (failed) throw withWrittenRuns(failed.error, runs);
   return { set, runs };
+}
+
+/**
+ * The first failed target's error, naming the run folders the other targets wrote (every
+ * target runs to its end, so a failure does not depend on which thread finished first).
+ */
+function withWrittenRuns(error: unknown, runs: readonly { target: Target; run: TrainRunSummary }[]): unknown {
+  if (runs.length === 0) return error;
+  const written = runs.map((r) => r.run.dir);
+  const note = ` The other targets' run folders were written: ${written.join(', ')}.`;
+  if (error instanceof LeadliftError) {
+    return new LeadliftError(error.code, `${error.message}${note}`, {
+      exitCode: error.exitCode,
+      details: { ...error.details, written_runs: written },
+      cause: error,
+    });
+  }
+  return new LeadliftError('train.targetFailed', `${(error as Error).message ?? String(error)}${note}`, {
+    exitCode: ExitCode.internal,
+    details: { written_runs: written },
+    cause: error,
+  });
 }
