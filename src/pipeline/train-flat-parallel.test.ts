@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +91,44 @@ describe('runTrainCleaned on worker threads', () => {
         expect(other.result.gates).toEqual((run as unknown as typeof other).result.gates);
         expect(other.result.scores).toBeUndefined();
       }
+    },
+    600_000,
+  );
+
+  it.skipIf(!built)(
+    'when one target fails then the others still write their runs and the error names those folders',
+    async () => {
+      const { runTrainCleaned } = await import(pathToFileURL(join(COMPILED, 'train-cleaned.js')).href);
+      const now = new Date('2026-03-01T06:00:00Z');
+      // A folder already holding the T2 run's name: that target stops with train.runExists.
+      mkdirSync(join(cwd, 'runs-fail/same-qualified_within_14d'), { recursive: true });
+      const run = runTrainCleaned({
+        cwd,
+        cleanedDir: cleaned,
+        runName: 'same',
+        now,
+        runsDir: 'runs-fail',
+        threads: 2,
+        train: { nBoot: 20 },
+      });
+      const error = await run.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      // The compiled module has its own LeadliftError class: compare the code, not the class.
+      const e = error as { code?: string; message: string; details?: Record<string, unknown> };
+      expect(e.code, String(error)).toBe('train.runExists');
+      const written = [
+        join(cwd, 'runs-fail/same-booked_call_within_7d'),
+        join(cwd, 'runs-fail/same-conversion_within_30d'),
+      ];
+      expect(e.details?.written_runs).toEqual(written);
+      for (const dir of written) {
+        expect(e.message).toContain(dir);
+        expect(existsSync(join(dir, 'metrics.json'))).toBe(true);
+      }
+      // The failed target's folder is left as it was: empty, nothing half-written.
+      expect(readdirSync(join(cwd, 'runs-fail/same-qualified_within_14d'))).toEqual([]);
     },
     600_000,
   );
