@@ -233,6 +233,7 @@ export async function runRecommend(input: RunRecommendInput): Promise<RunRecomme
     comparisons: analysis.comparisons,
     elements: analysis.elements,
     decisions: analysis.decisions,
+    step_removals: analysis.step_removals,
     paths: analysis.paths,
   };
   const outDir = input.outDir ? resolve(input.cwd, input.outDir) : runDir;
