@@ -342,8 +342,8 @@ function touchInput(
  */
 function survival(seed = 11, negatives?: { readonly angry: readonly string[] }) {
   const rand = rng(seed);
-  // Negative replies (own stream, so the bookings are those of the default): 3% per touch,
-  // 9% after the steps listed as angry.
+  // Replies (own stream, so the bookings are those of the default): 10% of touches draw
+  // one; 30% of them are negative, 60% after the steps listed as angry.
   const replyRand = rng(seed + 1000);
   const replies: Reply[][] = [];
   const normal = () => Math.sqrt(-2 * Math.log(rand() + 1e-300)) * Math.cos(2 * Math.PI * rand());
@@ -393,9 +393,11 @@ function survival(seed = 11, negatives?: { readonly angry: readonly string[] }) 
         const step = stepIndex.get(`1\u0000${cid}${k + 1}`)!;
         list.push({ step, variant: -1, ts: t0 + s * DAY });
         te.push((p * (1 - s / 6)) / (1 - (p * s) / 6));
-        const rate = negatives?.angry.includes(`${cid}${k + 1}`) ? 0.09 : 0.03;
-        if (negatives && replyRand() < rate) {
-          got.push({ ts: t0 + s * DAY + 3_600_000, intent: replyRand() < 0.5 ? 'opt_out' : 'not_now', step });
+        const neg = negatives?.angry.includes(`${cid}${k + 1}`) ? 0.6 : 0.3;
+        if (negatives && replyRand() < 0.1) {
+          const u = replyRand();
+          const intent = u < neg / 2 ? 'opt_out' : u < neg ? 'not_now' : 'positive';
+          got.push({ ts: t0 + s * DAY + 3_600_000, intent, step });
         }
       });
       replies.push(got);
@@ -474,7 +476,7 @@ describe('analyze (step removal findings)', () => {
   const calm = analyze(survival(11, { angry: [] }));
   const of = (a: ReturnType<typeof analyze>, step: string) => a.step_removals.find((x) => x.step_id === step);
 
-  it('when a flagged later step also draws more negative replies then skipping it is a supported finding with a plan', () => {
+  it('when the replies to a flagged later step are more often negative then skipping it is a supported finding with a plan', () => {
     const f = of(angry, '602')!;
     expect(f.supported).toBe(true);
     expect(f.observed_expected.upper).toBeLessThan(1);
@@ -486,13 +488,13 @@ describe('analyze (step removal findings)', () => {
     expect(f.plan?.sample_size.per_arm).toBeGreaterThanOrEqual(200);
   });
 
-  it('when the flagged step draws no more negative replies than the other steps then the finding is not supported', () => {
+  it("when the replies to the flagged step are no more negative than the other steps' then the finding is not supported", () => {
     const f = of(calm, '602')!;
     expect(f.supported).toBe(false);
     expect(f.plan).toBeNull();
   });
 
-  it('when a campaign has no effect then no step of it is a finding, however many negative replies it draws', () => {
+  it('when a campaign has no effect then no step of it is a finding, however negative its replies', () => {
     expect(angry.step_removals.filter((x) => x.campaign_id === '50')).toEqual([]);
     expect(calm.step_removals.filter((x) => x.campaign_id === '50')).toEqual([]);
     // Findings never become ranked recommendations.

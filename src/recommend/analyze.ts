@@ -206,11 +206,11 @@ export interface DecisionFinding {
   readonly plan: ExperimentPlan | null;
 }
 
-/** A share with its Wilson interval. */
+/** A share of replies: the step's against the campaign's other steps'. */
 interface ShareTest {
-  /** The step's own share (replies credited to it, among the leads it reached). */
+  /** Among the replies credited to the step (within 7 days of the first touch): how many were of the kind. */
   readonly step: RateStat;
-  /** The campaign's other steps pooled (each step's reached leads, replies credited to it). */
+  /** The same among the replies credited to the campaign's other steps, pooled. */
   readonly other_steps: RateStat;
   /** One-sided two-proportion z-test (pooled) that the step's share is higher. */
   readonly z: number;
@@ -220,9 +220,9 @@ interface ShareTest {
 /**
  * A later step that may be better left out: it is flagged below what leads at that point
  * in their window book (touch-level expectation, same bar and FDR family as every
- * element), and it draws more negative replies or opt-outs than the campaign's other
- * steps. `supported` when either reply share is higher with one-sided p ≤ 0.025
- * (Bonferroni over the two). Evidence for a human with an experiment "skip the step for a
+ * element), and the replies it draws are more often negative or opt-outs than the replies
+ * to the campaign's other steps. `supported` when either share is higher with one-sided
+ * p ≤ 0.025 (Bonferroni over the two). Evidence for a human with an experiment "skip the step for a
  * random half", not a ranked recommendation, not in the store: a step reached late in the
  * window by leads that have not booked is judged against a model, and skipping it also
  * moves the later steps earlier.
@@ -687,6 +687,8 @@ export function analyze(input: AnalyzeInput): Analysis {
       const el = elements.find((e) => e.key === key);
       const res = stepRes.get(key);
       if (!el || !res || !el.flag.underperforming) return;
+      // Shares of the replies each step drew: a text step draws more replies of every kind
+      // than a call, so the mix, not the rate per lead, tells a step that annoys.
       const own = counts[k]!;
       let neg = 0;
       let opt = 0;
@@ -695,10 +697,10 @@ export function analyze(input: AnalyzeInput): Analysis {
         if (j === k) return;
         neg += x.neg;
         opt += x.opt;
-        n += x.n;
+        n += x.any;
       });
-      const negative = shareTest(own.neg, own.n, neg, n);
-      const optOuts = shareTest(own.opt, own.n, opt, n);
+      const negative = shareTest(own.neg, own.any, neg, n);
+      const optOuts = shareTest(own.opt, own.any, opt, n);
       const supported = negative.p_value <= 0.025 || optOuts.p_value <= 0.025;
       const where = `step ${s.orderId} (${s.channel}, "${s.label}")`;
       const seq = (skip: boolean) =>
@@ -722,7 +724,7 @@ export function analyze(input: AnalyzeInput): Analysis {
         supported,
         plan: supported
           ? experimentPlan({
-              hypothesis: `Leads reaching ${where} of "${c.name}" book ${(-res.mean * 100).toFixed(1)} points below what leads at that point in their window predict, and it draws more negative replies (${pct(negative.step.rate.point)} vs ${pct(negative.other_steps.rate.point)} on the other steps) and opt-outs (${pct(optOuts.step.rate.point)} vs ${pct(optOuts.other_steps.rate.point)}); skipping it books more.`,
+              hypothesis: `Leads reaching ${where} of "${c.name}" book ${(-res.mean * 100).toFixed(1)} points below what leads at that point in their window predict, and its replies are more often negative (${pct(negative.step.rate.point)} vs ${pct(negative.other_steps.rate.point)} of the other steps' replies) or opt-outs (${pct(optOuts.step.rate.point)} vs ${pct(optOuts.other_steps.rate.point)}); skipping it books at least as many.`,
               control: { description: `current: sequence ${seq(false)}`, text: `sequence ${seq(false)}` },
               treatment: {
                 description: `proposed: skip ${where} for a random half of the leads that reach it (later steps keep their waits)`,

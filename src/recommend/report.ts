@@ -79,7 +79,7 @@ export function recommendationsMarkdown(doc: Record<string, unknown>, a: Analysi
   if (a.step_removals.length === 0) out.push('No later step is flagged below expected.', '');
   else {
     out.push(
-      '| campaign | step | O/E (95% CI) | q | negative replies: step vs other steps | opt-outs: step vs other steps | supported |',
+      '| campaign | step | O/E (95% CI) | q | negative share of replies: step vs other steps | opt-out share of replies: step vs other steps | supported |',
       '|---|---|---|---|---|---|---|',
     );
     for (const x of a.step_removals) {
