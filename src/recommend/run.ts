@@ -229,6 +229,8 @@ export async function runRecommend(input: RunRecommendInput): Promise<RunRecomme
       bar,
       multiple_comparisons:
         'Benjamini–Hochberg over all comparisons of the run (one family), and separately over every element flag (campaigns, channels, steps, variants, decision branches: one family)',
+      step_removal:
+        "comparison: two campaigns of an org whose sequences differ by one extra step (same channels in the same order, same waits except the step after the extra one), in the comparisons family; finding (step_removals): a later step flagged below expected at its touch whose replies are more often negative or opt-outs than the other steps' replies (one-sided two-proportion p ≤ 0.025), with a plan to skip it for a random half — evidence, not a recommendation",
       llm_rewrite: 'off (not supported yet): edits are deterministic',
     },
     recommendations: analysis.recommendations,
