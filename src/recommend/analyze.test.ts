@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from './analyze.js';
 import { promptEdits, readingGrade, textProfile } from './content.js';
 import type { RecCampaign, RecData, RecStep, RecVariant, Reply, Touch } from './load.js';
+import { recommendationsMarkdown } from './report.js';
 
 /** mulberry32: a small seeded generator for the synthetic tables. */
 function rng(seed: number): () => number {
@@ -499,6 +500,15 @@ describe('analyze (step removal findings)', () => {
     expect(calm.step_removals.filter((x) => x.campaign_id === '50')).toEqual([]);
     // Findings never become ranked recommendations.
     expect(angry.recommendations.filter((r) => r.kind === 'step_removal')).toEqual([]);
+  });
+
+  it('when written as Markdown then the supported step is listed with its test and the unsupported one without', () => {
+    const md = recommendationsMarkdown({ run_name: 'survival' }, angry);
+    const rows = md.split('\n').filter((l) => l.startsWith('| C60 (60) |'));
+    expect(rows.find((l) => l.includes('| 2 email "email step" |'))).toMatch(
+      /yes: test skipping it \(\d+ per arm\) \|$/,
+    );
+    expect(rows.filter((l) => l.includes('yes: test skipping'))).toHaveLength(1);
   });
 });
 
