@@ -7,8 +7,14 @@
 // users apply today (raw booking rate, two-proportion z-test at p < 0.05 per comparison,
 // no adjustment, no FDR control, no minimum counts) on the same comparisons.
 //
-// Options (env): LEADLIFT_BENCH_SEEDS (default "1,2,3,4,5"), LEADLIFT_BENCH_ENROLLMENTS (20000).
-// `--help` prints them.
+// Pure noise: the same data with every enrollment's outcomes (booked, qualified,
+// converted together) shuffled within (org, elapsed windows) — `shuffleOutcomes`, seeded by
+// (seed, shuffle) — so nothing has an effect; the expectations are refit, the comparisons
+// rerun, and what each method raises is a false positive (family-wise: shuffles with at
+// least one).
+//
+// Options (env): LEADLIFT_BENCH_SEEDS (default "1,2,3,4,5"), LEADLIFT_BENCH_ENROLLMENTS (20000),
+// LEADLIFT_BENCH_NOISE_SHUFFLES (20). `--help` prints them.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +26,9 @@ import { writeDemoSqlite } from '../demo/sqlite-file.js';
 import { parseWindow } from '../extract/window.js';
 import { runExtract } from '../pipeline/extract.js';
 import { runTrainCleaned } from '../pipeline/train-cleaned.js';
-import type { Arm, ComparisonKind } from '../recommend/analyze.js';
+import { type Arm, analyze, type Comparison, type ComparisonKind } from '../recommend/analyze.js';
+import { EXPECTED_FOLDS, expectedScores, touchExpectedScores } from '../recommend/expected.js';
+import { shuffleOutcomes } from '../recommend/noise.js';
 import { runRecommend } from '../recommend/run.js';
 import { normalCdf } from '../recommend/stats.js';
 import { openSnapshot } from '../snapshot/manifest.js';
@@ -34,9 +42,12 @@ against the demo's truth file (precision, recall, controls raised) next to the n
 Environment:
   LEADLIFT_BENCH_SEEDS        comma-separated seeds (default 1,2,3,4,5)
   LEADLIFT_BENCH_ENROLLMENTS  enrollments per demo (default 20000)
+  LEADLIFT_BENCH_NOISE_SHUFFLES  outcome shuffles per seed for the pure-noise
+                              false-positive measure (default 20; 0 skips it)
 `;
 const seeds = (process.env.LEADLIFT_BENCH_SEEDS ?? '1,2,3,4,5').split(',').map(Number);
 const enrollments = Number(process.env.LEADLIFT_BENCH_ENROLLMENTS ?? 20000);
+const shuffles = Number(process.env.LEADLIFT_BENCH_NOISE_SHUFFLES ?? 20);
 
 /** What a recommendation or comparison touches. */
 interface Touching {
@@ -89,6 +100,32 @@ function truthZ(e: TruthEffect): string {
   return ((a.call_booked_7d / a.enrollments - b.call_booked_7d / b.enrollments) / se).toFixed(2);
 }
 
+/** The naive peer: raw rates of the same comparisons, two-proportion z-test, p < 0.05 each, ranked by raw gain. */
+function naiveFlags(comparisons: readonly Comparison[]): (Touching & { rank: number })[] {
+  return comparisons
+    .map((c) => {
+      const a = c.better;
+      const b = c.worse;
+      const p = (a.booked + b.booked) / (a.n + b.n);
+      const se = Math.sqrt(p * (1 - p) * (1 / a.n + 1 / b.n));
+      const diff = a.rate.point - b.rate.point;
+      const z = se > 0 ? diff / se : 0;
+      const [better, worse] = diff >= 0 ? [a, b] : [b, a];
+      return {
+        kind: c.kind,
+        campaignIds: [...new Set([c.better.campaign_id, c.worse.campaign_id])],
+        stepIds: c.step_ids,
+        better,
+        worse,
+        p: 2 * normalCdf(-Math.abs(z)),
+        gain: Math.abs(diff),
+      };
+    })
+    .filter((c) => c.p < 0.05)
+    .sort((x, y) => y.gain - x.gain)
+    .map((c, i) => ({ ...c, rank: i + 1 }));
+}
+
 interface Row {
   seed: number;
   method: string;
@@ -106,6 +143,8 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const unexpected: Record<string, string | number>[] = [];
   const timing: Record<string, string | number>[] = [];
+  const noise: Record<string, string | number>[] = [];
+  const noiseTotals = { comparisons: 0, method: 0, methodAny: 0, naive: 0, naiveAny: 0, elements: 0, cpu: 0 };
   const totals = {
     method: { flagged: 0, right: 0, found: 0, planted: 0, controls: 0 },
     naive: { flagged: 0, right: 0, found: 0, planted: 0, controls: 0 },
@@ -220,30 +259,47 @@ async function main(): Promise<void> {
           rank: r.rank,
         })),
       );
-      // The naive peer: raw rates of the same comparisons, p < 0.05 each.
-      const naive = rec.analysis.comparisons
-        .map((c) => {
-          const a = c.better;
-          const b = c.worse;
-          const p = (a.booked + b.booked) / (a.n + b.n);
-          const se = Math.sqrt(p * (1 - p) * (1 / a.n + 1 / b.n));
-          const diff = a.rate.point - b.rate.point;
-          const z = se > 0 ? diff / se : 0;
-          const [better, worse] = diff >= 0 ? [a, b] : [b, a];
-          return {
-            kind: c.kind,
-            campaignIds: [...new Set([c.better.campaign_id, c.worse.campaign_id])],
-            stepIds: c.step_ids,
-            better,
-            worse,
-            p: 2 * normalCdf(-Math.abs(z)),
-            gain: Math.abs(diff),
-          };
-        })
-        .filter((c) => c.p < 0.05)
-        .sort((x, y) => y.gain - x.gain)
-        .map((c, i) => ({ ...c, rank: i + 1 }));
-      score('naive', naive);
+      score('naive', naiveFlags(rec.analysis.comparisons));
+      // Pure noise: outcomes shuffled, expectations refit, comparisons rerun.
+      const { set, data } = rec.inputs;
+      const nz = { comparisons: 0, method: 0, methodAny: 0, naive: 0, naiveAny: 0, elements: 0, cpu: 0 };
+      for (let k = 0; k < shuffles; k++) {
+        const c0 = process.cpuUsage();
+        const noisy = shuffleOutcomes(data, seed, k);
+        const ex = expectedScores(set, noisy, EXPECTED_FOLDS, ['booked_call_within_7d']);
+        const an = analyze({
+          data: noisy,
+          expected: ex.byTarget,
+          touchExpected: touchExpectedScores(set, noisy),
+          target: 'booked_call_within_7d',
+          runScore: new Float64Array(noisy.nRows).fill(Number.NaN),
+          runTest: new Uint8Array(noisy.nRows),
+          runName: `noise-${seed}-${k}`,
+        });
+        const c1 = process.cpuUsage();
+        nz.cpu += (c1.user + c1.system - c0.user - c0.system) / 1e6;
+        const raisedNaive = naiveFlags(an.comparisons).length;
+        nz.comparisons += an.comparisons.length;
+        nz.method += an.recommendations.length;
+        nz.methodAny += an.recommendations.length > 0 ? 1 : 0;
+        nz.naive += raisedNaive;
+        nz.naiveAny += raisedNaive > 0 ? 1 : 0;
+        nz.elements += an.elements.filter((e) => e.flag.underperforming).length;
+      }
+      if (shuffles > 0) {
+        noise.push({
+          seed,
+          shuffles,
+          'comparisons/shuffle': (nz.comparisons / shuffles).toFixed(1),
+          'leadlift raised': nz.method,
+          'leadlift shuffles ≥1': nz.methodAny,
+          'naive raised': nz.naive,
+          'naive shuffles ≥1': nz.naiveAny,
+          'leadlift element flags': nz.elements,
+          'cpu s/shuffle': (nz.cpu / shuffles).toFixed(1),
+        });
+        for (const [key, v] of Object.entries(nz)) noiseTotals[key as keyof typeof nz] += v;
+      }
     } finally {
       await rm(cwd, { recursive: true, force: true });
     }
@@ -265,8 +321,36 @@ async function main(): Promise<void> {
   if (unexpected.length > 0) {
     process.stdout.write(`Recommendations not matching a planted effect:\n${formatRecords(unexpected)}\n\n`);
   }
+  process.stdout.write(`All seeds:\n${formatRecords(sum)}\n\n`);
+  if (shuffles > 0) {
+    const runs = shuffles * seeds.length;
+    const t = noiseTotals;
+    process.stdout.write(
+      `Pure noise (outcomes shuffled within org × elapsed windows; every raise is a false positive):\n${formatRecords(noise)}\n\n`,
+    );
+    process.stdout.write(
+      `${formatRecords([
+        {
+          method: 'leadlift recommend',
+          'noise runs': runs,
+          comparisons: t.comparisons,
+          raised: t.method,
+          'runs with ≥1 (family-wise)': `${t.methodAny} (${(t.methodAny / runs).toFixed(2)})`,
+          'per comparison': (t.method / Math.max(1, t.comparisons)).toFixed(3),
+        },
+        {
+          method: 'naive raw-rate p<0.05',
+          'noise runs': runs,
+          comparisons: t.comparisons,
+          raised: t.naive,
+          'runs with ≥1 (family-wise)': `${t.naiveAny} (${(t.naiveAny / runs).toFixed(2)})`,
+          'per comparison': (t.naive / Math.max(1, t.comparisons)).toFixed(3),
+        },
+      ])}\n\n`,
+    );
+  }
   process.stdout.write(
-    `All seeds:\n${formatRecords(sum)}\n\nTimings (same run):\n${formatRecords(timing)}\n`,
+    `Timings (same run; noise CPU is the per-shuffle table above):\n${formatRecords(timing)}\n`,
   );
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from './analyze.js';
 import { promptEdits, readingGrade, textProfile } from './content.js';
-import type { RecCampaign, RecData, RecStep, RecVariant, Touch } from './load.js';
+import type { RecCampaign, RecData, RecStep, RecVariant, Reply, Touch } from './load.js';
+import { recommendationsMarkdown } from './report.js';
 
 /** mulberry32: a small seeded generator for the synthetic tables. */
 function rng(seed: number): () => number {
@@ -294,6 +295,7 @@ function touchInput(
     touches: RecData['touches'][number][];
     campaignId: string[];
     decision: number[];
+    replies?: RecData['replies'][number][];
   },
 ) {
   const { campaigns, steps, stepIndex, y, e, te, touches, campaignId, decision } = f;
@@ -317,7 +319,7 @@ function touchInput(
       conversion_within_30d: none,
     },
     touches,
-    replies: touches.map(() => []),
+    replies: f.replies ?? touches.map(() => []),
     variantTexts: [],
     stepTexts: steps.map(() => []),
     asOf: 1_800_000_000_000,
@@ -339,8 +341,12 @@ function touchInput(
  * the bookings that would have come after it. The touch-level expectation is the null
  * process's P(book within the window | x, not booked by the touch) = p(1 − s/6) / (1 − p·s/6).
  */
-function survival(seed = 11) {
+function survival(seed = 11, negatives?: { readonly angry: readonly string[] }) {
   const rand = rng(seed);
+  // Replies (own stream, so the bookings are those of the default): 10% of touches draw
+  // one; 30% of them are negative, 60% after the steps listed as angry.
+  const replyRand = rng(seed + 1000);
+  const replies: Reply[][] = [];
   const normal = () => Math.sqrt(-2 * Math.log(rand() + 1e-300)) * Math.cos(2 * Math.PI * rand());
   const steps: RecStep[] = [];
   const campaigns = new Map<string, RecCampaign>();
@@ -382,11 +388,20 @@ function survival(seed = 11) {
       const when = rand() * 6;
       if (booked && cid === '60' && when > at[1]! && rand() < 0.5) booked = false;
       const list: Touch[] = [];
+      const got: Reply[] = [];
       at.forEach((s, k) => {
         if (booked && when <= s) return;
-        list.push({ step: stepIndex.get(`1\u0000${cid}${k + 1}`)!, variant: -1, ts: t0 + s * DAY });
+        const step = stepIndex.get(`1\u0000${cid}${k + 1}`)!;
+        list.push({ step, variant: -1, ts: t0 + s * DAY });
         te.push((p * (1 - s / 6)) / (1 - (p * s) / 6));
+        const neg = negatives?.angry.includes(`${cid}${k + 1}`) ? 0.6 : 0.3;
+        if (negatives && replyRand() < 0.1) {
+          const u = replyRand();
+          const intent = u < neg / 2 ? 'opt_out' : u < neg ? 'not_now' : 'positive';
+          got.push({ ts: t0 + s * DAY + 3_600_000, intent, step });
+        }
       });
+      replies.push(got);
       y.push(booked ? 1 : 0);
       e.push(p);
       touches.push(list);
@@ -394,7 +409,18 @@ function survival(seed = 11) {
       decision.push(t0);
     }
   }
-  return touchInput('survival', { campaigns, steps, stepIndex, y, e, te, touches, campaignId, decision });
+  return touchInput('survival', {
+    campaigns,
+    steps,
+    stepIndex,
+    y,
+    e,
+    te,
+    touches,
+    campaignId,
+    decision,
+    ...(negatives ? { replies } : {}),
+  });
 }
 
 describe('analyze (element flags for every step, channel and variant)', () => {
@@ -442,6 +468,109 @@ describe('analyze (element flags for every step, channel and variant)', () => {
     // Without touch-level expectations only campaigns and first steps are in it.
     expect(without.families.element_flags).toBe(4);
     for (const x of withTouch.elements) expect(Number.isNaN(x.flag.q_value), x.key).toBe(false);
+  });
+});
+
+describe('analyze (step removal findings)', () => {
+  // Campaign 60's step 2 loses half of the later bookings (flagged below expected); 50 has no effect.
+  const angry = analyze(survival(11, { angry: ['602', '502'] }));
+  const calm = analyze(survival(11, { angry: [] }));
+  const of = (a: ReturnType<typeof analyze>, step: string) => a.step_removals.find((x) => x.step_id === step);
+
+  it('when the replies to a flagged later step are more often negative then skipping it is a supported finding with a plan', () => {
+    const f = of(angry, '602')!;
+    expect(f.supported).toBe(true);
+    expect(f.observed_expected.upper).toBeLessThan(1);
+    expect(f.negative_replies.step.rate.point).toBeGreaterThan(f.negative_replies.other_steps.rate.point);
+    expect(f.negative_replies.p_value).toBeLessThanOrEqual(0.025);
+    expect(f.plan?.treatment.text).toBe('sequence sms → voice');
+    expect(f.plan?.control.text).toBe('sequence sms → email → voice');
+    expect(f.plan?.treatment.description).toContain('skip step 2 (email');
+    expect(f.plan?.sample_size.per_arm).toBeGreaterThanOrEqual(200);
+  });
+
+  it("when the replies to the flagged step are no more negative than the other steps' then the finding is not supported", () => {
+    const f = of(calm, '602')!;
+    expect(f.supported).toBe(false);
+    expect(f.plan).toBeNull();
+  });
+
+  it('when a campaign has no effect then no step of it is a finding, however negative its replies', () => {
+    expect(angry.step_removals.filter((x) => x.campaign_id === '50')).toEqual([]);
+    expect(calm.step_removals.filter((x) => x.campaign_id === '50')).toEqual([]);
+    // Findings never become ranked recommendations.
+    expect(angry.recommendations.filter((r) => r.kind === 'step_removal')).toEqual([]);
+  });
+
+  it('when written as Markdown then the supported step is listed with its test and the unsupported one without', () => {
+    const md = recommendationsMarkdown({ run_name: 'survival' }, angry);
+    const rows = md.split('\n').filter((l) => l.startsWith('| C60 (60) |'));
+    expect(rows.find((l) => l.includes('| 2 email "email step" |'))).toMatch(
+      /yes: test skipping it \(\d+ per arm\) \|$/,
+    );
+    expect(rows.filter((l) => l.includes('yes: test skipping'))).toHaveLength(1);
+  });
+});
+
+describe('analyze (step removal comparisons)', () => {
+  // 40 is 41 with an extra email step at position 2; 50 is 51 with a second SMS a day later.
+  const pairs = (hurt: number, help: number): Design[] => [
+    {
+      campaign: '40',
+      channels: ['sms', 'email', 'voice'],
+      waits: [0, DAY, DAY],
+      effect: hurt,
+      leadShift: 0,
+      n: 3000,
+    },
+    { campaign: '41', channels: ['sms', 'voice'], waits: [0, DAY], effect: 0, leadShift: 0, n: 3000 },
+    { campaign: '50', channels: ['sms', 'sms'], waits: [2 * DAY, DAY], effect: help, leadShift: 0, n: 3000 },
+    { campaign: '51', channels: ['sms'], waits: [2 * DAY], effect: 0, leadShift: 0, n: 3000 },
+  ];
+  const a = analyze(synthetic(pairs(-0.45, 0.45)));
+  // The twin: the same leads and random draws, no effect of either extra step.
+  const twin = analyze(synthetic(pairs(0, 0)));
+  const pair = (an: ReturnType<typeof analyze>, x: string, y: string) =>
+    an.comparisons.find(
+      (c) =>
+        c.kind === 'step_removal' &&
+        [c.better.campaign_id, c.worse.campaign_id].sort().join() === [x, y].join(),
+    )!;
+
+  it('when campaigns are one step apart then exactly those pairs are compared, on the extra step', () => {
+    expect(a.comparisons.filter((c) => c.kind === 'step_removal')).toHaveLength(2);
+    expect(pair(a, '40', '41').step_ids).toEqual(['402']);
+    expect(pair(a, '50', '51').step_ids).toEqual(['502']);
+    expect(a.families.comparisons).toBe(a.comparisons.length);
+  });
+
+  it('when the extra step hurts then removing it is recommended, with the shorter sequence as treatment', () => {
+    const c = pair(a, '40', '41');
+    expect(c.flagged).toBe(true);
+    expect(c.worse.campaign_id).toBe('40');
+    expect(c.effect.lower).toBeGreaterThan(0);
+    const rec = a.recommendations.find((r) => r.kind === 'step_removal' && r.campaign_id === '40')!;
+    expect(rec.title).toBe('Remove step 2 (email, "email step") from "C40"');
+    expect(rec.change).toContain('sms → email → voice to sms → voice');
+    expect(rec.plan.control.text).toBe('sequence sms → email → voice');
+    expect(rec.plan.treatment.text).toBe('sequence sms → voice');
+    expect(rec.impact.extra_per_month.point).toBeGreaterThan(0);
+  });
+
+  it('when the extra step helps then adding it to the shorter campaign is recommended', () => {
+    const c = pair(a, '50', '51');
+    expect(c.flagged).toBe(true);
+    expect(c.worse.campaign_id).toBe('51');
+    const rec = a.recommendations.find((r) => r.kind === 'step_removal' && r.campaign_id === '51')!;
+    expect(rec.title).toBe('Add step 2 (sms, "sms step") to "C51"');
+    expect(rec.plan.treatment.text).toBe('sequence sms → sms');
+  });
+
+  it('when the extra steps have no effect then the same pairs are compared and nothing is raised', () => {
+    expect(twin.comparisons.filter((c) => c.kind === 'step_removal')).toHaveLength(2);
+    expect(pair(twin, '40', '41').flagged).toBe(false);
+    expect(pair(twin, '50', '51').flagged).toBe(false);
+    expect(twin.recommendations).toEqual([]);
   });
 });
 

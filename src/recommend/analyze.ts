@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { TARGET_DEFS, type TARGETS } from '../features/index.js';
 import { type PromptEdit, promptEdits, type ReplyProfile, type TextProfile, textProfile } from './content.js';
-import { NEGATIVE_INTENTS, POSITIVE_INTENTS, type RecData, type RecStep } from './load.js';
+import { NEGATIVE_INTENTS, POSITIVE_INTENTS, type RecCampaign, type RecData, type RecStep } from './load.js';
 import { type ExperimentPlan, experimentPlan } from './plan.js';
 import { benjaminiHochberg, type Interval, normalCdf, wilson } from './stats.js';
 
@@ -95,7 +95,7 @@ export interface Arm {
   readonly negative_reply_rate: number;
 }
 
-export type ComparisonKind = 'prompt_variant' | 'step_order' | 'step_wait';
+export type ComparisonKind = 'prompt_variant' | 'step_order' | 'step_wait' | 'step_removal';
 
 export interface Comparison {
   readonly kind: ComparisonKind;
@@ -206,6 +206,45 @@ export interface DecisionFinding {
   readonly plan: ExperimentPlan | null;
 }
 
+/** A share of replies: the step's against the campaign's other steps'. */
+interface ShareTest {
+  /** Among the replies credited to the step (within 7 days of the first touch): how many were of the kind. */
+  readonly step: RateStat;
+  /** The same among the replies credited to the campaign's other steps, pooled. */
+  readonly other_steps: RateStat;
+  /** One-sided two-proportion z-test (pooled) that the step's share is higher. */
+  readonly z: number;
+  readonly p_value: number;
+}
+
+/**
+ * A later step that may be better left out: it is flagged below what leads at that point
+ * in their window book (touch-level expectation, same bar and FDR family as every
+ * element), and the replies it draws are more often negative or opt-outs than the replies
+ * to the campaign's other steps. `supported` when either share is higher with one-sided
+ * p ≤ 0.025 (Bonferroni over the two). Evidence for a human with an experiment "skip the step for a
+ * random half", not a ranked recommendation, not in the store: a step reached late in the
+ * window by leads that have not booked is judged against a model, and skipping it also
+ * moves the later steps earlier.
+ */
+export interface StepRemovalFinding {
+  readonly org_id: string;
+  readonly campaign_id: string;
+  readonly campaign_name: string;
+  readonly step_id: string;
+  readonly order_id: number;
+  readonly channel: string;
+  readonly label: string;
+  /** Element key of the step (level 'step'). */
+  readonly element: string;
+  readonly observed_expected: Interval;
+  readonly q_value: number;
+  readonly negative_replies: ShareTest;
+  readonly opt_outs: ShareTest;
+  readonly supported: boolean;
+  readonly plan: ExperimentPlan | null;
+}
+
 export interface CampaignPath {
   readonly org_id: string;
   readonly campaign_id: string;
@@ -221,6 +260,8 @@ export interface Analysis {
   readonly recommendations: readonly Recommendation[];
   readonly paths: readonly CampaignPath[];
   readonly decisions: readonly DecisionFinding[];
+  /** Later steps flagged below expected, with the reply evidence for skipping them. */
+  readonly step_removals: readonly StepRemovalFinding[];
   readonly months: number;
   /** The target comparisons and recommendations are judged on. */
   readonly target: TargetName;
@@ -473,6 +514,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     return res;
   };
 
+  const stepRes = new Map<string, ReturnType<typeof residuals>>();
   for (const c of [...d.campaigns.values()]) {
     const ck = `${c.orgId}\u0000${c.campaignId}`;
     pushElement('campaign', `campaign:${c.orgId}:${c.campaignId}`, byCampaign.get(ck) ?? [], {
@@ -491,13 +533,14 @@ export function analyze(input: AnalyzeInput): Analysis {
     }
     for (const s of c.steps) {
       const si = d.stepIndex.get(`${s.orgId}\u0000${s.stepId}`)!;
-      pushElement('step', `step:${s.orgId}:${s.stepId}`, byStep[si]!, {
+      const sres = pushElement('step', `step:${s.orgId}:${s.stepId}`, byStep[si]!, {
         org: c.orgId,
         campaign: c.campaignId,
         step: s,
         stepIdx: si,
         at: byStepAt[si]!,
       });
+      stepRes.set(`step:${s.orgId}:${s.stepId}`, sres);
       if (s.isDecisionPoint) {
         // Each branch: the leads the decision step reached whose next step was the branch's
         // target, judged at the touch of that next step (a path that ends: at the decision).
@@ -619,6 +662,84 @@ export function analyze(input: AnalyzeInput): Analysis {
             negativeReplyRate: we.negative_replies.rate.point,
           })
         : null,
+    });
+  }
+
+  // Step-removal findings: a later step flagged below expected at its touch whose negative
+  // replies or opt-outs exceed the campaign's other steps'.
+  const stepRemovals: StepRemovalFinding[] = [];
+  const shareTest = (k1: number, n1: number, k2: number, n2: number): ShareTest => {
+    const pool = n1 + n2 > 0 ? (k1 + k2) / (n1 + n2) : 0;
+    const se = Math.sqrt(pool * (1 - pool) * (1 / Math.max(n1, 1) + 1 / Math.max(n2, 1)));
+    const z = se > 0 && n1 > 0 && n2 > 0 ? (k1 / n1 - k2 / n2) / se : 0;
+    return { step: rateStat(k1, n1), other_steps: rateStat(k2, n2), z, p_value: normalCdf(-z) };
+  };
+  for (const c of d.campaigns.values()) {
+    if (c.steps.length < 2) continue;
+    const first = Math.min(...c.steps.map((s) => s.orderId));
+    const counts = c.steps.map((s) => {
+      const si = d.stepIndex.get(`${s.orgId}\u0000${s.stepId}`)!;
+      return replyCounts(byStep[si]!, si);
+    });
+    c.steps.forEach((s, k) => {
+      if (s.orderId === first) return;
+      const key = `step:${s.orgId}:${s.stepId}`;
+      const el = elements.find((e) => e.key === key);
+      const res = stepRes.get(key);
+      if (!el || !res || !el.flag.underperforming) return;
+      // Shares of the replies each step drew: a text step draws more replies of every kind
+      // than a call, so the mix, not the rate per lead, tells a step that annoys.
+      const own = counts[k]!;
+      let neg = 0;
+      let opt = 0;
+      let n = 0;
+      counts.forEach((x, j) => {
+        if (j === k) return;
+        neg += x.neg;
+        opt += x.opt;
+        n += x.any;
+      });
+      const negative = shareTest(own.neg, own.any, neg, n);
+      const optOuts = shareTest(own.opt, own.any, opt, n);
+      const supported = negative.p_value <= 0.025 || optOuts.p_value <= 0.025;
+      const where = `step ${s.orderId} (${s.channel}, "${s.label}")`;
+      const seq = (skip: boolean) =>
+        c.steps
+          .filter((t) => !skip || t !== s)
+          .map((t) => t.channel)
+          .join(' → ');
+      stepRemovals.push({
+        org_id: s.orgId,
+        campaign_id: c.campaignId,
+        campaign_name: c.name,
+        step_id: s.stepId,
+        order_id: s.orderId,
+        channel: s.channel,
+        label: s.label,
+        element: key,
+        observed_expected: el.observed_expected,
+        q_value: el.flag.q_value,
+        negative_replies: negative,
+        opt_outs: optOuts,
+        supported,
+        plan: supported
+          ? experimentPlan({
+              hypothesis: `Leads reaching ${where} of "${c.name}" book ${(-res.mean * 100).toFixed(1)} points below what leads at that point in their window predict, and its replies are more often negative (${pct(negative.step.rate.point)} vs ${pct(negative.other_steps.rate.point)} of the other steps' replies) or opt-outs (${pct(optOuts.step.rate.point)} vs ${pct(optOuts.other_steps.rate.point)}); skipping it books at least as many.`,
+              control: { description: `current: sequence ${seq(false)}`, text: `sequence ${seq(false)}` },
+              treatment: {
+                description: `proposed: skip ${where} for a random half of the leads that reach it (later steps keep their waits)`,
+                text: `sequence ${seq(true)}`,
+              },
+              metric: T1,
+              windowDays: TARGET_DEFS[T1].days,
+              baselineRate: el.booked_7d.rate.point,
+              uplift: -res.mean,
+              perDay: el.volume / days,
+              optOutRate: el.opt_outs.rate.point,
+              negativeReplyRate: el.negative_replies.rate.point,
+            })
+          : null,
+      });
     });
   }
 
@@ -763,6 +884,60 @@ export function analyze(input: AnalyzeInput): Analysis {
       }
     }
   }
+  // (3) Sibling campaigns of an org one step apart: the longer one's step sequence without
+  // one step is the shorter one's (same channels in the same order, same waits, except the
+  // wait of the step right after the removed one, which takes its place).
+  // A removal where every wait matches is preferred (two adjacent steps of one channel).
+  const removal = (long: RecCampaign, short: RecCampaign): number => {
+    for (const strict of [true, false]) {
+      for (let x = 0; x < long.steps.length; x++) {
+        const rest = long.steps.filter((_, k) => k !== x);
+        const same = rest.every(
+          (s, k) =>
+            s.channel === short.steps[k]!.channel &&
+            ((!strict && k === x) || (s.waitBeforeMs ?? -1) === (short.steps[k]!.waitBeforeMs ?? -1)),
+        );
+        if (same) return x;
+      }
+    }
+    return -1;
+  };
+  const all = [...d.campaigns.values()].filter((c) => c.steps.length >= 1);
+  for (let i = 0; i < all.length; i++) {
+    for (let j = i + 1; j < all.length; j++) {
+      const a = all[i]!;
+      const b = all[j]!;
+      if (a.orgId !== b.orgId || Math.abs(a.steps.length - b.steps.length) !== 1) continue;
+      const [long, short] = a.steps.length > b.steps.length ? [a, b] : [b, a];
+      const x = removal(long, short);
+      if (x < 0) continue;
+      const s = long.steps[x]!;
+      const rowsL = byCampaign.get(`${long.orgId}\u0000${long.campaignId}`) ?? [];
+      const rowsS = byCampaign.get(`${short.orgId}\u0000${short.campaignId}`) ?? [];
+      compare(
+        'step_removal',
+        a.orgId,
+        [s.stepId],
+        arm(`campaign ${long.name} (with step ${s.orderId})`, rowsL, long.campaignId, null, null),
+        arm(`campaign ${short.name} (without it)`, rowsS, short.campaignId, null, null),
+        {
+          with_step: long.campaignId,
+          without_step: short.campaignId,
+          removed: {
+            step_id: s.stepId,
+            order_id: s.orderId,
+            channel: s.channel,
+            label: s.label,
+            wait_before_ms: s.waitBeforeMs,
+          },
+          sequences: {
+            [long.campaignId]: long.steps.map((t) => t.channel),
+            [short.campaignId]: short.steps.map((t) => t.channel),
+          },
+        },
+      );
+    }
+  }
   const cq = benjaminiHochberg(comparisons.map((c) => c.p_value));
   comparisons.forEach((c, i) => {
     c.q_value = cq[i]!;
@@ -781,6 +956,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     recommendations,
     paths: pathsOf(d, byCampaign, byStep, y1, e1),
     decisions,
+    step_removals: stepRemovals,
     months,
     target,
     families: {
@@ -866,6 +1042,22 @@ function recommendationOf(
     change = `Campaign "${worseC.name}" (${worseC.campaignId}): reorder ${wo} to ${bo}, the order of "${betterC.name}" (${betterC.campaignId})`;
     controlText = `sequence ${wo}`;
     treatmentText = `sequence ${bo}`;
+  } else if (c.kind === 'step_removal') {
+    const longC = d.campaigns.get(`${c.org_id}\u0000${String(c.detail.with_step)}`)!;
+    const shortC = d.campaigns.get(`${c.org_id}\u0000${String(c.detail.without_step)}`)!;
+    const s = d.steps[d.stepIndex.get(`${c.org_id}\u0000${c.step_ids[0]}`)!]!;
+    const where = `step ${s.orderId} (${s.channel}, "${s.label}")`;
+    const lo = longC.steps.map((t) => t.channel).join(' → ');
+    const so = shortC.steps.map((t) => t.channel).join(' → ');
+    if (worseC === longC) {
+      title = `Remove ${where} from "${longC.name}"`;
+      change = `Campaign "${longC.name}" (${longC.campaignId}): remove ${where}, ${lo} to ${so}, as in "${shortC.name}" (${shortC.campaignId})`;
+    } else {
+      title = `Add ${where} to "${shortC.name}"`;
+      change = `Campaign "${shortC.name}" (${shortC.campaignId}): add ${where} of "${longC.name}" (${longC.campaignId}), ${so} to ${lo}`;
+    }
+    controlText = `sequence ${worseC === longC ? lo : so}`;
+    treatmentText = `sequence ${worseC === longC ? so : lo}`;
   } else {
     const diffs = worseC.steps
       .map((s, k) => ({ s, t: betterC.steps[k]! }))

@@ -14,6 +14,7 @@ export {
   type Recommendation,
   type RecommendBar,
   type RecStatus,
+  type StepRemovalFinding,
 } from './analyze.js';
 export { type PromptEdit, promptEdits, readingGrade, type TextProfile, textProfile } from './content.js';
 export { EXPECTED_FEATURES, EXPECTED_FOLDS, expectedScores } from './expected.js';

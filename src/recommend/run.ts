@@ -8,12 +8,12 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import { openCleanTables } from '../clean/index.js';
 import type { Config } from '../config/schema.js';
 import { LeadliftError } from '../errors.js';
-import { buildTrainingSet, TARGETS } from '../features/index.js';
+import { buildTrainingSet, TARGETS, type TrainingSet } from '../features/index.js';
 import { type Progress, silentProgress } from '../progress.js';
 import { parseCsv } from '../train/index.js';
 import { type Analysis, analyze, DEFAULT_BAR, type RecommendBar } from './analyze.js';
 import { EXPECTED_FEATURES, EXPECTED_FOLDS, expectedScores, touchExpectedScores } from './expected.js';
-import { loadRecData } from './load.js';
+import { loadRecData, type RecData } from './load.js';
 import { recommendationsMarkdown } from './report.js';
 import { addProposals, recJson, storePathOf, writeAtomic } from './store.js';
 
@@ -46,6 +46,8 @@ export interface RunRecommendResult {
   /** The recommendations.json document. */
   readonly document: Record<string, unknown>;
   readonly paths: { readonly json: string; readonly markdown: string; readonly store: string };
+  /** What the analyses read: the label + features rows and the paths, replies and labels built from them. */
+  readonly inputs: { readonly set: TrainingSet; readonly data: RecData };
 }
 
 /** Finds the run folder; `recommend.unknownRun` (exit 2) when there is none. */
@@ -227,12 +229,15 @@ export async function runRecommend(input: RunRecommendInput): Promise<RunRecomme
       bar,
       multiple_comparisons:
         'Benjamini–Hochberg over all comparisons of the run (one family), and separately over every element flag (campaigns, channels, steps, variants, decision branches: one family)',
+      step_removal:
+        "comparison: two campaigns of an org whose sequences differ by one extra step (same channels in the same order, same waits except the step after the extra one), in the comparisons family; finding (step_removals): a later step flagged below expected at its touch whose replies are more often negative or opt-outs than the other steps' replies (one-sided two-proportion p ≤ 0.025), with a plan to skip it for a random half — evidence, not a recommendation",
       llm_rewrite: 'off (not supported yet): edits are deterministic',
     },
     recommendations: analysis.recommendations,
     comparisons: analysis.comparisons,
     elements: analysis.elements,
     decisions: analysis.decisions,
+    step_removals: analysis.step_removals,
     paths: analysis.paths,
   };
   const outDir = input.outDir ? resolve(input.cwd, input.outDir) : runDir;
@@ -248,5 +253,6 @@ export async function runRecommend(input: RunRecommendInput): Promise<RunRecomme
     analysis,
     document,
     paths: { json: jsonPath, markdown: mdPath, store: storePath },
+    inputs: { set, data },
   };
 }
