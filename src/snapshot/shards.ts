@@ -138,8 +138,8 @@ export function serveShard<I, O>(fn: ShardFn<I, O>): void {
   });
 }
 
-// The buffers of the typed arrays in a result (one level deep), moved rather than copied.
-function transferables(value: unknown): ArrayBuffer[] {
+/** The buffers of the typed arrays in a result (up to three levels deep), to move rather than copy them. */
+export function transferables(value: unknown): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   const visit = (v: unknown, depth: number) => {
     if (ArrayBuffer.isView(v)) {
