@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isLeadliftError } from '../errors.js';
 import { ENTITIES, type EntityName, entityDef, snapshotColumns } from '../schema/entities.js';
-import { openSnapshot } from '../snapshot/manifest.js';
 import { openRows } from '../snapshot/rows.js';
 import { sampleRows } from '../test-support/rows.js';
 import { type TestRows, tempDir, writeTestSnapshot } from '../test-support/snapshot.js';
