@@ -24,6 +24,8 @@ export interface RowFileInfo {
 
 /** Bytes a RowWriter lets the disk fall behind before its producer waits. */
 const WRITE_BUFFER_BYTES = 16 << 20;
+/** Bytes of the chunks a RowWriter encodes rows into before handing them to the stream. */
+const CHUNK_BYTES = 1 << 20;
 
 /**
  * Writes a row file. `write` buffers and respects backpressure through `flush`; call
@@ -35,8 +37,11 @@ export class RowWriter {
   private readonly tmp: string;
   private readonly out: WriteStream;
   private readonly hash = createHash('sha256');
-  private buf: string[] = [];
-  private bufLen = 0;
+  // Rows are encoded as UTF-8 straight into a chunk: joining them into one string first
+  // and encoding that cost twice as much (the joined string is copied, and becomes
+  // two-byte as soon as one row has a character beyond Latin-1).
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
   private rows = 0;
   private bytes = 0;
   private failed: Error | undefined;
@@ -51,13 +56,13 @@ export class RowWriter {
     this.out.on('error', (e) => {
       this.failed = e;
     });
-    this.push(`${JSON.stringify(columns)}\n`);
+    this.push(JSON.stringify(columns));
   }
 
   /** Appends one row; values must line up with `columns`. */
   write(row: readonly CellValue[]): void {
     this.rows++;
-    this.push(`${JSON.stringify(row)}\n`);
+    this.push(JSON.stringify(row));
   }
 
   /**
@@ -66,7 +71,7 @@ export class RowWriter {
    */
   writeLine(line: string): void {
     this.rows++;
-    this.push(`${line}\n`);
+    this.push(line);
   }
 
   /** Number of rows written so far. */
@@ -96,12 +101,12 @@ export class RowWriter {
     if (this.failed) throw this.failed;
   }
 
-  // Encodes the buffered text once and feeds the same bytes to the hash and the stream.
+  // Feeds the encoded rows to the hash and the stream; the chunk is theirs from then on.
   private handOver(): void {
-    if (this.buf.length === 0) return;
-    const bytes = Buffer.from(this.buf.join(''), 'utf8');
-    this.buf = [];
-    this.bufLen = 0;
+    if (this.used === 0) return;
+    const bytes = this.chunk.subarray(0, this.used);
+    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used = 0;
     this.hash.update(bytes);
     this.bytes += bytes.length;
     this.out.write(bytes);
@@ -124,11 +129,17 @@ export class RowWriter {
     await rm(this.tmp, { force: true });
   }
 
+  // Appends one line (without its newline). A full chunk is handed to the stream eagerly;
+  // the caller's flush() awaits drains.
   private push(s: string): void {
-    this.buf.push(s);
-    this.bufLen += s.length;
-    // Large buffers are handed to the stream eagerly; the caller's flush() awaits drains.
-    if (this.bufLen > 1 << 20) this.handOver();
+    // At most 3 bytes per UTF-16 unit; write() would cut a line that did not fit.
+    const max = s.length * 3 + 1;
+    if (this.used + max > this.chunk.length) {
+      this.handOver();
+      if (max > this.chunk.length) this.chunk = Buffer.allocUnsafe(max);
+    }
+    this.used += this.chunk.write(s, this.used, 'utf8');
+    this.chunk[this.used++] = 10;
   }
 }
 
@@ -533,12 +544,17 @@ export async function copyRows(
   // 'keep' for the first file's header, 'skip' for the others', 'none' once read.
   let headerMode: 'keep' | 'skip' | 'none' = 'keep';
   try {
+    // The pieces are handed over as they are, not copied into one buffer: they are views
+    // of the chunks the read stream allocated (a new one per read) and nothing reuses them.
     const emit = async (pieces: Buffer[]) => {
       if (pieces.length === 0) return;
-      const chunk = pieces.length === 1 ? Buffer.from(pieces[0]!) : Buffer.concat(pieces);
-      hash.update(chunk);
-      bytes += chunk.length;
-      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve));
+      let full = false;
+      for (const piece of pieces) {
+        hash.update(piece);
+        bytes += piece.length;
+        if (!out.write(piece)) full = true;
+      }
+      if (full) await new Promise<void>((resolve) => out.once('drain', resolve));
       if (failed) throw failed;
     };
     // Scans complete lines of `buf`; returns where the incomplete tail starts.
