@@ -26,6 +26,7 @@ import {
   type SnapshotManifest,
 } from '../snapshot/manifest.js';
 import { type CellValue, RowWriter } from '../snapshot/rows.js';
+import { STREAM_WORKER_LIMITS } from '../snapshot/shards.js';
 import { EXTRACT_TEMP, removeStaleTemps } from '../snapshot/stale.js';
 import { gitCommit, VERSION } from '../version.js';
 import {
@@ -319,7 +320,7 @@ function extractInWorker(
   };
   const task = job.progress.task(`extract ${job.def.name}`);
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_FILE, { workerData: input });
+    const worker = new Worker(WORKER_FILE, { workerData: input, resourceLimits: STREAM_WORKER_LIMITS });
     started(worker);
     worker.on('message', (m: WorkerMessage) => {
       if (m.kind === 'tick') task.tick(m.rows);
