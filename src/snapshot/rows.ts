@@ -3,7 +3,7 @@
 // (numbers, null, strings with any characters) without a CSV dialect, and arrays keep the
 // files half the size of objects. Files are written under a temporary name and renamed.
 
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { LeadliftError } from '../errors.js';
@@ -18,6 +18,7 @@ export const ROWS_EXT = '.jsonl';
 export interface RowFileInfo {
   readonly rows: number;
   readonly bytes: number;
+  /** Hex SHA-256 of the file; '' from a RowWriter told not to hash. */
   readonly sha256: string;
   readonly columns: readonly string[];
 }
@@ -36,7 +37,8 @@ export class RowWriter {
   readonly columns: readonly string[];
   private readonly tmp: string;
   private readonly out: WriteStream;
-  private readonly hash = createHash('sha256');
+  /** Null when the caller asked for no hash (a part file that is copied afterwards). */
+  private readonly hash: Hash | null;
   // Rows are encoded as UTF-8 straight into a chunk: joining them into one string first
   // and encoding that cost twice as much (the joined string is copied, and becomes
   // two-byte as soon as one row has a character beyond Latin-1).
@@ -46,7 +48,12 @@ export class RowWriter {
   private bytes = 0;
   private failed: Error | undefined;
 
-  constructor(path: string, columns: readonly string[]) {
+  /**
+   * @param options.sha256 Hash the bytes for {@link RowFileInfo.sha256} (default true);
+   *   false leaves it '' (see {@link fileSha256}).
+   */
+  constructor(path: string, columns: readonly string[], options: { sha256?: boolean } = {}) {
+    this.hash = options.sha256 === false ? null : createHash('sha256');
     this.path = path;
     this.columns = columns;
     this.tmp = `${path}.tmp-${process.pid}`;
@@ -107,7 +114,7 @@ export class RowWriter {
     const bytes = this.chunk.subarray(0, this.used);
     this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     this.used = 0;
-    this.hash.update(bytes);
+    this.hash?.update(bytes);
     this.bytes += bytes.length;
     this.out.write(bytes);
   }
@@ -120,7 +127,12 @@ export class RowWriter {
     });
     if (this.failed) throw this.failed;
     await rename(this.tmp, this.path);
-    return { rows: this.rows, bytes: this.bytes, sha256: this.hash.digest('hex'), columns: this.columns };
+    return {
+      rows: this.rows,
+      bytes: this.bytes,
+      sha256: this.hash?.digest('hex') ?? '',
+      columns: this.columns,
+    };
   }
 
   /** Discards the file. */
@@ -141,6 +153,13 @@ export class RowWriter {
     this.used += this.chunk.write(s, this.used, 'utf8');
     this.chunk[this.used++] = 10;
   }
+}
+
+/** Hex SHA-256 of a file's bytes, read in 1 MiB chunks. */
+export async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /** A row file opened for reading: its columns and an iterator over its rows. */
