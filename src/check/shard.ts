@@ -352,16 +352,21 @@ export class RowChecker {
     this.volume.add(this.timeAt >= 0 ? ms[this.timeAt]! : Number.NaN);
   }
 
-  /** The tallies and per-row arrays (trimmed to the rows checked). */
+  /**
+   * The tallies and per-row arrays, trimmed to the rows checked (copied when over a
+   * quarter of the capacity is unused: extract's results, sized by doubling, are kept
+   * until all entities are checked).
+   */
   result(): CheckShardResult {
     const rows = this.n;
+    const copy = this.cap > rows * 1.25;
+    const trim = <T extends Uint32Array | Uint8Array | Float64Array>(a: T): T =>
+      (copy ? a.slice(0, rows) : a.subarray(0, rows)) as T;
     return {
       rows,
-      hashHi: this.hashHi.subarray(0, rows),
-      hashLo: this.hashLo.subarray(0, rows),
-      ...(this.isEnrollments
-        ? { created: this.created.subarray(0, rows), updated: this.updated.subarray(0, rows) }
-        : {}),
+      hashHi: trim(this.hashHi),
+      hashLo: trim(this.hashLo),
+      ...(this.isEnrollments ? { created: trim(this.created), updated: trim(this.updated) } : {}),
       columns: this.cols,
       refs: this.refs.map((r) => ({ present: r.present, orphans: r.orphans })),
       before: this.before,
@@ -370,10 +375,10 @@ export class RowChecker {
       ...(this.defer
         ? {
             deferred: {
-              refHi: this.refHi.map((a) => a.subarray(0, rows)),
-              refLo: this.refLo.map((a) => a.subarray(0, rows)),
-              refSet: this.refSet.map((a) => a.subarray(0, rows)),
-              ...(this.isActivities ? { event: this.event.subarray(0, rows) } : {}),
+              refHi: this.refHi.map(trim),
+              refLo: this.refLo.map(trim),
+              refSet: this.refSet.map(trim),
+              ...(this.isActivities ? { event: trim(this.event) } : {}),
             },
           }
         : {}),
