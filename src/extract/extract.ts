@@ -383,10 +383,12 @@ export async function extractEntity(source: SourceAdapter, job: EntityJob): Prom
   let plan: RowPlan | undefined;
   const counts: RowCounts = { coerced: 0, withheld: 0 };
   const sink = job.sink?.create(job.sink.setup);
+  // One array for every row: the writer serializes it and the sink copies it at once.
+  const out: CellValue[] = [];
   try {
     for await (const row of stream) {
       plan ??= makePlan(def, query, await stream.columns());
-      writeRow(def, plan, row, job.hasher, state, writer, counts, sink);
+      writeRow(def, plan, row, job.hasher, state, writer, counts, sink, out);
       if ((writer.rowCount & 4095) === 0) {
         await writer.flush();
         task.tick(4096);
@@ -457,7 +459,10 @@ interface RowCounts {
   withheld: number;
 }
 
-/** Writes one transformed row; adds to `counts` the values set to null and the texts withheld. */
+/**
+ * Writes one transformed row (built in `out`, which is reused); adds to `counts` the
+ * values set to null and the texts withheld.
+ */
 function writeRow(
   def: EntityDef,
   plan: RowPlan,
@@ -467,12 +472,10 @@ function writeRow(
   writer: RowWriter,
   counts: RowCounts,
   sink: RowSink | undefined,
+  out: CellValue[],
 ): void {
-  const out: CellValue[] = [];
-  const raw = (name: string): SqlValue => {
-    const index = plan.byName.get(name);
-    return index === undefined ? null : (row[index] ?? null);
-  };
+  out.length = 0;
+  const raw = (name: string): SqlValue => rawValue(plan, row, name);
   let contact: ContactPii | undefined;
   if (!plan.redacts) {
     // No text to mask: the contact is not needed.
@@ -530,6 +533,11 @@ function writeRow(
   }
   writer.write(out);
   sink?.write(out);
+}
+
+function rawValue(plan: RowPlan, row: readonly SqlValue[], name: string): SqlValue {
+  const index = plan.byName.get(name);
+  return index === undefined ? null : (row[index] ?? null);
 }
 
 function contactKey(org: SqlValue, contact: SqlValue): string {
