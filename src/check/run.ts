@@ -61,7 +61,8 @@ export interface RunChecksOptions {
   /**
    * Entities whose rows were already checked as they were written (extract feeds each row
    * to a {@link RowChecker} built from {@link rowCheckSetup}): their files are not read
-   * again, except to label the example rows of deferred findings. Default: none.
+   * again, except to label the example rows of deferred findings. runChecks deletes each
+   * entity's entry once it is merged, so its per-row arrays can be freed. Default: none.
    */
   readonly checked?: Partial<Record<EntityName, CheckShardResult>>;
 }
@@ -265,6 +266,7 @@ async function checkEntity(ctx: RunContext, def: EntityDef, progress: Progress):
   let columns: readonly string[];
   const done = ctx.checked[e];
   if (done) {
+    delete ctx.checked[e];
     results = [done];
     columns = snapshot.manifest.entities[e].columns.map((c) => c.name);
   } else {
