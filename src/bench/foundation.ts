@@ -79,7 +79,8 @@ for (const n of sizes) {
     runStage('check (alone)', ['check', snap], dir),
     runStage('clean', ['clean', snap, '--out', join(dir, 'cleaned')], dir),
   ] as [StageResult, StageResult, StageResult, StageResult];
-  // extract runs the checks itself (as the pipeline does); check is also timed alone for reference.
+  // extract runs the checks itself (as the pipeline does), on the rows as it writes them;
+  // check is also timed alone (reading the files) for reference.
   const pipeline = extract.ms + clean.ms;
   const engagement = engagementRows(snap);
   const label = n.toLocaleString('en-US');
@@ -111,7 +112,7 @@ for (const n of sizes) {
 process.stdout.write(
   `Summary\n${formatRecords(rows)}\n` +
     'Engagement rows: activities + messages (communication log) + outcomes (bookings, outcome events, provider status callbacks) in the snapshot.\n' +
-    'Total is extract (which runs the checks) plus clean; "check (alone)" re-runs the checks for reference. Peak MiB is the larger of extract and clean.\n' +
+    'Total is extract (which checks the rows as it writes them) plus clean; "check (alone)" re-runs the checks from the files for reference. Peak MiB is the larger of extract and clean.\n' +
     'Total CPU s counts every thread: on a busy machine wall time exceeds it / cores; compare runs by CPU when the load (above) is high.\n' +
     'Target: 1M enrollments (~15–20M engagement rows) through extract + check + clean in < 300 s and < 4096 MiB.\n',
 );

@@ -17,5 +17,15 @@ export {
   type QualityReport,
   writeQualityReport,
 } from './report.js';
-export { qualityError, REFERENCES, type Reference, type RunChecksOptions, runChecks } from './run.js';
+export {
+  type CheckShardResult,
+  qualityError,
+  REFERENCES,
+  type Reference,
+  RowChecker,
+  type RowCheckSetup,
+  type RunChecksOptions,
+  rowCheckSetup,
+  runChecks,
+} from './run.js';
 export { findPreviousSnapshot, snapshotVolume } from './volume.js';

@@ -14,7 +14,7 @@ import type { Snapshot } from '../snapshot/manifest.js';
 import { openRows, RowScanner, splitRowFile } from '../snapshot/rows.js';
 import { fileLineOf, runShards, shardCount } from '../snapshot/shards.js';
 import { type SnapshotColumn, snapshotColumnSpecs, ValueReader } from '../snapshot/values.js';
-import { snapshotWindow } from '../snapshot/window.js';
+import { type SnapshotWindowText, snapshotWindow, windowMs } from '../snapshot/window.js';
 import { type CheckConfig, type CheckId, DEFAULT_SEVERITIES } from './config.js';
 import {
   type EntityVolume,
@@ -23,10 +23,25 @@ import {
   QUALITY_FORMAT,
   type QualityReport,
 } from './report.js';
-import { type CheckShardInput, checkShard, MAX_EXAMPLES, REFERENCES, type TallyData } from './shard.js';
+import {
+  type CheckShardInput,
+  type CheckShardResult,
+  checkShard,
+  MAX_EXAMPLES,
+  REFERENCES,
+  type RowCheckSetup,
+  type TallyData,
+} from './shard.js';
 import { dayLabel, MS_PER_DAY, snapshotVolume, VolumeCounter } from './volume.js';
 
-export { MAX_EXAMPLES, REFERENCES, type Reference } from './shard.js';
+export {
+  type CheckShardResult,
+  MAX_EXAMPLES,
+  REFERENCES,
+  type Reference,
+  RowChecker,
+  type RowCheckSetup,
+} from './shard.js';
 
 /** The compiled worker script that runs check shards (absent when running the TypeScript sources). */
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -43,6 +58,43 @@ export interface RunChecksOptions {
    * Default: the available cores (at most 4) for files over 16 MB, else 1.
    */
   readonly shards?: number;
+  /**
+   * Entities whose rows were already checked as they were written (extract feeds each row
+   * to a {@link RowChecker} built from {@link rowCheckSetup}): their files are not read
+   * again, except to label the example rows of deferred findings. runChecks deletes each
+   * entity's entry once it is merged, so its per-row arrays can be freed. Default: none.
+   */
+  readonly checked?: Partial<Record<EntityName, CheckShardResult>>;
+}
+
+/**
+ * What a {@link RowChecker} needs to check an entity's rows as they are written, before
+ * the snapshot exists: the same limits {@link runChecks} derives from the window, the
+ * config and `now` (pass the same `now` to both). References are judged later, in
+ * runChecks, once the parents are known.
+ */
+export function rowCheckSetup(
+  entity: EntityName,
+  columns: readonly string[],
+  config: CheckConfig,
+  window: SnapshotWindowText,
+  now: Date,
+): RowCheckSetup {
+  const w = windowMs(window);
+  return {
+    entity,
+    columns,
+    config,
+    futureLimit: futureLimitOf(w.until, now, config),
+    minMs: yearStartMs(config.minYear),
+    effectiveSince: w.effectiveSince,
+    until: w.until,
+    expectedRows: 1 << 16,
+  };
+}
+
+function futureLimitOf(until: number, now: Date, config: CheckConfig): number {
+  return Math.max(until, now.getTime()) + config.futureToleranceHours * 3_600_000;
 }
 
 const ORDER: Readonly<Record<string, number>> = Object.fromEntries(
@@ -80,11 +132,12 @@ export async function runChecks(
     config,
     findings: [],
     window,
-    futureLimit: Math.max(window.until, now.getTime()) + config.futureToleranceHours * 3_600_000,
+    futureLimit: futureLimitOf(window.until, now, config),
     minMs: yearStartMs(config.minYear),
     parents: new Map(),
     enrollmentCreated: new Float64Array(0),
     ...(options.shards !== undefined ? { shards: options.shards } : {}),
+    checked: options.checked ?? {},
   };
   const volume = {} as Record<EntityName, EntityVolume>;
   for (const def of ENTITIES) volume[def.name] = await checkEntity(ctx, def, progress);
@@ -152,6 +205,7 @@ interface RunContext {
   /** enrollments: created_at ms per key id (of the latest duplicate). */
   enrollmentCreated: Float64Array;
   readonly shards?: number;
+  readonly checked: Partial<Record<EntityName, CheckShardResult>>;
 }
 
 function yearStartMs(year: number): number {
@@ -202,41 +256,50 @@ async function checkEntity(ctx: RunContext, def: EntityDef, progress: Progress):
   const file = snapshot.manifest.entities[e];
   const specs = snapshotColumnSpecs(def);
   const path = snapshot.path(e);
-  const { columns, ranges } = await splitRowFile(path, shardCount((await stat(path)).size, ctx.shards));
-  const src = specs.map((c) => columns.indexOf(c.name));
   const at = (name: string) => specs.findIndex((c) => c.name === name);
   const keyIdx = def.key.map(at);
   const isActivities = e === 'activities';
   const isEnrollments = e === 'enrollments';
   const refs = REFERENCES.filter((r) => r.entity === e);
-  const parents: Partial<Record<EntityName, KeyIndexState>> = {};
-  for (const r of refs) {
-    const p = ctx.parents.get(r.parent);
-    if (p) parents[r.parent] = p.state();
-  }
-  const totalBytes = ranges.reduce((sum, r) => sum + r.end - r.start, 0);
-  const inputs: CheckShardInput[] = ranges.map((range) => ({
-    entity: e,
-    path,
-    range,
-    columns,
-    config,
-    futureLimit: ctx.futureLimit,
-    minMs: ctx.minMs,
-    effectiveSince: ctx.window.effectiveSince,
-    until: ctx.window.until,
-    parents,
-    ...(isActivities ? { enrollmentCreated: ctx.enrollmentCreated } : {}),
-    expectedRows: Math.ceil((file.rows * (range.end - range.start)) / Math.max(1, totalBytes)),
-  }));
-
   const task = progress.task(`check ${e}`, file.rows);
-  let results: Awaited<ReturnType<typeof checkShard>>[];
-  try {
-    results = await runShards(WORKER_URL, checkShard, inputs, (k) => task.tick(k));
-  } catch (err) {
-    throw await fileLineOf(err);
+  let results: CheckShardResult[];
+  let columns: readonly string[];
+  const done = ctx.checked[e];
+  if (done) {
+    delete ctx.checked[e];
+    results = [done];
+    columns = snapshot.manifest.entities[e].columns.map((c) => c.name);
+  } else {
+    const split = await splitRowFile(path, shardCount((await stat(path)).size, ctx.shards));
+    columns = split.columns;
+    const ranges = split.ranges;
+    const parents: Partial<Record<EntityName, KeyIndexState>> = {};
+    for (const r of refs) {
+      const p = ctx.parents.get(r.parent);
+      if (p) parents[r.parent] = p.state();
+    }
+    const totalBytes = ranges.reduce((sum, r) => sum + r.end - r.start, 0);
+    const inputs: CheckShardInput[] = ranges.map((range) => ({
+      entity: e,
+      path,
+      range,
+      columns,
+      config,
+      futureLimit: ctx.futureLimit,
+      minMs: ctx.minMs,
+      effectiveSince: ctx.window.effectiveSince,
+      until: ctx.window.until,
+      parents,
+      ...(isActivities ? { enrollmentCreated: ctx.enrollmentCreated } : {}),
+      expectedRows: Math.ceil((file.rows * (range.end - range.start)) / Math.max(1, totalBytes)),
+    }));
+    try {
+      results = await runShards(WORKER_URL, checkShard, inputs, (k) => task.tick(k));
+    } catch (err) {
+      throw await fileLineOf(err);
+    }
   }
+  const src = specs.map((c) => columns.indexOf(c.name));
   const rows = results.reduce((sum, r) => sum + r.rows, 0);
   task.done(`${n(rows)} rows`);
 
@@ -259,13 +322,16 @@ async function checkEntity(ctx: RunContext, def: EntityDef, progress: Progress):
   const tsPresent = specs.map((_, c) => sum((r) => r.columns[c]!.tsPresent));
   const tsParsed = specs.map((_, c) => sum((r) => r.columns[c]!.tsParsed));
   const allowedPresent = specs.map((_, c) => sum((r) => r.columns[c]!.allowedPresent));
+  const judged = results.some((r) => r.deferred)
+    ? await judgeDeferred(ctx, e, results, path, specs, keyIdx)
+    : undefined;
   const refTallies = refs.map((ref, k) => ({
     ...ref,
     present: sum((r) => r.refs[k]!.present),
-    orphans: merge((r) => r.refs[k]!.orphans),
+    orphans: judged ? judged.orphans[k]! : merge((r) => r.refs[k]!.orphans),
   }));
-  const beforeEnrollment = merge((r) => r.before);
-  const beforeChecked = sum((r) => r.beforeChecked);
+  const beforeEnrollment = judged ? judged.before : merge((r) => r.before);
+  const beforeChecked = judged ? judged.beforeChecked : sum((r) => r.beforeChecked);
   const volume = new VolumeCounter(ctx.window.effectiveSince, ctx.window.until);
   for (const r of results) volume.merge(r.volume, r.rows);
 
@@ -419,6 +485,72 @@ async function checkEntity(ctx: RunContext, def: EntityDef, progress: Progress):
     });
   }
   return volume.result(def.timeColumn !== undefined);
+}
+
+/**
+ * Judges references kept per row (see {@link RowCheckSetup.parents}) against the parents'
+ * key indexes, in file order, as a shard given the parents would have: orphans, and for
+ * activities the events long before their enrollment. Examples are labelled from the file.
+ */
+async function judgeDeferred(
+  ctx: RunContext,
+  e: EntityName,
+  results: readonly CheckShardResult[],
+  path: string,
+  specs: readonly SnapshotColumn[],
+  keyIdx: readonly number[],
+): Promise<{ orphans: TallyData[]; before: TallyData; beforeChecked: number }> {
+  const refs = REFERENCES.filter((r) => r.entity === e);
+  const beforeLimit = ctx.config.maxHoursBeforeEnrollment * 3_600_000;
+  const orphanCount = refs.map(() => 0);
+  const orphanRows: number[][] = refs.map(() => []);
+  let beforeCount = 0;
+  const beforeRows: number[] = [];
+  let beforeChecked = 0;
+  let row0 = 0;
+  for (const r of results) {
+    const d = r.deferred;
+    if (!d) throw new Error(`check: results of ${e} mix deferred and judged references`);
+    refs.forEach((ref, k) => {
+      const index = ctx.parents.get(ref.parent);
+      if (!index) return;
+      const set = d.refSet[k]!;
+      const hi = d.refHi[k]!;
+      const lo = d.refLo[k]!;
+      const before = e === 'activities' && ref.column === 'enrollment_id' ? d.event : undefined;
+      const created = ctx.enrollmentCreated;
+      for (let i = 0; i < r.rows; i++) {
+        if (set[i] !== 1) continue;
+        const pid = index.find(hi[i]!, lo[i]!);
+        if (pid < 0) {
+          orphanCount[k]!++;
+          if (orphanRows[k]!.length < MAX_EXAMPLES) orphanRows[k]!.push(row0 + i);
+        } else if (before) {
+          const enrolled = created[pid]!;
+          const event = before[i]!;
+          if (!Number.isNaN(enrolled) && !Number.isNaN(event)) {
+            beforeChecked++;
+            if (event < enrolled - beforeLimit) {
+              beforeCount++;
+              if (beforeRows.length < MAX_EXAMPLES) beforeRows.push(row0 + i);
+            }
+          }
+        }
+      }
+    });
+    row0 += r.rows;
+  }
+  const wanted = [...new Set([...orphanRows.flat(), ...beforeRows])].sort((a, b) => a - b);
+  const labels = await labelRows(path, specs, keyIdx, wanted);
+  const label = new Map(wanted.map((r, i) => [r, labels[i]!]));
+  return {
+    orphans: refs.map((_, k) => ({
+      count: orphanCount[k]!,
+      examples: orphanRows[k]!.map((r) => label.get(r)!),
+    })),
+    before: { count: beforeCount, examples: beforeRows.map((r) => label.get(r)!) },
+    beforeChecked,
+  };
 }
 
 /** The key labels (normalized key values joined by '/') of the rows at `wanted` (ascending). */

@@ -15,7 +15,7 @@ import type { Progress } from '../progress.js';
 import { silentProgress } from '../progress.js';
 import { ENTITIES, type EntityDef, type EntityName } from '../schema/entities.js';
 import { entityFile, type Snapshot } from '../snapshot/manifest.js';
-import { copyRows, type RowFileInfo, RowWriter, splitRowFile } from '../snapshot/rows.js';
+import { copyRows, fileSha256, type RowFileInfo, RowWriter, splitRowFile } from '../snapshot/rows.js';
 import { fileLineOf, runShards, shardCount } from '../snapshot/shards.js';
 import { CLEAN_TEMP, removeStaleTemps } from '../snapshot/stale.js';
 import { type SnapshotColumn, snapshotColumnSpecs } from '../snapshot/values.js';
@@ -322,7 +322,7 @@ async function cleanEntity(
     info = await new RowWriter(finalPath, columns).close();
   } else if (results.length === 1 && dropped === 0) {
     await rename(inputs[0]!.partPath, finalPath);
-    info = results[0]!.part;
+    info = { ...results[0]!.part, sha256: await fileSha256(finalPath) };
   } else {
     info = await copyRows(
       inputs.map((x) => x.partPath),

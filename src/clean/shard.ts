@@ -90,6 +90,7 @@ export interface CleanShardResult {
   readonly reason: Uint8Array;
   /** enrollments: created_at ms of each row. */
   readonly created?: Float64Array;
+  /** The part file written (its sha256 is '': parts are not hashed). */
   readonly part: RowFileInfo;
 }
 
@@ -140,7 +141,9 @@ export async function cleanShard(
   let reason = new Uint8Array(cap);
   let created = new Float64Array(isEnrollments ? cap : 0);
 
-  const writer = new RowWriter(input.partPath, columns);
+  // Not hashed: most part files are copied (without their dropped rows), and copyRows
+  // hashes what it writes; run.ts hashes a part that becomes the final file as it is.
+  const writer = new RowWriter(input.partPath, columns, { sha256: false });
   const values = new ValueReader({ naiveTimestampZone: config.naiveTimestampZone });
   const hasher = new KeyHasher();
   const out: CellValue[] = new Array<CellValue>(nCols).fill(null);

@@ -26,6 +26,7 @@ import {
   type SnapshotManifest,
 } from '../snapshot/manifest.js';
 import { type CellValue, RowWriter } from '../snapshot/rows.js';
+import { STREAM_WORKER_LIMITS } from '../snapshot/shards.js';
 import { EXTRACT_TEMP, removeStaleTemps } from '../snapshot/stale.js';
 import { gitCommit, VERSION } from '../version.js';
 import {
@@ -66,6 +67,29 @@ export interface ExtractOptions {
    * thread extracts messages. Without it (or where workers can't load), one thread does all.
    */
   readonly reopen?: { readonly sourceUrl: string; readonly cwd: string; readonly piiKey: string };
+  /** Sinks that see every row as it is written (the pipeline's checks). Default: none. */
+  readonly sinks?: RowSinks;
+}
+
+/**
+ * Sees every row of one entity as it is written, in whichever thread extracts it: the
+ * pipeline passes check's row checker, so the checks need no second read of the files.
+ */
+export interface RowSink {
+  /** One row, in the order of the entity's snapshot columns. */
+  write(row: readonly CellValue[]): void;
+  /** A structured-cloneable result (its typed arrays are moved, not copied, out of a worker). */
+  result(): unknown;
+}
+
+/** How to build each entity's {@link RowSink}. */
+export interface RowSinks {
+  /** Cloneable setup data of each entity's sink; entities without one get no sink. */
+  readonly setups: Partial<Record<EntityName, unknown>>;
+  /** Builds a sink in this thread. */
+  readonly create: (setup: unknown) => RowSink;
+  /** URL of a module whose `createRowSink` export does the same, loaded by worker threads. */
+  readonly module: string;
 }
 
 export interface ExtractResult {
@@ -73,6 +97,8 @@ export interface ExtractResult {
   readonly manifest: SnapshotManifest;
   /** Temporary folders of killed extracts found beside the snapshot and removed. */
   readonly staleTempsRemoved: readonly string[];
+  /** The result of each entity's {@link RowSink}, when sinks were given. */
+  readonly sunk: Partial<Record<EntityName, unknown>>;
 }
 
 /** Runs the extraction. Throws LeadliftError on bad queries or data; leaves no folder behind then. */
@@ -101,6 +127,7 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
   const started = Date.now();
   const timings: Record<string, number> = {};
   const found = {} as Record<EntityName, EntityManifest>;
+  const sunk: Partial<Record<EntityName, unknown>> = {};
   const entities = found;
   const state: ExtractState = { contacts: new Map(), enrollmentContact: new Map() };
   const workers: Worker[] = [];
@@ -113,15 +140,22 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
       state,
       path: join(tmpDir, entityFile(def.name)),
       progress,
+      ...(options.sinks?.setups[def.name] !== undefined
+        ? { sink: { setup: options.sinks.setups[def.name], create: options.sinks.create } }
+        : {}),
     });
-    const timed = async (def: EntityDef, run: () => Promise<EntityManifest>) => {
+    const timed = async (def: EntityDef, run: () => Promise<ExtractedEntity>) => {
       const t0 = Date.now();
-      entities[def.name] = await run();
+      const done = await run();
+      entities[def.name] = done.manifest;
+      if (done.sunk !== undefined) sunk[def.name] = done.sunk;
       timings[def.name] = Date.now() - t0;
     };
     const reopen = options.reopen && canUseWorker(options.reopen.sourceUrl) ? options.reopen : undefined;
     const inWorker = (def: EntityDef): Promise<void> => {
-      const p = timed(def, () => extractInWorker(job(def), reopen!, (w) => workers.push(w)));
+      const p = timed(def, () =>
+        extractInWorker(job(def), reopen!, options.sinks?.module, (w) => workers.push(w)),
+      );
       // Keep a rejection from going unhandled while the main thread works on.
       p.catch(() => {});
       return p;
@@ -169,7 +203,7 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
     for (const def of ENTITIES) await chmod(join(tmpDir, entityFile(def.name)), 0o444);
     await chmod(join(tmpDir, 'manifest.json'), 0o444);
     await rename(tmpDir, outDir);
-    return { dir: outDir, manifest, staleTempsRemoved: stale };
+    return { dir: outDir, manifest, staleTempsRemoved: stale, sunk };
   } catch (e) {
     await rm(tmpDir, { recursive: true, force: true });
     throw e;
@@ -210,14 +244,52 @@ export interface WorkerInput {
   readonly query: QueryFile;
   readonly window: Window;
   readonly path: string;
-  readonly contacts: readonly (readonly [string, ContactPii])[];
-  readonly enrollmentContact: readonly (readonly [string, string])[];
+  /**
+   * The contacts' names as {@link packContacts} packs them: one string, since a structured
+   * clone of ~100k small objects cost the main thread about 1 s per 100k enrollments.
+   */
+  readonly contacts: string;
+  /** The enrollment → contact map as {@link packEnrollmentContacts} packs it. */
+  readonly enrollmentContact: string;
+  /** The entity's row sink: its setup and the module that builds it. */
+  readonly sink?: { readonly module: string; readonly setup: unknown };
+}
+
+/** The contacts' names as one JSON string of a flat array: key, first, last, full name, … */
+export function packContacts(contacts: ReadonlyMap<string, ContactPii>): string {
+  const flat: (string | null)[] = [];
+  for (const [key, c] of contacts) flat.push(key, c.firstName, c.lastName, c.fullName);
+  return JSON.stringify(flat);
+}
+
+/** Reverses {@link packContacts}; the masking words are derived again. */
+export function unpackContacts(packed: string): Map<string, ContactPii> {
+  const flat = JSON.parse(packed) as (string | null)[];
+  const out = new Map<string, ContactPii>();
+  for (let i = 0; i + 3 < flat.length; i += 4)
+    out.set(flat[i]!, contactPii(flat[i + 1] ?? null, flat[i + 2] ?? null, flat[i + 3] ?? null));
+  return out;
+}
+
+/** The enrollment → contact key map as one JSON string of a flat array: enrollment, contact, … */
+export function packEnrollmentContacts(map: ReadonlyMap<string, string>): string {
+  const flat: string[] = [];
+  for (const [enrollment, contact] of map) flat.push(enrollment, contact);
+  return JSON.stringify(flat);
+}
+
+/** Reverses {@link packEnrollmentContacts}. */
+export function unpackEnrollmentContacts(packed: string): Map<string, string> {
+  const flat = JSON.parse(packed) as string[];
+  const out = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) out.set(flat[i]!, flat[i + 1]!);
+  return out;
 }
 
 /** Messages from the worker. */
 export type WorkerMessage =
   | { readonly kind: 'tick'; readonly rows: number }
-  | { readonly kind: 'done'; readonly manifest: EntityManifest }
+  | { readonly kind: 'done'; readonly manifest: EntityManifest; readonly sunk?: unknown }
   | {
       readonly kind: 'error';
       readonly error: {
@@ -231,26 +303,30 @@ export type WorkerMessage =
 function extractInWorker(
   job: EntityJob,
   reopen: NonNullable<ExtractOptions['reopen']>,
+  sinkModule: string | undefined,
   started: (w: Worker) => void,
-): Promise<EntityManifest> {
+): Promise<ExtractedEntity> {
   const input: WorkerInput = {
     ...reopen,
     entity: job.def.name,
     query: job.query,
     window: job.window,
     path: job.path,
-    contacts: [...job.state.contacts],
-    enrollmentContact: job.def.name === 'activities' ? [...job.state.enrollmentContact] : [],
+    contacts: packContacts(job.state.contacts),
+    enrollmentContact: packEnrollmentContacts(
+      job.def.name === 'activities' ? job.state.enrollmentContact : new Map(),
+    ),
+    ...(job.sink && sinkModule !== undefined ? { sink: { module: sinkModule, setup: job.sink.setup } } : {}),
   };
   const task = job.progress.task(`extract ${job.def.name}`);
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_FILE, { workerData: input });
+    const worker = new Worker(WORKER_FILE, { workerData: input, resourceLimits: STREAM_WORKER_LIMITS });
     started(worker);
     worker.on('message', (m: WorkerMessage) => {
       if (m.kind === 'tick') task.tick(m.rows);
       else if (m.kind === 'done') {
         task.done(`${m.manifest.rows.toLocaleString('en-US')} rows`);
-        resolve(m.manifest);
+        resolve({ manifest: m.manifest, ...(m.sunk !== undefined ? { sunk: m.sunk } : {}) });
       } else {
         const e = m.error;
         reject(
@@ -286,10 +362,18 @@ export interface EntityJob {
   /** Final path of the row file (written under a temporary name first). */
   readonly path: string;
   readonly progress: Progress;
+  /** A sink to build for this entity: its setup and, in this thread, its factory. */
+  readonly sink?: { readonly setup: unknown; readonly create: (setup: unknown) => RowSink };
+}
+
+/** One extracted entity: its manifest entry and, when it had a sink, the sink's result. */
+export interface ExtractedEntity {
+  readonly manifest: EntityManifest;
+  readonly sunk?: unknown;
 }
 
 /** Streams one entity's query into its row file; used by the main thread and the worker. */
-export async function extractEntity(source: SourceAdapter, job: EntityJob): Promise<EntityManifest> {
+export async function extractEntity(source: SourceAdapter, job: EntityJob): Promise<ExtractedEntity> {
   const { def, query, state, progress } = job;
   const task = progress.task(`extract ${def.name}`);
   const params = { since: job.window.effectiveSince, until: job.window.until };
@@ -298,10 +382,13 @@ export async function extractEntity(source: SourceAdapter, job: EntityJob): Prom
   const writer = new RowWriter(job.path, outColumns);
   let plan: RowPlan | undefined;
   const counts: RowCounts = { coerced: 0, withheld: 0 };
+  const sink = job.sink?.create(job.sink.setup);
+  // One array for every row: the writer serializes it and the sink copies it at once.
+  const out: CellValue[] = [];
   try {
     for await (const row of stream) {
       plan ??= makePlan(def, query, await stream.columns());
-      writeRow(def, plan, row, job.hasher, state, writer, counts);
+      writeRow(def, plan, row, job.hasher, state, writer, counts, sink, out);
       if ((writer.rowCount & 4095) === 0) {
         await writer.flush();
         task.tick(4096);
@@ -310,7 +397,7 @@ export async function extractEntity(source: SourceAdapter, job: EntityJob): Prom
     plan ??= makePlan(def, query, await stream.columns());
     const info = await writer.close();
     task.done(`${info.rows.toLocaleString('en-US')} rows`);
-    return {
+    const manifest: EntityManifest = {
       file: entityFile(def.name),
       rows: info.rows,
       bytes: info.bytes,
@@ -322,6 +409,7 @@ export async function extractEntity(source: SourceAdapter, job: EntityJob): Prom
       ...(counts.coerced > 0 ? { values_set_to_null: counts.coerced } : {}),
       ...(counts.withheld > 0 ? { texts_withheld: counts.withheld } : {}),
     };
+    return sink ? { manifest, sunk: sink.result() } : { manifest };
   } catch (e) {
     await writer.abort();
     throw e;
@@ -371,7 +459,10 @@ interface RowCounts {
   withheld: number;
 }
 
-/** Writes one transformed row; adds to `counts` the values set to null and the texts withheld. */
+/**
+ * Writes one transformed row (built in `out`, which is reused); adds to `counts` the
+ * values set to null and the texts withheld.
+ */
 function writeRow(
   def: EntityDef,
   plan: RowPlan,
@@ -380,12 +471,11 @@ function writeRow(
   state: ExtractState,
   writer: RowWriter,
   counts: RowCounts,
+  sink: RowSink | undefined,
+  out: CellValue[],
 ): void {
-  const out: CellValue[] = [];
-  const raw = (name: string): SqlValue => {
-    const index = plan.byName.get(name);
-    return index === undefined ? null : (row[index] ?? null);
-  };
+  out.length = 0;
+  const raw = (name: string): SqlValue => rawValue(plan, row, name);
   let contact: ContactPii | undefined;
   if (!plan.redacts) {
     // No text to mask: the contact is not needed.
@@ -442,6 +532,12 @@ function writeRow(
       state.enrollmentContact.set(enrollmentId, contactKey(raw('org_id'), raw('contact_id')));
   }
   writer.write(out);
+  sink?.write(out);
+}
+
+function rawValue(plan: RowPlan, row: readonly SqlValue[], name: string): SqlValue {
+  const index = plan.byName.get(name);
+  return index === undefined ? null : (row[index] ?? null);
 }
 
 function contactKey(org: SqlValue, contact: SqlValue): string {

@@ -21,7 +21,13 @@ const K = new Int32Array([
 /** SHA-256 initial hash value. */
 const IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 const BLOCK = 64;
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** The two hex character codes of each byte value: [2b] high digit, [2b + 1] low digit. */
+const HEX_CODES = new Uint8Array(512);
+for (let b = 0; b < 256; b++) {
+  const hex = b.toString(16).padStart(2, '0');
+  HEX_CODES[2 * b] = hex.charCodeAt(0);
+  HEX_CODES[2 * b + 1] = hex.charCodeAt(1);
+}
 
 /** Keyed HMAC-SHA256 of strings (UTF-8), reusing its buffers; one instance per thread. */
 export class HmacSha256 {
@@ -30,6 +36,8 @@ export class HmacSha256 {
   private readonly state = new Int32Array(8);
   private readonly w = new Int32Array(64);
   private block = new Uint8Array(4 * BLOCK);
+  /** The hex digits of a digest, as Latin-1 bytes: one flat string per digest, not 16 concatenations. */
+  private readonly hexOut = Buffer.alloc(64);
 
   constructor(key: Uint8Array) {
     // Keys longer than a block are hashed first (RFC 2104).
@@ -93,9 +101,13 @@ export class HmacSha256 {
     b[63] = (96 * 8) & 0xff;
     s.set(this.outer);
     this.compress(s, b, 0);
-    let out = '';
-    for (let i = 0; i < hexChars / 2; i++) out += HEX[(s[i >> 2]! >>> (24 - 8 * (i & 3))) & 0xff]!;
-    return out;
+    const out = this.hexOut;
+    for (let i = 0; i < hexChars / 2; i++) {
+      const v = (s[i >> 2]! >>> (24 - 8 * (i & 3))) & 0xff;
+      out[2 * i] = HEX_CODES[2 * v]!;
+      out[2 * i + 1] = HEX_CODES[2 * v + 1]!;
+    }
+    return out.toString('latin1', 0, hexChars);
   }
 
   /** One SHA-256 block compression of bytes[off, off + 64) into state `h`. */

@@ -6,7 +6,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openSource } from '../db/index.js';
 import { isLeadliftError } from '../errors.js';
 import { entityDef } from '../schema/entities.js';
-import { extractEntity, type WorkerInput, type WorkerMessage } from './extract.js';
+import { transferables } from '../snapshot/shards.js';
+import {
+  extractEntity,
+  type RowSink,
+  unpackContacts,
+  unpackEnrollmentContacts,
+  type WorkerInput,
+  type WorkerMessage,
+} from './extract.js';
 import { PiiHasher } from './pii.js';
 
 const input = workerData as WorkerInput;
@@ -15,16 +23,24 @@ const post = (m: WorkerMessage) => parentPort?.postMessage(m);
 try {
   const source = await openSource(input.sourceUrl, { cwd: input.cwd });
   try {
-    const manifest = await extractEntity(source, {
+    const sink = input.sink
+      ? ((await import(input.sink.module)) as { createRowSink: (setup: unknown) => RowSink }).createRowSink
+      : undefined;
+    const done = await extractEntity(source, {
       def: entityDef(input.entity),
       query: input.query,
       window: input.window,
       hasher: new PiiHasher(input.piiKey),
-      state: { contacts: new Map(input.contacts), enrollmentContact: new Map(input.enrollmentContact) },
+      state: {
+        contacts: unpackContacts(input.contacts),
+        enrollmentContact: unpackEnrollmentContacts(input.enrollmentContact),
+      },
       path: input.path,
       progress: { task: () => ({ tick: (n = 1) => post({ kind: 'tick', rows: n }), done: () => {} }) },
+      ...(input.sink && sink ? { sink: { setup: input.sink.setup, create: sink } } : {}),
     });
-    post({ kind: 'done', manifest });
+    const message: WorkerMessage = { kind: 'done', ...done };
+    parentPort?.postMessage(message, transferables(done.sunk));
   } finally {
     await source.close();
   }

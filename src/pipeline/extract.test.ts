@@ -5,10 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { checkConfigSchema, type QualityReport, runChecks } from '../check/index.js';
 import { captureIo } from '../cli/io.js';
 import { runCli } from '../cli/run.js';
 import { shippedPackDir } from '../db/index.js';
 import { writeDemoSqlite } from '../demo/sqlite-file.js';
+import { openSnapshot } from '../snapshot/manifest.js';
 import { PACKAGE_ROOT } from '../version.js';
 
 /** The compiled CLI: `npm ci` builds it (prepare) before `npm test`; workers load only compiled code. */
@@ -36,6 +38,21 @@ async function extract(args: string[], env: Record<string, string> = {}) {
   const io = captureIo({ cwd: work, env });
   const code = await runCli(['extract', '--source-url', `sqlite:${dbFile}`, '--quiet', ...args], io);
   return { code, out: io.out(), err: io.err() };
+}
+
+/**
+ * Extract checks the rows as it writes them; the findings and volumes of its quality.json
+ * must equal those of the checks run on the snapshot's files at the same time.
+ */
+async function expectQualityAsFromFiles(dir: string): Promise<QualityReport> {
+  const written = JSON.parse(readFileSync(join(dir, 'quality.json'), 'utf8')) as QualityReport;
+  const fromFiles = await runChecks(await openSnapshot(dir), checkConfigSchema.parse({}), {
+    now: new Date(written.checked_at_utc),
+  });
+  expect(written.findings).toEqual(fromFiles.findings);
+  expect(written.volume).toEqual(fromFiles.volume);
+  expect(written.ok).toBe(fromFiles.ok);
+  return written;
 }
 
 function allText(dir: string): string {
@@ -145,7 +162,8 @@ describe('extract (command)', () => {
     expect(manifest.entities.enrollments.rows).toBeGreaterThan(300);
     expect(manifest.entities.activities.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.entities.contacts.columns.map((c: { name: string }) => c.name)).not.toContain('email');
-    expect(existsSync(join(out, 'quality.json'))).toBe(true);
+    const quality = await expectQualityAsFromFiles(out);
+    expect(quality.findings.map((f) => f.check)).toContain('check.duplicateKey');
   });
 
   it('when the same window is extracted twice then the entity files are identical', async () => {
@@ -185,6 +203,8 @@ describe('extract (command)', () => {
       const a = JSON.parse(readFileSync(join(one, 'manifest.json'), 'utf8'));
       const b = JSON.parse(readFileSync(join(two, 'manifest.json'), 'utf8'));
       for (const e of Object.keys(a.entities)) expect(b.entities[e].sha256, e).toBe(a.entities[e].sha256);
+      // The worker threads checked their rows as they wrote them too.
+      await expectQualityAsFromFiles(two);
 
       // Clean: the compiled CLI cleans activities, messages and outcomes at once in worker
       // threads; the sources here clean them one after the other in this thread.

@@ -3,7 +3,15 @@
 
 import { isAbsolute, join, resolve } from 'node:path';
 import { AuditLog } from '../audit/index.js';
-import { findPreviousSnapshot, type QualityReport, runChecks, writeQualityReport } from '../check/index.js';
+import {
+  type CheckShardResult,
+  findPreviousSnapshot,
+  type QualityReport,
+  rowCheckSetup,
+  runChecks,
+  writeQualityReport,
+} from '../check/index.js';
+import { createRowSink, ROW_SINK_MODULE } from '../check/row-sink.js';
 import type { Config } from '../config/schema.js';
 import type { SourceAdapter } from '../db/adapter.js';
 import { hasDemoMarker } from '../db/demo-marker.js';
@@ -13,7 +21,7 @@ import { extractSnapshot } from '../extract/extract.js';
 import { DEMO_PII_KEY, PiiHasher } from '../extract/pii.js';
 import type { Window } from '../extract/window.js';
 import { type Progress, silentProgress } from '../progress.js';
-import type { EntityName } from '../schema/entities.js';
+import { ENTITIES, type EntityName, snapshotColumns } from '../schema/entities.js';
 import { openSnapshot, type SnapshotManifest } from '../snapshot/manifest.js';
 
 export interface RunExtractInput {
@@ -90,6 +98,20 @@ async function extractAndCheck(
         ? input.outDir
         : resolve(cwd, input.outDir)
       : join(snapshotsDir, snapshotId(now()));
+    // Every row is checked as it is written (no second read of the files); the checks'
+    // clock is read once, before extracting, and is the report's checked_at_utc.
+    const checkedAt = now();
+    const checkWindow = {
+      since: input.window.since,
+      until: input.window.until,
+      effective_since: input.window.effectiveSince,
+    };
+    const setups = Object.fromEntries(
+      ENTITIES.map((d) => [
+        d.name,
+        rowCheckSetup(d.name, snapshotColumns(d), config.check, checkWindow, checkedAt),
+      ]),
+    );
     const extracted = await extractSnapshot({
       source,
       queries: pack.files,
@@ -101,13 +123,15 @@ async function extractAndCheck(
       progress,
       now,
       reopen: { sourceUrl: config.sourceUrl, cwd, piiKey },
+      sinks: { setups, create: createRowSink, module: ROW_SINK_MODULE },
     });
     const snapshot = await openSnapshot(extracted.dir);
     const previous = await findPreviousSnapshot(snapshotsDir, snapshot);
     const quality = await runChecks(snapshot, config.check, {
       ...(previous ? { previous } : {}),
-      now: now(),
+      now: checkedAt,
       progress,
+      checked: extracted.sunk as Partial<Record<EntityName, CheckShardResult>>,
     });
     await writeQualityReport(extracted.dir, quality);
     return { dir: extracted.dir, manifest: extracted.manifest, quality };

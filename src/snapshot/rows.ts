@@ -3,7 +3,7 @@
 // (numbers, null, strings with any characters) without a CSV dialect, and arrays keep the
 // files half the size of objects. Files are written under a temporary name and renamed.
 
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { LeadliftError } from '../errors.js';
@@ -18,12 +18,15 @@ export const ROWS_EXT = '.jsonl';
 export interface RowFileInfo {
   readonly rows: number;
   readonly bytes: number;
+  /** Hex SHA-256 of the file; '' from a RowWriter told not to hash. */
   readonly sha256: string;
   readonly columns: readonly string[];
 }
 
 /** Bytes a RowWriter lets the disk fall behind before its producer waits. */
 const WRITE_BUFFER_BYTES = 16 << 20;
+/** Bytes of the chunks a RowWriter encodes rows into before handing them to the stream. */
+const CHUNK_BYTES = 1 << 20;
 
 /**
  * Writes a row file. `write` buffers and respects backpressure through `flush`; call
@@ -34,14 +37,23 @@ export class RowWriter {
   readonly columns: readonly string[];
   private readonly tmp: string;
   private readonly out: WriteStream;
-  private readonly hash = createHash('sha256');
-  private buf: string[] = [];
-  private bufLen = 0;
+  /** Null when the caller asked for no hash (a part file that is copied afterwards). */
+  private readonly hash: Hash | null;
+  // Rows are encoded as UTF-8 straight into a chunk: joining them into one string first
+  // and encoding that cost twice as much (the joined string is copied, and becomes
+  // two-byte as soon as one row has a character beyond Latin-1).
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
   private rows = 0;
   private bytes = 0;
   private failed: Error | undefined;
 
-  constructor(path: string, columns: readonly string[]) {
+  /**
+   * @param options.sha256 Hash the bytes for {@link RowFileInfo.sha256} (default true);
+   *   false leaves it '' (see {@link fileSha256}).
+   */
+  constructor(path: string, columns: readonly string[], options: { sha256?: boolean } = {}) {
+    this.hash = options.sha256 === false ? null : createHash('sha256');
     this.path = path;
     this.columns = columns;
     this.tmp = `${path}.tmp-${process.pid}`;
@@ -51,13 +63,13 @@ export class RowWriter {
     this.out.on('error', (e) => {
       this.failed = e;
     });
-    this.push(`${JSON.stringify(columns)}\n`);
+    this.push(JSON.stringify(columns));
   }
 
   /** Appends one row; values must line up with `columns`. */
   write(row: readonly CellValue[]): void {
     this.rows++;
-    this.push(`${JSON.stringify(row)}\n`);
+    this.push(JSON.stringify(row));
   }
 
   /**
@@ -66,7 +78,7 @@ export class RowWriter {
    */
   writeLine(line: string): void {
     this.rows++;
-    this.push(`${line}\n`);
+    this.push(line);
   }
 
   /** Number of rows written so far. */
@@ -96,13 +108,13 @@ export class RowWriter {
     if (this.failed) throw this.failed;
   }
 
-  // Encodes the buffered text once and feeds the same bytes to the hash and the stream.
+  // Feeds the encoded rows to the hash and the stream; the chunk is theirs from then on.
   private handOver(): void {
-    if (this.buf.length === 0) return;
-    const bytes = Buffer.from(this.buf.join(''), 'utf8');
-    this.buf = [];
-    this.bufLen = 0;
-    this.hash.update(bytes);
+    if (this.used === 0) return;
+    const bytes = this.chunk.subarray(0, this.used);
+    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used = 0;
+    this.hash?.update(bytes);
     this.bytes += bytes.length;
     this.out.write(bytes);
   }
@@ -115,7 +127,12 @@ export class RowWriter {
     });
     if (this.failed) throw this.failed;
     await rename(this.tmp, this.path);
-    return { rows: this.rows, bytes: this.bytes, sha256: this.hash.digest('hex'), columns: this.columns };
+    return {
+      rows: this.rows,
+      bytes: this.bytes,
+      sha256: this.hash?.digest('hex') ?? '',
+      columns: this.columns,
+    };
   }
 
   /** Discards the file. */
@@ -124,12 +141,25 @@ export class RowWriter {
     await rm(this.tmp, { force: true });
   }
 
+  // Appends one line (without its newline). A full chunk is handed to the stream eagerly;
+  // the caller's flush() awaits drains.
   private push(s: string): void {
-    this.buf.push(s);
-    this.bufLen += s.length;
-    // Large buffers are handed to the stream eagerly; the caller's flush() awaits drains.
-    if (this.bufLen > 1 << 20) this.handOver();
+    // At most 3 bytes per UTF-16 unit; write() would cut a line that did not fit.
+    const max = s.length * 3 + 1;
+    if (this.used + max > this.chunk.length) {
+      this.handOver();
+      if (max > this.chunk.length) this.chunk = Buffer.allocUnsafe(max);
+    }
+    this.used += this.chunk.write(s, this.used, 'utf8');
+    this.chunk[this.used++] = 10;
   }
+}
+
+/** Hex SHA-256 of a file's bytes, read in 1 MiB chunks. */
+export async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /** A row file opened for reading: its columns and an iterator over its rows. */
@@ -533,12 +563,17 @@ export async function copyRows(
   // 'keep' for the first file's header, 'skip' for the others', 'none' once read.
   let headerMode: 'keep' | 'skip' | 'none' = 'keep';
   try {
+    // The pieces are handed over as they are, not copied into one buffer: they are views
+    // of the chunks the read stream allocated (a new one per read) and nothing reuses them.
     const emit = async (pieces: Buffer[]) => {
       if (pieces.length === 0) return;
-      const chunk = pieces.length === 1 ? Buffer.from(pieces[0]!) : Buffer.concat(pieces);
-      hash.update(chunk);
-      bytes += chunk.length;
-      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve));
+      let full = false;
+      for (const piece of pieces) {
+        hash.update(piece);
+        bytes += piece.length;
+        if (!out.write(piece)) full = true;
+      }
+      if (full) await new Promise<void>((resolve) => out.once('drain', resolve));
       if (failed) throw failed;
     };
     // Scans complete lines of `buf`; returns where the incomplete tail starts.
