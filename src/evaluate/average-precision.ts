@@ -18,4 +18,8 @@ export function averagePrecision(yTrue: Uint8Array, scores: Float64Array): Metri
   return averagePrecisionKernel(yTrue, scores, argsortDescending(scores), undefined);
 }
 
-registerWeighted(averagePrecision, { ranking: true, kernel: averagePrecisionKernel });
+registerWeighted(averagePrecision, {
+  ranking: true,
+  kernel: averagePrecisionKernel,
+  sorted: { kind: 'averagePrecision' },
+});

@@ -43,6 +43,7 @@ export function liftAt(fraction: number): MetricFn {
   const fn: MetricFn = (y, s) => liftAtFraction(y, s, fraction);
   return registerWeighted(fn, {
     ranking: true,
+    sorted: { kind: 'lift', fraction },
     kernel: (y, s, order, w) => {
       let total = 0;
       let pos = 0;

@@ -18,4 +18,4 @@ export function rocAuc(yTrue: Uint8Array, scores: Float64Array): MetricValue {
   return rocAucKernel(yTrue, scores, argsortDescending(scores), undefined);
 }
 
-registerWeighted(rocAuc, { ranking: true, kernel: rocAucKernel });
+registerWeighted(rocAuc, { ranking: true, kernel: rocAucKernel, sorted: { kind: 'rocAuc' } });
