@@ -3,9 +3,10 @@
 
 import { LeadliftError } from '../errors.js';
 import { SeededRng } from '../numeric/rng.js';
-import { argsortDescending, quantileSorted } from '../numeric/sort.js';
+import { quantileSorted } from '../numeric/sort.js';
 import { topCount } from './lift.js';
 import { isAvailable, type MetricFn, type Unavailable, unavailable } from './metric-value.js';
+import { descendingOrder } from './order.js';
 import { type WeightedMetric, weightedOf } from './weighted.js';
 
 /** Options of {@link bootstrapInterval}. */
@@ -227,7 +228,7 @@ function planOf(
 ): SortedPlan | null {
   if (jobs.length === 0) return null;
   const ranking = jobs.some((j) => j.spec.ranking);
-  const order = ranking ? argsortDescending(scores) : new Uint32Array(0);
+  const order = ranking ? descendingOrder(scores) : new Uint32Array(0);
   const ySorted = new Uint8Array(order.length);
   const groupEnd = new Uint8Array(order.length);
   for (let k = 0; k < order.length; k++) {
