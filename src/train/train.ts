@@ -642,13 +642,22 @@ function globalImportance(
     for (const i of testRows) sum += Math.abs(col[i]!);
     let drop: number | null = null;
     if (base !== null) {
-      const perm = Uint32Array.from(testRows, (_, k) => k);
+      const perm = new Uint32Array(nTest);
+      for (let k = 0; k < nTest; k++) perm[k] = k;
       rng.shuffle(perm);
       if (model.kind === 'gbt') {
         const a = model.featureNames.indexOf(f.name);
-        const src = aligned[a]!;
-        const permuted = Float64Array.from(perm, (k) => src[k]!);
-        const cols = aligned.map((c, jj) => (jj === a ? permuted : c));
+        // The permuted columns, for the trees walked by value (more than 32 splits) only.
+        let cols: Float64Array[] | null = null;
+        const permutedCols = () => {
+          if (cols === null) {
+            const src = aligned[a]!;
+            const permuted = new Float64Array(nTest);
+            for (let k = 0; k < nTest; k++) permuted[k] = src[perm[k]!]!;
+            cols = aligned.map((c, jj) => (jj === a ? permuted : c));
+          }
+          return cols;
+        };
         // The raw score summed tree by tree in model order, as predictRaw sums it, so
         // scores (and their ties) are exactly those of scoring the permuted rows afresh;
         // the trees before the feature's first use come summed from prefixAt.
@@ -670,7 +679,8 @@ function globalImportance(
               raw[k] = raw[k]! + v[moved === own ? leaf[k]! : leafOfBits(t, moved)]!;
             }
           } else if (t.feature.includes(a)) {
-            for (let k = 0; k < nTest; k++) raw[k] = raw[k]! + v[leafOf(t, cols, k)]!;
+            const byValue = permutedCols();
+            for (let k = 0; k < nTest; k++) raw[k] = raw[k]! + v[leafOf(t, byValue, k)]!;
           } else {
             const leaf = leaves[q]!;
             for (let k = 0; k < nTest; k++) raw[k] = raw[k]! + v[leaf[k]!]!;
