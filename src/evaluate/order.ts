@@ -27,11 +27,11 @@ export function descendingOrder(scores: Float64Array): Uint32Array {
 
 function sameContents(a: Float64Array, b: Float64Array): boolean {
   if (a.length !== b.length) return false;
-  // Object.is semantics (NaN equals NaN) without a call per element.
+  // NaN equals NaN here (the sort puts it in the same place).
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
-    if (x !== y && !(x !== x && y !== y)) return false;
+    if (x !== y && !(Number.isNaN(x) && Number.isNaN(y))) return false;
   }
   return true;
 }
