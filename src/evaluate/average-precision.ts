@@ -2,8 +2,8 @@
 // over distinct score thresholds of (recall gained) × (precision at that threshold).
 
 import { averagePrecisionKernel } from '../numeric/metric-kernels.js';
-import { argsortDescending } from '../numeric/sort.js';
 import { type MetricValue, pairStats, rankingUnavailable } from './metric-value.js';
+import { descendingOrder } from './order.js';
 import { registerWeighted } from './weighted.js';
 
 /**
@@ -15,7 +15,11 @@ export function averagePrecision(yTrue: Uint8Array, scores: Float64Array): Metri
   const st = pairStats('averagePrecision', yTrue, scores);
   const why = rankingUnavailable('PR-AUC (average precision)', st);
   if (why) return why;
-  return averagePrecisionKernel(yTrue, scores, argsortDescending(scores), undefined);
+  return averagePrecisionKernel(yTrue, scores, descendingOrder(scores), undefined);
 }
 
-registerWeighted(averagePrecision, { ranking: true, kernel: averagePrecisionKernel });
+registerWeighted(averagePrecision, {
+  ranking: true,
+  kernel: averagePrecisionKernel,
+  sorted: { kind: 'averagePrecision' },
+});

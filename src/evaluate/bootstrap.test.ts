@@ -6,6 +6,7 @@ import { brierScore } from './brier-score.js';
 import { liftAt } from './lift.js';
 import type { MetricValue } from './metric-value.js';
 import { rocAuc } from './roc-auc.js';
+import { registerWeighted, weightedOf } from './weighted.js';
 
 function synthetic(n: number, seed: number): { y: Uint8Array; p: Float64Array } {
   const rng = new SeededRng(seed);
@@ -35,6 +36,23 @@ describe('bootstrapInterval', () => {
     // The constant scorer ranks nothing: its ranking metrics are unavailable, its Brier is not.
     expect('unavailable' in batch[2]![0]!).toBe(true);
     expect('unavailable' in batch[2]![2]!).toBe(false);
+  });
+
+  it('when ranking metrics share the one sorted pass then every interval equals their own kernels bit for bit', () => {
+    // The same metrics registered with their kernels only (no fused form).
+    const kernelOnly = [averagePrecision, rocAuc, liftAt(0.05), liftAt(0.2)].map((fn) => {
+      const spec = weightedOf(fn)!;
+      const copy = (yy: Uint8Array, ss: Float64Array): MetricValue => fn(yy, ss);
+      return registerWeighted(copy, { ranking: spec.ranking, kernel: spec.kernel });
+    });
+    const fused = [averagePrecision, rocAuc, liftAt(0.05), liftAt(0.2)];
+    const q = synthetic(400, 6).p;
+    for (const scores of [p, q]) {
+      const a = bootstrapIntervals(fused, y, [scores], { nBoot: 120, seed: 9 })[0]!;
+      const b = bootstrapIntervals(kernelOnly, y, [scores], { nBoot: 120, seed: 9 })[0]!;
+      expect(a).toEqual(b);
+      for (const iv of a) expect('unavailable' in iv).toBe(false);
+    }
   });
 
   it('when called twice with the same seed then the interval is identical', () => {

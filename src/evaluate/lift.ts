@@ -3,7 +3,6 @@
 
 import { LeadliftError } from '../errors.js';
 import { topKPositivesKernel } from '../numeric/metric-kernels.js';
-import { argsortDescending } from '../numeric/sort.js';
 import {
   type MetricFn,
   type MetricValue,
@@ -11,6 +10,7 @@ import {
   rankingUnavailable,
   type Unavailable,
 } from './metric-value.js';
+import { descendingOrder } from './order.js';
 import { registerWeighted } from './weighted.js';
 
 /** Rows in the top `fraction` of `n`: ⌈fraction·n⌉ (at least 1), robust to float noise. */
@@ -30,7 +30,7 @@ export function liftAtFraction(yTrue: Uint8Array, scores: Float64Array, fraction
   const why = rankingUnavailable(`Lift at top ${fraction * 100}%`, st);
   if (why) return why;
   const k = topCount(st.n, fraction);
-  const pos = topKPositivesKernel(yTrue, scores, argsortDescending(scores), undefined, k);
+  const pos = topKPositivesKernel(yTrue, scores, descendingOrder(scores), undefined, k);
   return pos / k / (st.positives / st.n);
 }
 
@@ -43,6 +43,7 @@ export function liftAt(fraction: number): MetricFn {
   const fn: MetricFn = (y, s) => liftAtFraction(y, s, fraction);
   return registerWeighted(fn, {
     ranking: true,
+    sorted: { kind: 'lift', fraction },
     kernel: (y, s, order, w) => {
       let total = 0;
       let pos = 0;
@@ -83,7 +84,7 @@ export function precisionAtK(yTrue: Uint8Array, scores: Float64Array, k: number)
   const why = rankingUnavailable(`Precision@${k}`, st);
   if (why) return why;
   const used = Math.min(k, st.n);
-  const pos = topKPositivesKernel(yTrue, scores, argsortDescending(scores), undefined, used);
+  const pos = topKPositivesKernel(yTrue, scores, descendingOrder(scores), undefined, used);
   return {
     value: pos / used,
     k: used,

@@ -3,8 +3,8 @@
 // counts one half.
 
 import { rocAucKernel } from '../numeric/metric-kernels.js';
-import { argsortDescending } from '../numeric/sort.js';
 import { type MetricValue, pairStats, rankingUnavailable } from './metric-value.js';
+import { descendingOrder } from './order.js';
 import { registerWeighted } from './weighted.js';
 
 /**
@@ -15,7 +15,7 @@ export function rocAuc(yTrue: Uint8Array, scores: Float64Array): MetricValue {
   const st = pairStats('rocAuc', yTrue, scores);
   const why = rankingUnavailable('ROC-AUC', st);
   if (why) return why;
-  return rocAucKernel(yTrue, scores, argsortDescending(scores), undefined);
+  return rocAucKernel(yTrue, scores, descendingOrder(scores), undefined);
 }
 
-registerWeighted(rocAuc, { ranking: true, kernel: rocAucKernel });
+registerWeighted(rocAuc, { ranking: true, kernel: rocAucKernel, sorted: { kind: 'rocAuc' } });

@@ -10,7 +10,19 @@ export interface WeightedMetric {
   readonly ranking: boolean;
   /** The metric with row multiplicities `w`; `order` is the rows by descending score. */
   readonly kernel: (y: Uint8Array, s: Float64Array, order: Uint32Array, w: Float64Array) => number;
+  /**
+   * A ranking metric the bootstrap can compute in its one shared pass over the sorted rows
+   * (with the other such metrics of the same scores) instead of calling `kernel`: the same
+   * operations in the same order, so the same value bit for bit.
+   */
+  readonly sorted?: SortedMetric;
 }
+
+/** The ranking metrics with a fused form: average precision, ROC-AUC, lift at a fraction. */
+export type SortedMetric =
+  | { readonly kind: 'averagePrecision' }
+  | { readonly kind: 'rocAuc' }
+  | { readonly kind: 'lift'; readonly fraction: number };
 
 const registry = new WeakMap<MetricFn, WeightedMetric>();
 

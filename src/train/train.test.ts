@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { isLeadliftError } from '../errors.js';
+import { averagePrecision } from '../evaluate/average-precision.js';
+import { applyCalibrator } from '../models/calibration/index.js';
+import { predictRaw } from '../models/model.js';
+import type { Frame } from '../numeric/frame.js';
+import { SeededRng } from '../numeric/rng.js';
 import { comparatorScores, rulesScores } from './baselines.js';
 import { detectDelimiter, formatCsv, parseCsv } from './csv.js';
 import { encodeCodes, encodeOneHot, fitPreprocessing } from './encoding.js';
 import { evaluateByOrg } from './evaluation.js';
 import { runMetricsJson, runModelJson } from './run-folder.js';
 import { scoreWithRunModel } from './score.js';
-import { splitRows } from './split.js';
+import { splitRows, timeOrder } from './split.js';
 import { syntheticFlatCsv } from './synthetic.js';
 import { flatTableOf } from './table.js';
 import { trainFlat } from './train.js';
@@ -166,6 +171,45 @@ describe('trainFlat', () => {
     expect(r.gates.passed).toBe(false);
     expect(r.gates.reason).toContain('unavailable');
   });
+
+  // Trees of up to 32 splits are re-walked by split directions, larger ones by value.
+  it.each([
+    { splits: 'at most 32', numLeaves: 31 },
+    { splits: 'more than 32', numLeaves: 60 },
+  ])(
+    'when a feature is permuted ($splits splits per tree) then its PR-AUC drop equals scoring the permuted test rows afresh',
+    ({ numLeaves }) => {
+      const table = tableOf(syntheticFlatCsv({ n: 3000, kind: 'xor', seed: 4 }));
+      const r = trainFlat(table, { ...fast, gbtParams: { numLeaves, minDataInLeaf: 5 } });
+      expect(r.selection.selected).toBe('gbt');
+      if (r.selected.model.kind !== 'gbt') throw new Error('not gbt');
+      const most = Math.max(...r.selected.model.trees.map((t) => t.numLeaves - 1));
+      expect(most > 32).toBe(numLeaves > 33);
+      const seed = r.options.seed;
+      const testRows = splitRows(timeOrder(table.timeMs!), table.y, 'time', 0.2, seed, 'test').test;
+      const codes = encodeCodes(r.preprocessing, table.features);
+      const yTest = Uint8Array.from(testRows, (i) => table.y[i]!);
+      const base = r.evaluation.selected.pr_auc.point!;
+      // The same seeded shuffles, one per feature in order, applied by building the rows anew.
+      const rng = new SeededRng(seed, 0x9e4);
+      let moved = 0;
+      r.preprocessing.features.forEach((f, j) => {
+        const perm = rng.shuffle(Uint32Array.from(testRows, (_, k) => k));
+        const x: Frame = {
+          nRows: testRows.length,
+          names: codes.names,
+          columns: codes.columns.map((c, jj) =>
+            Float64Array.from(testRows, (i, k) => (jj === j ? c[testRows[perm[k]!]!]! : c[i]!)),
+          ),
+        };
+        const p = applyCalibrator(r.selected.calibrator, predictRaw(r.selected.model, x));
+        const row = r.importance.find((q) => q.feature === f.name)!;
+        expect(row.permutation_pr_auc_drop).toBe(base - (averagePrecision(yTest, p) as number));
+        if (row.permutation_pr_auc_drop !== 0) moved++;
+      });
+      expect(moved).toBeGreaterThan(1);
+    },
+  );
 
   it('when rows are explained then every row has plain-word reasons with signed contributions', () => {
     const r = trainFlat(tableOf(syntheticFlatCsv({ n: 600, kind: 'linear' })), fast);

@@ -19,7 +19,7 @@ import type { Contributions } from '../models/contributions.js';
 import { fitGbt } from '../models/gbt/fit.js';
 import { featureImportance } from '../models/gbt/importance.js';
 import type { GbtParams } from '../models/gbt/params.js';
-import { compileTrees, leafOf } from '../models/gbt/predict.js';
+import { type CompiledTree, compileTrees, leafOf } from '../models/gbt/predict.js';
 import { fitLogreg } from '../models/logreg/fit.js';
 import type { LogregParams } from '../models/logreg/params.js';
 import { explain, type Model, predictRaw } from '../models/model.js';
@@ -602,10 +602,14 @@ function globalImportance(
   const rng = new SeededRng(seed, 0x9e4);
   const trees = model.kind === 'gbt' ? compileTrees(model) : [];
   const aligned = model.kind === 'gbt' ? alignColumns(testCodes, model.featureNames, 'importance') : [];
-  // Each test row's leaf in every tree, so a permutation re-walks only the trees using the feature.
-  const leaves = trees.map((t) => {
+  // Each test row's leaf in every tree, so a permutation re-walks only the trees using the
+  // feature; and, for trees of up to 32 splits, the row's direction at every split (bit k:
+  // went left at node k), so the walk reads bits instead of columns (see below).
+  const directions = trees.map((t) => (t.numLeaves - 1 <= 32 ? directionBits(t, aligned, nTest) : null));
+  const leaves = trees.map((t, q) => {
     const out = t.numLeaves <= 256 ? new Uint8Array(nTest) : new Uint32Array(nTest);
-    for (let k = 0; k < nTest; k++) out[k] = leafOf(t, aligned, k);
+    const bits = directions[q];
+    for (let k = 0; k < nTest; k++) out[k] = bits ? leafOfBits(t, bits[k]!) : leafOf(t, aligned, k);
     return out;
   });
   // The raw score of the unpermuted rows after the trees before the first that splits on
@@ -638,13 +642,22 @@ function globalImportance(
     for (const i of testRows) sum += Math.abs(col[i]!);
     let drop: number | null = null;
     if (base !== null) {
-      const perm = Uint32Array.from(testRows, (_, k) => k);
+      const perm = new Uint32Array(nTest);
+      for (let k = 0; k < nTest; k++) perm[k] = k;
       rng.shuffle(perm);
       if (model.kind === 'gbt') {
         const a = model.featureNames.indexOf(f.name);
-        const src = aligned[a]!;
-        const permuted = Float64Array.from(perm, (k) => src[k]!);
-        const cols = aligned.map((c, jj) => (jj === a ? permuted : c));
+        // The permuted columns, for the trees walked by value (more than 32 splits) only.
+        let cols: Float64Array[] | null = null;
+        const permutedCols = () => {
+          if (cols === null) {
+            const src = aligned[a]!;
+            const permuted = new Float64Array(nTest);
+            for (let k = 0; k < nTest; k++) permuted[k] = src[perm[k]!]!;
+            cols = aligned.map((c, jj) => (jj === a ? permuted : c));
+          }
+          return cols;
+        };
         // The raw score summed tree by tree in model order, as predictRaw sums it, so
         // scores (and their ties) are exactly those of scoring the permuted rows afresh;
         // the trees before the feature's first use come summed from prefixAt.
@@ -653,8 +666,21 @@ function globalImportance(
         trees.forEach((t, q) => {
           if (q < from) return;
           const v = t.leafValue;
-          if (t.feature.includes(a)) {
-            for (let k = 0; k < nTest; k++) raw[k] = raw[k]! + v[leafOf(t, cols, k)]!;
+          const bits = directions[q];
+          if (t.feature.includes(a) && bits) {
+            // Permuted, row k takes row perm[k]'s directions at the splits on feature a and
+            // keeps its own elsewhere; rows whose directions did not change keep their leaf.
+            let mask = 0;
+            for (let node = 0; node < t.feature.length; node++) if (t.feature[node] === a) mask |= 1 << node;
+            const leaf = leaves[q]!;
+            for (let k = 0; k < nTest; k++) {
+              const own = bits[k]!;
+              const moved = (own & ~mask) | (bits[perm[k]!]! & mask);
+              raw[k] = raw[k]! + v[moved === own ? leaf[k]! : leafOfBits(t, moved)]!;
+            }
+          } else if (t.feature.includes(a)) {
+            const byValue = permutedCols();
+            for (let k = 0; k < nTest; k++) raw[k] = raw[k]! + v[leafOf(t, byValue, k)]!;
           } else {
             const leaf = leaves[q]!;
             for (let k = 0; k < nTest; k++) raw[k] = raw[k]! + v[leaf[k]!]!;
@@ -679,4 +705,29 @@ function globalImportance(
       permutation_pr_auc_drop: drop,
     };
   });
+}
+
+/** Each row's direction at every split of `t` (≤ 32 splits): bit k set when it goes left at node k. */
+function directionBits(t: CompiledTree, cols: readonly Float64Array[], n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let node = 0; node < t.feature.length; node++) {
+    const col = cols[t.feature[node]!]!;
+    const thr = t.threshold[node]!;
+    const bit = 1 << node;
+    // NaN compares false both ways, so it goes left exactly when the test is "not right".
+    if (t.defaultLeft[node] === 1) {
+      for (let k = 0; k < n; k++) if (!(col[k]! > thr)) out[k] = out[k]! | bit;
+    } else {
+      for (let k = 0; k < n; k++) if (col[k]! <= thr) out[k] = out[k]! | bit;
+    }
+  }
+  return out;
+}
+
+/** The leaf reached by following the directions in `bits` (see directionBits). */
+function leafOfBits(t: CompiledTree, bits: number): number {
+  if (t.numLeaves === 1) return 0;
+  let node = 0;
+  while (node >= 0) node = (bits >>> node) & 1 ? t.left[node]! : t.right[node]!;
+  return ~node;
 }

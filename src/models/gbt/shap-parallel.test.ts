@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../version.js';
 
@@ -38,6 +40,26 @@ describe('shapValues on two threads', () => {
       two.columns.forEach((col: Float64Array, j: number) => {
         expect(Array.from(col)).toEqual(Array.from(one.columns[j]!));
       });
+    },
+  );
+
+  it.skipIf(!built)(
+    'when called in a worker thread then the default is one thread, on the main thread two (with 2+ cores)',
+    async () => {
+      const url = pathToFileURL(join(COMPILED, 'shap-parallel.js')).href;
+      const { defaultShapThreads } = await import(url);
+      expect(defaultShapThreads(100_000)).toBe(availableParallelism() >= 2 ? 2 : 1);
+      expect(defaultShapThreads(100)).toBe(1);
+      const code = `import('${url}').then((m) => require('node:worker_threads').parentPort.postMessage(m.defaultShapThreads(100000)));`;
+      const inWorker = await new Promise((resolve, reject) => {
+        const w = new Worker(code, { eval: true });
+        w.once('message', (v) => {
+          resolve(v);
+          void w.terminate();
+        });
+        w.once('error', reject);
+      });
+      expect(inWorker).toBe(1);
     },
   );
 });

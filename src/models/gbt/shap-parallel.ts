@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { isMainThread, Worker } from 'node:worker_threads';
 import type { GbtModel } from './model.js';
 import { type PreparedShap, shapRows } from './shap.js';
 
@@ -16,9 +16,13 @@ const WORKER_URL = new URL('./shap-worker.js', import.meta.url);
 /** Rows from which a second thread pays for its start-up and the copies. */
 export const PARALLEL_MIN_ROWS = 20_000;
 
-/** 2 when there are at least {@link PARALLEL_MIN_ROWS} rows and two cores, else 1. */
+/**
+ * 2 when there are at least {@link PARALLEL_MIN_ROWS} rows, two cores and this is the main
+ * thread, else 1. A worker thread is one of several already sharing the cores (targets
+ * trained at once): a second TreeSHAP thread there only adds the copies and start-up.
+ */
 export function defaultShapThreads(nRows: number): number {
-  return nRows >= PARALLEL_MIN_ROWS && availableParallelism() >= 2 ? 2 : 1;
+  return nRows >= PARALLEL_MIN_ROWS && availableParallelism() >= 2 && isMainThread ? 2 : 1;
 }
 
 /** True when the compiled worker script exists (not when running the TypeScript sources). */

@@ -1,6 +1,9 @@
 // Exact TreeSHAP (Lundberg et al. 2018, algorithm 2, as in the shap package's C++ and
 // LightGBM's pred_contrib): per-row feature contributions that, with the expected value,
 // add up to the raw score. Nodes are weighted by their training row counts (cover).
+// By default each tree's values are computed once per distinct path pattern and summed
+// leaf by leaf from per-leaf tables (see LeafTables); the textbook recursion is kept as
+// the row-by-row reference (byPattern: false).
 
 import { alignColumns, type Frame } from '../../numeric/frame.js';
 import type { Contributions } from '../contributions.js';
@@ -24,14 +27,16 @@ export interface ShapTree {
 /** Options of {@link shapValues}. */
 export interface ShapOptions {
   /**
-   * Compute each tree once per distinct path pattern and share it among the rows with that
-   * pattern (the same numbers, bit for bit, as row by row). Default true; false walks every
-   * row through the full recursion (kept for tests and comparison).
+   * Compute each tree once per distinct path pattern, leaf by leaf from per-leaf tables, and
+   * share it among the rows with that pattern (the same Shapley values as row by row, equal
+   * up to rounding: ~1e-15). Default true; false walks every row through the textbook
+   * recursion (kept as the reference for tests and comparison).
    */
   readonly byPattern?: boolean;
   /**
    * Threads sharing the rows (this one plus worker threads; the values are the same for any
-   * number). Default: 2 when at least 20,000 rows and 2+ cores, else 1. Workers need the
+   * number). Default: 2 when at least 20,000 rows, 2+ cores and called on the main thread
+   * (not from a worker, e.g. a target trained beside another), else 1. Workers need the
    * compiled build; from TypeScript sources everything runs in this thread.
    */
   readonly threads?: number;
@@ -41,7 +46,9 @@ export interface ShapOptions {
  * SHAP values of every row of `x`: `columns[j][i]` is feature j's contribution to row
  * i's raw score (log-odds) and `expectedValue` the cover-weighted mean raw score, so
  * expectedValue + Σⱼ columns[j][i] = predictRawGbt(model, x)[i] up to rounding. Cost per
- * row: one walk over each tree's nodes, plus O(leaves × depth²) per distinct path pattern.
+ * row and tree: one test per internal node and one addition per feature the tree uses;
+ * per distinct path pattern, one pass over the leaves' paths; per (leaf, agreement mask)
+ * seen, O(d²) for the d distinct features on the leaf's path.
  */
 export function shapValues(model: GbtModel, x: Frame, options: ShapOptions = {}): Contributions {
   const cols = alignColumns(x, model.featureNames, 'shapValues');
@@ -125,7 +132,7 @@ export function shapRows(
   for (let q = t0; q < t1; q++) {
     const t = prepared.trees[q]!;
     if (t.m === 0) continue;
-    if (t.m <= MAX_KEY_BITS && byPattern) addTreeMemoized(t, cols, r0, r1, state, columns);
+    if (t.m <= MAX_KEY_BITS && byPattern) addTreeMemoized(t, cols, r0, r1, columns);
     else addTreeRowByRow(t, cols, r0, r1, state, columns);
   }
 }
@@ -136,63 +143,363 @@ const MAX_KEY_BITS = 52;
 /**
  * One tree's contributions for every row, computed once per distinct path pattern. A
  * row's contributions in a tree depend on the row only through the direction it takes
- * at each internal node (the recursion reads nothing else of the row), so rows with the
- * same directions — the pattern, one bit per node — get the same values, bit for bit.
- * Binned trees see few patterns (thousands for hundreds of thousands of rows), so this
- * costs one walk over the nodes per row instead of the full O(leaves × depth²) pass.
+ * at each internal node, so rows with the same directions — the pattern, one bit per
+ * node — get the same values. Binned trees see few patterns (thousands for hundreds of
+ * thousands of rows), so this costs one walk over the nodes per row; each pattern's
+ * values are then summed leaf by leaf from {@link LeafTables} (see there).
  */
 function addTreeMemoized(
   t: ShapTree,
   cols: readonly Float64Array[],
   r0: number,
   r1: number,
-  s: PathState,
   columns: Float64Array[],
 ): void {
-  // The features this tree splits on, numbered locally.
-  const used: number[] = [];
-  for (let k = 0; k < t.m; k++) if (!used.includes(t.feature[k]!)) used.push(t.feature[k]!);
-  used.sort((a, b) => a - b);
-  const nU = used.length;
-  const slotOf = new Map<number, number>();
-  let store = new Float64Array(nU * 64);
-  let nSlots = 0;
-  // Patterns node by node over all rows (each pass reads one column in order), then rows.
-  const keys = new Float64Array(r1 - r0);
+  const n = r1 - r0;
+  // Each row's pattern, node by node over all rows (each pass reads one column in order):
+  // in a 32-bit integer when it fits (the default 31 leaves have 30 nodes), else a double.
+  const small = t.m <= 32;
+  const keys32 = small ? new Uint32Array(n) : null;
+  const keys64 = small ? null : new Float64Array(n);
   for (let k = 0; k < t.m; k++) {
     const col = cols[t.feature[k]!]!;
     const thr = t.threshold[k]!;
     const missingLeft = t.defaultLeft[k] === 1 ? 1 : 0;
-    for (let i = r0; i < r1; i++) {
-      const v = col[i]!;
-      const left = Number.isNaN(v) ? missingLeft : v <= thr ? 1 : 0;
-      keys[i - r0] = keys[i - r0]! * 2 + left;
-    }
-  }
-  for (let i = r0; i < r1; i++) {
-    const key = keys[i - r0]!;
-    let slot = slotOf.get(key);
-    if (slot === undefined) {
-      slot = nSlots++;
-      slotOf.set(key, slot);
-      if (nSlots * nU > store.length) {
-        const grown = new Float64Array(store.length * 2);
-        grown.set(store);
-        store = grown;
-      }
-      recurse(t, cols, i, s, 0, 0, 0, 1, 1, -1);
-      for (let u = 0; u < nU; u++) {
-        const f = used[u]!;
-        store[slot * nU + u] = s.phi[f]!;
-        s.phi[f] = 0;
+    // NaN goes left exactly when "not right" is the test (NaN compares false); no branch.
+    if (keys32 && missingLeft === 1) {
+      for (let i = 0; i < n; i++) keys32[i] = (keys32[i]! << 1) | +!(col[r0 + i]! > thr);
+    } else if (keys32) {
+      for (let i = 0; i < n; i++) keys32[i] = (keys32[i]! << 1) | +(col[r0 + i]! <= thr);
+    } else {
+      for (let i = 0; i < n; i++) {
+        const v = col[r0 + i]!;
+        keys64![i] = keys64![i]! * 2 + (missingLeft === 1 ? +!(v > thr) : +(v <= thr));
       }
     }
-    const base = slot * nU;
-    for (let u = 0; u < nU; u++) {
-      const col = columns[used[u]!]!;
-      col[i] = col[i]! + store[base + u]!;
+  }
+  // Slot (distinct pattern, first seen first) of every row, and a row of each slot.
+  const slots = new PatternSlots();
+  const slotOfRow = new Int32Array(n);
+  let firstRow = new Int32Array(1024);
+  for (let i = 0; i < n; i++) {
+    const before = slots.size;
+    const slot = slots.slotOf(keys32 ? keys32[i]! : keys64![i]!);
+    slotOfRow[i] = slot;
+    if (slots.size > before) {
+      if (slot >= firstRow.length) {
+        const grown = new Int32Array(firstRow.length * 2);
+        grown.set(firstRow);
+        firstRow = grown;
+      }
+      firstRow[slot] = r0 + i;
     }
   }
+  // Each slot's values, feature-major, then added to the rows one feature at a time.
+  const leaves = leafTablesOf(t);
+  const used = leaves.used;
+  const nU = used.length;
+  const nSlots = slots.size;
+  const store = new Float64Array(nU * nSlots);
+  const goLeft = new Uint8Array(t.m);
+  const phi = new Float64Array(nU);
+  for (let slot = 0; slot < nSlots; slot++) {
+    // The directions are the key's bits, node 0 the highest.
+    const i = firstRow[slot]! - r0;
+    if (keys32) {
+      const key = keys32[i]!;
+      for (let k = 0; k < t.m; k++) goLeft[k] = (key >>> (t.m - 1 - k)) & 1;
+    } else {
+      let key = keys64![i]!;
+      for (let k = t.m - 1; k >= 0; k--) {
+        goLeft[k] = key % 2;
+        key = (key - goLeft[k]!) / 2;
+      }
+    }
+    patternValues(leaves, goLeft, phi);
+    for (let u = 0; u < nU; u++) store[u * nSlots + slot] = phi[u]!;
+  }
+  for (let u = 0; u < nU; u++) {
+    const col = columns[used[u]!]!;
+    const values = store.subarray(u * nSlots, (u + 1) * nSlots);
+    for (let i = 0; i < n; i++) col[r0 + i] = col[r0 + i]! + values[slotOfRow[i]!]!;
+  }
+}
+
+/**
+ * Pattern key → slot number (in first-seen order), an open-addressing hash table on typed
+ * arrays: keys are integers below 2^52 held in doubles, which a Map would box on every
+ * lookup.
+ */
+class PatternSlots {
+  private keys = new Float64Array(1024);
+  private slots = new Int32Array(1024).fill(-1);
+  private mask = 1023;
+  /** Slots handed out. */
+  size = 0;
+
+  slotOf(key: number): number {
+    let h = hashKey(key) & this.mask;
+    for (;;) {
+      const slot = this.slots[h]!;
+      if (slot === -1) break;
+      if (this.keys[h] === key) return slot;
+      h = (h + 1) & this.mask;
+    }
+    this.keys[h] = key;
+    this.slots[h] = this.size;
+    this.size++;
+    if (this.size * 2 > this.mask) this.grow();
+    return this.size - 1;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const slots = this.slots;
+    this.keys = new Float64Array(keys.length * 2);
+    this.slots = new Int32Array(slots.length * 2).fill(-1);
+    this.mask = this.slots.length - 1;
+    for (let h = 0; h < slots.length; h++) {
+      if (slots[h] === -1) continue;
+      let g = hashKey(keys[h]!) & this.mask;
+      while (this.slots[g] !== -1) g = (g + 1) & this.mask;
+      this.keys[g] = keys[h]!;
+      this.slots[g] = slots[h]!;
+    }
+  }
+}
+
+/** A 32-bit hash of an integer key below 2^52 (both halves mixed). */
+function hashKey(key: number): number {
+  const lo = (key % 4294967296) | 0;
+  const hi = (key / 4294967296) | 0;
+  let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * A tree as its root-to-leaf paths, for summing a pattern's SHAP values leaf by leaf. In
+ * TreeSHAP a leaf adds to the features on its path only, and what it adds depends on the
+ * row only through which of those features the row agrees with on every split of the path
+ * (the "one" fractions, 0 or 1); the "zero" fractions (cover ratios) are fixed. So a leaf's
+ * values are computed once per agreement mask — a d-bit number for d distinct features on
+ * the path — and shared by every pattern with that mask: O(d²) per (leaf, mask) seen,
+ * O(path length) per (pattern, leaf).
+ */
+interface LeafTables {
+  /** Model feature indices the tree splits on, ascending; "local" indices point here. */
+  readonly used: readonly number[];
+  readonly nLeaves: number;
+  /** Leaf l's (in depth-first order) path: entries [pathStart[l], pathStart[l + 1]). */
+  readonly pathStart: Int32Array;
+  readonly pathNode: Int32Array;
+  /** 1 when the path goes left at the node. */
+  readonly pathLeft: Uint8Array;
+  /** Which of the leaf's distinct features (0 … d − 1) the node splits on. */
+  readonly pathBit: Int32Array;
+  /** Leaf l's distinct features: entries [featStart[l], featStart[l + 1]). */
+  readonly featStart: Int32Array;
+  /** Their local indices. */
+  readonly featLocal: Int32Array;
+  /** Their zero fractions: the product of the cover ratios of the path's edges on the feature. */
+  readonly featZero: Float64Array;
+  readonly leafValue: Float64Array;
+  /**
+   * Values computed so far, as mask → offset into `values` (of d numbers, −1 = not yet):
+   * leaf l's table starts at `tableStart[l]` in `table` (2^d entries), or is `memo[l]`
+   * when d > {@link MAX_TABLE_BITS} (tableStart −1).
+   */
+  readonly tableStart: Int32Array;
+  readonly table: Int32Array;
+  readonly memo: Map<number, number>[];
+  values: Float64Array;
+  nValues: number;
+  /** Scratch of the path weights. */
+  readonly weight: Float64Array;
+  readonly one: Float64Array;
+  readonly zero: Float64Array;
+}
+
+/** Distinct features on a leaf's path up to which the agreement mask is a small integer. */
+const MAX_MASK_BITS = 30;
+/** Distinct features on a leaf's path up to which its masks index a table (else a Map). */
+const MAX_TABLE_BITS = 12;
+
+function leafTablesOf(t: ShapTree): LeafTables {
+  const used: number[] = [];
+  for (let k = 0; k < t.m; k++) if (!used.includes(t.feature[k]!)) used.push(t.feature[k]!);
+  used.sort((a, b) => a - b);
+  const local = new Map(used.map((f, u) => [f, u] as const));
+  const nLeaves = t.m + 1;
+  const pathStart = new Int32Array(nLeaves + 1);
+  const featStart = new Int32Array(nLeaves + 1);
+  const pathNode: number[] = [];
+  const pathLeft: number[] = [];
+  const pathBit: number[] = [];
+  const featLocal: number[] = [];
+  const featZero: number[] = [];
+  const leafValue = new Float64Array(nLeaves);
+  let maxD = 0;
+  // Depth-first from the root, carrying the path (node, went left) down; leaves are
+  // numbered here in the order visited.
+  let visited = 0;
+  const nodes: number[] = [];
+  const lefts: number[] = [];
+  const walk = (node: number) => {
+    if (node >= t.m) {
+      const l = visited++;
+      leafValue[l] = t.value[node]!;
+      pathStart[l] = pathNode.length;
+      featStart[l] = featLocal.length;
+      const bitOf = new Map<number, number>();
+      nodes.forEach((k, p) => {
+        const f = t.feature[k]!;
+        const child = lefts[p] === 1 ? t.left[k]! : t.right[k]!;
+        const ratio = t.cover[child]! / t.cover[k]!;
+        let bit = bitOf.get(f);
+        if (bit === undefined) {
+          bit = bitOf.size;
+          bitOf.set(f, bit);
+          featLocal.push(local.get(f)!);
+          featZero.push(ratio);
+        } else {
+          const at = featStart[l]! + bit;
+          featZero[at] = featZero[at]! * ratio;
+        }
+        pathNode.push(k);
+        pathLeft.push(lefts[p]!);
+        pathBit.push(bit);
+      });
+      maxD = Math.max(maxD, bitOf.size);
+      return;
+    }
+    nodes.push(node);
+    lefts.push(1);
+    walk(t.left[node]!);
+    lefts[lefts.length - 1] = 0;
+    walk(t.right[node]!);
+    nodes.pop();
+    lefts.pop();
+  };
+  walk(0);
+  pathStart[nLeaves] = pathNode.length;
+  featStart[nLeaves] = featLocal.length;
+  if (maxD > MAX_MASK_BITS) throw new Error(`shapValues: a leaf path has ${maxD} distinct features`);
+  const tableStart = new Int32Array(nLeaves).fill(-1);
+  let tableSize = 0;
+  for (let l = 0; l < nLeaves; l++) {
+    const d = featStart[l + 1]! - featStart[l]!;
+    if (d <= MAX_TABLE_BITS) {
+      tableStart[l] = tableSize;
+      tableSize += 2 ** d;
+    }
+  }
+  return {
+    used,
+    nLeaves,
+    pathStart,
+    pathNode: Int32Array.from(pathNode),
+    pathLeft: Uint8Array.from(pathLeft),
+    pathBit: Int32Array.from(pathBit),
+    featStart,
+    featLocal: Int32Array.from(featLocal),
+    featZero: Float64Array.from(featZero),
+    leafValue,
+    tableStart,
+    table: new Int32Array(tableSize).fill(-1),
+    memo: Array.from({ length: nLeaves }, () => new Map<number, number>()),
+    values: new Float64Array(1024),
+    nValues: 0,
+    weight: new Float64Array(maxD + 2),
+    one: new Float64Array(maxD + 2),
+    zero: new Float64Array(maxD + 2),
+  };
+}
+
+/** The SHAP values (by local feature index) of the pattern whose directions are `goLeft`. */
+function patternValues(lt: LeafTables, goLeft: Uint8Array, phi: Float64Array): void {
+  phi.fill(0);
+  for (let l = 0; l < lt.nLeaves; l++) {
+    const f0 = lt.featStart[l]!;
+    const d = lt.featStart[l + 1]! - f0;
+    let mask = d === 0 ? 0 : (1 << d) - 1;
+    for (let p = lt.pathStart[l]!; p < lt.pathStart[l + 1]!; p++) {
+      if (goLeft[lt.pathNode[p]!] !== lt.pathLeft[p]) mask &= ~(1 << lt.pathBit[p]!);
+    }
+    let at: number;
+    const table = lt.tableStart[l]!;
+    if (table >= 0) {
+      at = lt.table[table + mask]!;
+      if (at < 0) {
+        at = leafMaskValues(lt, l, mask);
+        lt.table[table + mask] = at;
+      }
+    } else {
+      const memo = lt.memo[l]!;
+      const seen = memo.get(mask);
+      at = seen === undefined ? leafMaskValues(lt, l, mask) : seen;
+      if (seen === undefined) memo.set(mask, at);
+    }
+    const values = lt.values;
+    for (let k = 0; k < d; k++) {
+      const u = lt.featLocal[f0 + k]!;
+      phi[u] = phi[u]! + values[at + k]!;
+    }
+  }
+}
+
+/**
+ * Leaf l's contribution to each of its d path features for agreement mask `mask` (bit k:
+ * the row agrees with every split on the k-th feature): the TreeSHAP path weights of the
+ * d features (EXTEND from the root), then each feature's unwound sum × (one − zero) × the
+ * leaf value. Stored in `lt.values`; returns the offset.
+ */
+function leafMaskValues(lt: LeafTables, l: number, mask: number): number {
+  const f0 = lt.featStart[l]!;
+  const d = lt.featStart[l + 1]! - f0;
+  const { weight, one, zero } = lt;
+  // Position 0 is the root's placeholder (zero = one = 1), positions 1 … d the features.
+  weight[0] = 1;
+  one[0] = 1;
+  zero[0] = 1;
+  for (let j = 1; j <= d; j++) {
+    const z = lt.featZero[f0 + j - 1]!;
+    const o = (mask >>> (j - 1)) & 1;
+    zero[j] = z;
+    one[j] = o;
+    weight[j] = 0;
+    for (let i = j - 1; i >= 0; i--) {
+      weight[i + 1] = weight[i + 1]! + (o * weight[i]! * (i + 1)) / (j + 1);
+      weight[i] = (z * weight[i]! * (j - i)) / (j + 1);
+    }
+  }
+  if (lt.nValues + d > lt.values.length) {
+    const grown = new Float64Array(Math.max(lt.values.length * 2, lt.nValues + d));
+    grown.set(lt.values);
+    lt.values = grown;
+  }
+  const at = lt.nValues;
+  const v = lt.leafValue[l]!;
+  for (let k = 1; k <= d; k++) {
+    // The unwound path sum of feature k (TreeSHAP's UNWOUNDPATHSUM).
+    const o = one[k]!;
+    const z = zero[k]!;
+    let nextOne = weight[d]!;
+    let total = 0;
+    for (let i = d - 1; i >= 0; i--) {
+      if (o !== 0) {
+        const tmp = (nextOne * (d + 1)) / ((i + 1) * o);
+        total += tmp;
+        nextOne = weight[i]! - tmp * z * ((d - i) / (d + 1));
+      } else if (z !== 0) {
+        total += weight[i]! / z / ((d - i) / (d + 1));
+      }
+    }
+    lt.values[at + k - 1] = total * (o - z) * v;
+  }
+  lt.nValues += d;
+  return at;
 }
 
 /** One tree's contributions row by row (trees too large for a pattern key). */
