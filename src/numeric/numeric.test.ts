@@ -16,6 +16,61 @@ describe('argsortDescending', () => {
   });
 });
 
+describe('argsort on long arrays (radix path)', () => {
+  /** The definition: a stable comparator sort, NaN last, -0 equal to +0. */
+  function reference(values: Float64Array, descending: boolean): number[] {
+    const idx = Array.from(values, (_, i) => i);
+    return idx.sort((a, b) => {
+      const va = values[a]!;
+      const vb = values[b]!;
+      const na = Number.isNaN(va);
+      const nb = Number.isNaN(vb);
+      if (na || nb) return na === nb ? a - b : na ? 1 : -1;
+      if (va !== vb) return descending ? (va > vb ? -1 : 1) : va < vb ? -1 : 1;
+      return a - b;
+    });
+  }
+
+  it('when values tie, repeat, are NaN, ±0, ±Infinity, tiny or negative then it equals the comparator sort', () => {
+    let state = 12345;
+    const next = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 2 ** 32;
+    };
+    const special = [
+      Number.NaN,
+      -Number.NaN,
+      0,
+      -0,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      5e-324,
+      -5e-324,
+      Number.MAX_VALUE,
+      -Number.MAX_VALUE,
+    ];
+    for (const n of [2048, 5000, 40000]) {
+      const v = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const u = next();
+        v[i] =
+          u < 0.1
+            ? special[Math.floor(next() * special.length)]!
+            : u < 0.5
+              ? Math.round(next() * 20) / 4 - 2
+              : (next() - 0.5) * 1e6;
+      }
+      expect(Array.from(argsortDescending(v))).toEqual(reference(v, true));
+      expect(Array.from(argsortAscending(v))).toEqual(reference(v, false));
+    }
+  });
+
+  it('when every value is the same then the order is the index order', () => {
+    const v = new Float64Array(3000).fill(0.25);
+    expect(Array.from(argsortDescending(v))).toEqual(Array.from(v, (_, i) => i));
+  });
+});
+
 describe('quantileSorted', () => {
   it('when q falls between order statistics then it interpolates linearly like numpy', () => {
     expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);

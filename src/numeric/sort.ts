@@ -1,18 +1,31 @@
 // Stable index sorts and quantiles on typed arrays: the ranking primitives of metrics,
 // binning and calibration.
 
+/** Below this length the comparator sort is faster than four radix passes. */
+const RADIX_MIN = 2048;
+
 /**
  * Indices of `values` sorted by value, descending; equal values keep index order, so the
- * result is the same on every run. NaN must be handled by the caller (it sorts last).
+ * result is the same on every run. NaN sorts last; -0 equals +0.
  */
 export function argsortDescending(values: Float64Array): Uint32Array {
+  return values.length < RADIX_MIN ? comparatorSort(values, true) : radixArgsort(values, true);
+}
+
+/** Indices of `values` sorted ascending; ties keep index order. NaN sorts last; -0 equals +0. */
+export function argsortAscending(values: Float64Array): Uint32Array {
+  return values.length < RADIX_MIN ? comparatorSort(values, false) : radixArgsort(values, false);
+}
+
+function comparatorSort(values: Float64Array, descending: boolean): Uint32Array {
   const idx = new Uint32Array(values.length);
   for (let i = 0; i < idx.length; i++) idx[i] = i;
+  const sign = descending ? -1 : 1;
   idx.sort((a, b) => {
     const va = values[a]!;
     const vb = values[b]!;
-    if (va > vb) return -1;
-    if (va < vb) return 1;
+    if (va < vb) return -sign;
+    if (va > vb) return sign;
     const na = Number.isNaN(va);
     if (na !== Number.isNaN(vb)) return na ? 1 : -1;
     return a - b;
@@ -20,19 +33,66 @@ export function argsortDescending(values: Float64Array): Uint32Array {
   return idx;
 }
 
-/** Indices of `values` sorted ascending; ties keep index order. NaN sorts last. */
-export function argsortAscending(values: Float64Array): Uint32Array {
-  const idx = new Uint32Array(values.length);
-  for (let i = 0; i < idx.length; i++) idx[i] = i;
-  idx.sort((a, b) => {
-    const va = values[a]!;
-    const vb = values[b]!;
-    if (va < vb) return -1;
-    if (va > vb) return 1;
-    const na = Number.isNaN(va);
-    if (na !== Number.isNaN(vb)) return na ? 1 : -1;
-    return a - b;
-  });
+/**
+ * Stable LSD radix sort of the indices on an unsigned 64-bit key that orders like the
+ * value: IEEE-754 bits with the sign bit flipped for non-negative values and every bit
+ * flipped for negative ones. Descending takes the complement of that key. -0 is read as
+ * +0 and every NaN gets the largest key (last either way), so the result equals the
+ * comparator sort's. Four passes of 16 bits; a pass whose digit is the same for every row
+ * is skipped.
+ */
+function radixArgsort(values: Float64Array, descending: boolean): Uint32Array {
+  const n = values.length;
+  const bits = new Uint32Array(2);
+  const f = new Float64Array(bits.buffer);
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (Number.isNaN(v)) {
+      hi[i] = 0xffffffff;
+      lo[i] = 0xffffffff;
+      continue;
+    }
+    f[0] = v === 0 ? 0 : v;
+    let h = bits[1]!;
+    let l = bits[0]!;
+    if (h & 0x80000000) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    } else h = (h | 0x80000000) >>> 0;
+    if (descending) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+      // The complement of a finite key is never all ones, so NaN (all ones) stays last.
+    }
+    hi[i] = h;
+    lo[i] = l;
+  }
+  let idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  let tmp = new Uint32Array(n);
+  const count = new Uint32Array(65536);
+  for (let pass = 0; pass < 4; pass++) {
+    const word = pass < 2 ? lo : hi;
+    const shift = (pass & 1) * 16;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(word[i]! >>> shift) & 0xffff]!++;
+    if (count[(word[0]! >>> shift) & 0xffff] === n) continue;
+    let sum = 0;
+    for (let d = 0; d < 65536; d++) {
+      const c = count[d]!;
+      count[d] = sum;
+      sum += c;
+    }
+    for (let k = 0; k < n; k++) {
+      const i = idx[k]!;
+      tmp[count[(word[i]! >>> shift) & 0xffff]!++] = i;
+    }
+    const t = idx;
+    idx = tmp;
+    tmp = t;
+  }
   return idx;
 }
 
