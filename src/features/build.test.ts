@@ -5,9 +5,9 @@ import { cleanConfigSchema, cleanSnapshot } from '../clean/index.js';
 import { openCleanTables } from '../clean/tables.js';
 import { isLeadliftError } from '../errors.js';
 import { validateFrame } from '../numeric/frame.js';
-import { examplesTableOf } from '../pipeline/train-cleaned.js';
 import { type TestRows, tempDir, writeTestSnapshot } from '../test-support/snapshot.js';
 import { parseCsv } from '../train/csv.js';
+import { examplesTableOf } from '../train/training-set.js';
 import { buildTrainingSet, type TrainingSet, writeTrainingExamplesCsv } from './index.js';
 
 let dir: string;

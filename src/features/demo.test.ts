@@ -14,10 +14,10 @@ import type { DemoTruth } from '../demo/truth.js';
 import { parseWindow } from '../extract/window.js';
 import { SeededRng } from '../numeric/rng.js';
 import { runExtract } from '../pipeline/extract.js';
-import { examplesTableOf } from '../pipeline/train-cleaned.js';
 import { openSnapshot } from '../snapshot/manifest.js';
 import { tempDir } from '../test-support/snapshot.js';
 import { parseCsv } from '../train/csv.js';
+import { examplesTableOf } from '../train/training-set.js';
 import { RATE_PRIOR_WEIGHT, smoothedRate } from './campaign.js';
 import { buildTrainingSet, type TrainingSet, writeTrainingExamplesCsv } from './index.js';
 

@@ -8,9 +8,7 @@ import { LeadliftError } from '../errors.js';
 import { DEFAULT_FEATURE_WINDOW_HOURS, TARGETS, type Target } from '../features/index.js';
 import { RUN_FILES, type RunModelFile } from '../train/index.js';
 import { sha256 } from '../train/run-folder.js';
-
-/** features.json of a cleaned-snapshot run (see pipeline/train-cleaned.ts). */
-export const FEATURES_FILE = 'features.json';
+import { FEATURES_FILE } from '../train/training-set.js';
 
 /** A training run's artifacts, read and verified. */
 export interface RunArtifacts {
