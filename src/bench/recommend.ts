@@ -140,6 +140,7 @@ async function main(): Promise<void> {
   const unexpected: Record<string, string | number>[] = [];
   const timing: Record<string, string | number>[] = [];
   const noise: Record<string, string | number>[] = [];
+  const noiseRaised: Record<string, string | number>[] = [];
   const noiseTotals = {
     comparisons: 0,
     method: 0,
@@ -301,6 +302,17 @@ async function main(): Promise<void> {
         nz.naive += raisedNaive;
         nz.naiveAny += raisedNaive > 0 ? 1 : 0;
         nz.elements += an.elements.filter((e) => e.flag.underperforming).length;
+        for (const r of an.recommendations) {
+          noiseRaised.push({
+            seed,
+            shuffle: k,
+            kind: r.kind,
+            worse: `${r.worse.label} ${r.worse.variant_id ?? r.worse.campaign_id} n ${r.worse.n}`,
+            better: `${r.better.label} ${r.better.variant_id ?? r.better.campaign_id} n ${r.better.n}`,
+            p: r.evidence.p_value.toExponential(2),
+            q: r.evidence.q_value.toFixed(3),
+          });
+        }
         nz.findings += an.step_removals.length;
         nz.supported += an.step_removals.filter((f) => f.supported).length;
       }
@@ -347,6 +359,11 @@ async function main(): Promise<void> {
     const t = noiseTotals;
     process.stdout.write(
       `Pure noise (outcomes shuffled within org × elapsed windows; every raise is a false positive):\n${formatRecords(noise)}\n\n`,
+    );
+    process.stdout.write(
+      noiseRaised.length > 0
+        ? `What leadlift raised under noise:\n${formatRecords(noiseRaised)}\n\n`
+        : 'leadlift raised nothing under noise.\n\n',
     );
     process.stdout.write(
       `${formatRecords([
