@@ -250,8 +250,9 @@ export interface StepRemovalFinding {
   readonly opt_outs: ShareTest;
   /**
    * Leads counted on both sides (replied to the step and to another step). The test treats
-   * the sides as independent; a lead's replies on the two sides are positively correlated,
-   * which makes the test conservative, not liberal.
+   * the sides as independent; if a lead's replies on the two sides are positively
+   * correlated (a lead who replies negatively once tends to do so again), that makes the
+   * test conservative, not liberal.
    */
   readonly leads_on_both_sides: number;
   /** min(1, 2 × the smaller one-sided p-value of the two shares). */
