@@ -1,4 +1,5 @@
 """Golden values of src/recommend/stats.ts: Wilson intervals, Benjamini–Hochberg,
+the pooled two-proportion z-test (statsmodels proportions_ztest),
 two-proportion sample sizes (statsmodels NormalIndPower + proportion_effectsize, and the
 pooled-variance formula), the normal CDF/quantile and the chi-square SRM test (scipy).
 
@@ -12,7 +13,7 @@ import statsmodels
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower
-from statsmodels.stats.proportion import proportion_confint, proportion_effectsize
+from statsmodels.stats.proportion import proportion_confint, proportion_effectsize, proportions_ztest
 
 from _common import write
 
@@ -36,6 +37,11 @@ for p1, p2 in [(0.242, 0.142), (0.155, 0.105), (0.20, 0.18), (0.05, 0.06), (0.5,
     pbar = (p1 + p2) / 2
     pooled = (za * np.sqrt(2 * pbar * (1 - pbar)) + zb * np.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) ** 2 / (p1 - p2) ** 2
     sizes.append({"p1": p1, "p2": p2, "h": float(h), "arcsine": float(n), "pooled": float(pooled)})
+
+ztests = []
+for k1, n1, k2, n2 in [(36, 80, 410, 1000), (12, 300, 40, 300), (258, 1823, 447, 1846), (5, 20, 1, 25), (0, 50, 3, 60)]:
+    z, _ = proportions_ztest([k1, k2], [n1, n2])
+    ztests.append({"k1": k1, "n1": n1, "k2": k2, "n2": n2, "z": float(z)})
 
 xs = [-8.0, -5.0, -3.0, -1.96, -1.0, -0.3, 0.0, 0.25, 0.49, 0.51, 1.0, 2.5, 6.0]
 cdf = [{"x": x, "cdf": float(stats.norm.cdf(x))} for x in xs]
@@ -65,5 +71,6 @@ write(
         "normal_cdf": cdf,
         "normal_quantile": quant,
         "srm": srm,
+        "two_proportion_z": ztests,
     },
 )

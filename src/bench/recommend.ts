@@ -11,7 +11,7 @@
 // converted together) shuffled within (org, elapsed windows) — `shuffleOutcomes`, seeded by
 // (seed, shuffle) — so nothing has an effect; the expectations are refit, the comparisons
 // rerun, and what each method raises is a false positive (family-wise: shuffles with at
-// least one).
+// least one); so is every element flag, step-removal finding and supported finding.
 //
 // Options (env): LEADLIFT_BENCH_SEEDS (default "1,2,3,4,5"), LEADLIFT_BENCH_ENROLLMENTS (20000),
 // LEADLIFT_BENCH_NOISE_SHUFFLES (20). `--help` prints them.
@@ -30,7 +30,7 @@ import { type Arm, analyze, type Comparison, type ComparisonKind } from '../reco
 import { EXPECTED_FOLDS, expectedScores, touchExpectedScores } from '../recommend/expected.js';
 import { shuffleOutcomes } from '../recommend/noise.js';
 import { runRecommend } from '../recommend/run.js';
-import { normalCdf } from '../recommend/stats.js';
+import { normalCdf, twoProportionZ } from '../recommend/stats.js';
 import { openSnapshot } from '../snapshot/manifest.js';
 import { formatRecords } from '../text-table.js';
 
@@ -95,9 +95,7 @@ export function judge(t: Touching, effects: readonly TruthEffect[]): Verdict {
 function truthZ(e: TruthEffect): string {
   const [a, b] = e.observed;
   if (!a || !b || a.enrollments === 0 || b.enrollments === 0) return '';
-  const p = (a.call_booked_7d + b.call_booked_7d) / (a.enrollments + b.enrollments);
-  const se = Math.sqrt(p * (1 - p) * (1 / a.enrollments + 1 / b.enrollments));
-  return ((a.call_booked_7d / a.enrollments - b.call_booked_7d / b.enrollments) / se).toFixed(2);
+  return twoProportionZ(a.call_booked_7d, a.enrollments, b.call_booked_7d, b.enrollments).toFixed(2);
 }
 
 /** The naive peer: raw rates of the same comparisons, two-proportion z-test, p < 0.05 each, ranked by raw gain. */
@@ -106,10 +104,8 @@ function naiveFlags(comparisons: readonly Comparison[]): (Touching & { rank: num
     .map((c) => {
       const a = c.better;
       const b = c.worse;
-      const p = (a.booked + b.booked) / (a.n + b.n);
-      const se = Math.sqrt(p * (1 - p) * (1 / a.n + 1 / b.n));
       const diff = a.rate.point - b.rate.point;
-      const z = se > 0 ? diff / se : 0;
+      const z = twoProportionZ(a.booked, a.n, b.booked, b.n);
       const [better, worse] = diff >= 0 ? [a, b] : [b, a];
       return {
         kind: c.kind,
@@ -144,7 +140,18 @@ async function main(): Promise<void> {
   const unexpected: Record<string, string | number>[] = [];
   const timing: Record<string, string | number>[] = [];
   const noise: Record<string, string | number>[] = [];
-  const noiseTotals = { comparisons: 0, method: 0, methodAny: 0, naive: 0, naiveAny: 0, elements: 0, cpu: 0 };
+  const noiseRaised: Record<string, string | number>[] = [];
+  const noiseTotals = {
+    comparisons: 0,
+    method: 0,
+    methodAny: 0,
+    naive: 0,
+    naiveAny: 0,
+    elements: 0,
+    findings: 0,
+    supported: 0,
+    cpu: 0,
+  };
   const totals = {
     method: { flagged: 0, right: 0, found: 0, planted: 0, controls: 0 },
     naive: { flagged: 0, right: 0, found: 0, planted: 0, controls: 0 },
@@ -262,7 +269,17 @@ async function main(): Promise<void> {
       score('naive', naiveFlags(rec.analysis.comparisons));
       // Pure noise: outcomes shuffled, expectations refit, comparisons rerun.
       const { set, data } = rec.inputs;
-      const nz = { comparisons: 0, method: 0, methodAny: 0, naive: 0, naiveAny: 0, elements: 0, cpu: 0 };
+      const nz = {
+        comparisons: 0,
+        method: 0,
+        methodAny: 0,
+        naive: 0,
+        naiveAny: 0,
+        elements: 0,
+        findings: 0,
+        supported: 0,
+        cpu: 0,
+      };
       for (let k = 0; k < shuffles; k++) {
         const c0 = process.cpuUsage();
         const noisy = shuffleOutcomes(data, seed, k);
@@ -285,6 +302,19 @@ async function main(): Promise<void> {
         nz.naive += raisedNaive;
         nz.naiveAny += raisedNaive > 0 ? 1 : 0;
         nz.elements += an.elements.filter((e) => e.flag.underperforming).length;
+        for (const r of an.recommendations) {
+          noiseRaised.push({
+            seed,
+            shuffle: k,
+            kind: r.kind,
+            worse: `${r.worse.label} ${r.worse.variant_id ?? r.worse.campaign_id} n ${r.worse.n}`,
+            better: `${r.better.label} ${r.better.variant_id ?? r.better.campaign_id} n ${r.better.n}`,
+            p: r.evidence.p_value.toExponential(2),
+            q: r.evidence.q_value.toFixed(3),
+          });
+        }
+        nz.findings += an.step_removals.length;
+        nz.supported += an.step_removals.filter((f) => f.supported).length;
       }
       if (shuffles > 0) {
         noise.push({
@@ -296,6 +326,8 @@ async function main(): Promise<void> {
           'naive raised': nz.naive,
           'naive shuffles ≥1': nz.naiveAny,
           'leadlift element flags': nz.elements,
+          'step-removal findings': nz.findings,
+          'findings supported': nz.supported,
           'cpu s/shuffle': (nz.cpu / shuffles).toFixed(1),
         });
         for (const [key, v] of Object.entries(nz)) noiseTotals[key as keyof typeof nz] += v;
@@ -329,6 +361,11 @@ async function main(): Promise<void> {
       `Pure noise (outcomes shuffled within org × elapsed windows; every raise is a false positive):\n${formatRecords(noise)}\n\n`,
     );
     process.stdout.write(
+      noiseRaised.length > 0
+        ? `What leadlift raised under noise:\n${formatRecords(noiseRaised)}\n\n`
+        : 'leadlift raised nothing under noise.\n\n',
+    );
+    process.stdout.write(
       `${formatRecords([
         {
           method: 'leadlift recommend',
@@ -347,6 +384,9 @@ async function main(): Promise<void> {
           'per comparison': (t.naive / Math.max(1, t.comparisons)).toFixed(3),
         },
       ])}\n\n`,
+    );
+    process.stdout.write(
+      `Under noise: ${t.elements} element flags, ${t.findings} step-removal findings, ${t.supported} supported.\n\n`,
     );
   }
   process.stdout.write(

@@ -341,10 +341,14 @@ function touchInput(
  * the bookings that would have come after it. The touch-level expectation is the null
  * process's P(book within the window | x, not booked by the touch) = p(1 − s/6) / (1 − p·s/6).
  */
-function survival(seed = 11, negatives?: { readonly angry: readonly string[] }) {
+function survival(
+  seed = 11,
+  negatives?: { readonly angry: readonly string[]; readonly optOutsOnly?: readonly string[] },
+) {
   const rand = rng(seed);
   // Replies (own stream, so the bookings are those of the default): 10% of touches draw
-  // one; 30% of them are negative, 60% after the steps listed as angry.
+  // one; 30% of them are negative, 60% after the steps listed as angry; half of the
+  // negative ones are opt-outs, all of them after the steps listed as opt-outs only.
   const replyRand = rng(seed + 1000);
   const replies: Reply[][] = [];
   const normal = () => Math.sqrt(-2 * Math.log(rand() + 1e-300)) * Math.cos(2 * Math.PI * rand());
@@ -397,7 +401,8 @@ function survival(seed = 11, negatives?: { readonly angry: readonly string[] }) 
         const neg = negatives?.angry.includes(`${cid}${k + 1}`) ? 0.6 : 0.3;
         if (negatives && replyRand() < 0.1) {
           const u = replyRand();
-          const intent = u < neg / 2 ? 'opt_out' : u < neg ? 'not_now' : 'positive';
+          const optShare = negatives.optOutsOnly?.includes(`${cid}${k + 1}`) ? neg : neg / 2;
+          const intent = u < optShare ? 'opt_out' : u < neg ? 'not_now' : 'positive';
           got.push({ ts: t0 + s * DAY + 3_600_000, intent, step });
         }
       });
@@ -483,6 +488,9 @@ describe('analyze (step removal findings)', () => {
     expect(f.observed_expected.upper).toBeLessThan(1);
     expect(f.negative_replies.step.rate.point).toBeGreaterThan(f.negative_replies.other_steps.rate.point);
     expect(f.negative_replies.p_value).toBeLessThanOrEqual(0.025);
+    expect(f.reply_p_value).toBe(Math.min(1, 2 * Math.min(f.negative_replies.p_value, f.opt_outs.p_value)));
+    expect(f.reply_q_value).toBeLessThanOrEqual(0.05);
+    expect(f.reply_q_value).toBeGreaterThanOrEqual(f.reply_p_value);
     expect(f.plan?.treatment.text).toBe('sequence sms → voice');
     expect(f.plan?.control.text).toBe('sequence sms → email → voice');
     expect(f.plan?.treatment.description).toContain('skip step 2 (email');
@@ -500,6 +508,45 @@ describe('analyze (step removal findings)', () => {
     expect(calm.step_removals.filter((x) => x.campaign_id === '50')).toEqual([]);
     // Findings never become ranked recommendations.
     expect(angry.recommendations.filter((r) => r.kind === 'step_removal')).toEqual([]);
+  });
+
+  it('when only the opt-out share is higher then the finding is supported by opt-outs alone', () => {
+    const a = analyze(survival(11, { angry: [], optOutsOnly: ['602'] }));
+    const f = of(a, '602')!;
+    // Same negative share as the other steps (30%), but every negative reply is an opt-out.
+    expect(f.negative_replies.p_value).toBeGreaterThan(0.05);
+    expect(f.opt_outs.p_value).toBeLessThan(1e-4);
+    expect(f.opt_outs.step.rate.point).toBeGreaterThan(f.opt_outs.other_steps.rate.point);
+    expect(f.supported).toBe(true);
+    expect(f.plan).not.toBeNull();
+  });
+
+  it('when findings are tested then they are their own BH family and each lead counts once per side', () => {
+    const input = survival(11, { angry: ['602', '502'] });
+    expect(angry.families.step_removal_findings).toBe(angry.step_removals.length);
+    expect(calm.families.step_removal_findings).toBe(calm.step_removals.length);
+    const f = of(angry, '602')!;
+    // The other side by hand: leads of campaign 60 with a reply to step 1 or 3 within 7 days.
+    const { data } = input;
+    const other = new Set(['601', '603'].map((x) => data.stepIndex.get(`1\u0000${x}`)!));
+    const step2 = data.stepIndex.get('1\u0000602')!;
+    let leads = 0;
+    let both = 0;
+    for (let r = 0; r < data.nRows; r++) {
+      if (data.campaignId[r] !== '60') continue;
+      const within = data.replies[r]!.filter((x) => x.ts < data.decisionTs[r]! + 7 * DAY);
+      const o = within.some((x) => other.has(x.step));
+      leads += o ? 1 : 0;
+      both += o && within.some((x) => x.step === step2) ? 1 : 0;
+    }
+    expect(f.negative_replies.other_steps.n).toBe(leads);
+    expect(f.opt_outs.other_steps.n).toBe(leads);
+    expect(f.leads_on_both_sides).toBe(both);
+    expect(both).toBeGreaterThan(0);
+    // The step's side is the element's own count of leads who replied to the step.
+    const el = angry.elements.find((x) => x.key === 'step:1:602')!;
+    expect(f.negative_replies.step.n).toBe(el.replies.k);
+    expect(f.negative_replies.step.k).toBe(el.negative_replies.k);
   });
 
   it('when written as Markdown then the supported step is listed with its test and the unsupported one without', () => {
@@ -551,9 +598,11 @@ describe('analyze (step removal comparisons)', () => {
     expect(c.effect.lower).toBeGreaterThan(0);
     const rec = a.recommendations.find((r) => r.kind === 'step_removal' && r.campaign_id === '40')!;
     expect(rec.title).toBe('Remove step 2 (email, "email step") from "C40"');
-    expect(rec.change).toContain('sms → email → voice to sms → voice');
-    expect(rec.plan.control.text).toBe('sequence sms → email → voice');
-    expect(rec.plan.treatment.text).toBe('sequence sms → voice');
+    expect(rec.change).toContain(
+      'sms → email → voice (waits 0 d, 1 d, 1 d) to sms → voice (waits 0 d, 1 d); every other step keeps its wait',
+    );
+    expect(rec.plan.control.text).toBe('sequence sms → email → voice (waits 0 d, 1 d, 1 d)');
+    expect(rec.plan.treatment.text).toBe('sequence sms → voice (waits 0 d, 1 d)');
     expect(rec.impact.extra_per_month.point).toBeGreaterThan(0);
   });
 
@@ -563,7 +612,80 @@ describe('analyze (step removal comparisons)', () => {
     expect(c.worse.campaign_id).toBe('51');
     const rec = a.recommendations.find((r) => r.kind === 'step_removal' && r.campaign_id === '51')!;
     expect(rec.title).toBe('Add step 2 (sms, "sms step") to "C51"');
-    expect(rec.plan.treatment.text).toBe('sequence sms → sms');
+    expect(rec.plan.treatment.text).toBe('sequence sms → sms (waits 2 d, 1 d)');
+  });
+
+  it('when the step after the removed one waits differently then the pair is compared only if every later step keeps its time', () => {
+    const H = 3_600_000;
+    const b = analyze(
+      synthetic([
+        // The demo's seed-2 pair: 4 h + 3 d ≠ 2 d, so removing the SMS would also change a wait.
+        {
+          campaign: '60',
+          channels: ['sms', 'sms', 'email', 'email'],
+          waits: [0, 4 * H, 3 * DAY, DAY],
+          effect: 0,
+          leadShift: 0,
+          n: 1000,
+        },
+        {
+          campaign: '61',
+          channels: ['sms', 'email', 'email'],
+          waits: [0, 2 * DAY, DAY],
+          effect: 0,
+          leadShift: 0,
+          n: 1000,
+        },
+        // 1 d + 2 d = 3 d: the email keeps its time; the step costs bookings.
+        {
+          campaign: '70',
+          channels: ['voice', 'sms', 'email'],
+          waits: [0, DAY, 2 * DAY],
+          effect: -0.6,
+          leadShift: 0,
+          n: 3000,
+        },
+        {
+          campaign: '71',
+          channels: ['voice', 'email'],
+          waits: [0, 3 * DAY],
+          effect: 0,
+          leadShift: 0,
+          n: 3000,
+        },
+        // A near miss: the last wait differs (2 d vs 3 d), away from the removed step.
+        {
+          campaign: '80',
+          channels: ['email', 'voice', 'sms', 'email'],
+          waits: [0, DAY, DAY, 2 * DAY],
+          effect: 0,
+          leadShift: 0,
+          n: 1000,
+        },
+        {
+          campaign: '81',
+          channels: ['email', 'sms', 'email'],
+          waits: [0, DAY, 3 * DAY],
+          effect: 0,
+          leadShift: 0,
+          n: 1000,
+        },
+      ]),
+    );
+    const removals = b.comparisons.filter((c) => c.kind === 'step_removal');
+    expect(removals).toHaveLength(1);
+    const c = pair(b, '70', '71');
+    expect(c.step_ids).toEqual(['702']);
+    expect(c.detail.kept).toBe('times');
+    expect(c.detail.waits).toEqual({ '70': [0, DAY, 2 * DAY], '71': [0, 3 * DAY] });
+    expect(c.flagged).toBe(true);
+    const rec = b.recommendations.find((r) => r.kind === 'step_removal')!;
+    expect(rec.title).toBe('Remove step 2 (sms, "sms step") from "C70"');
+    expect(rec.change).toContain(
+      'voice → sms → email (waits 0 d, 1 d, 2 d) to voice → email (waits 0 d, 3 d)',
+    );
+    expect(rec.change).toContain('step 3 waits 1 d + 2 d, so every later step keeps its time');
+    expect(rec.plan.treatment.text).toBe('sequence voice → email (waits 0 d, 3 d)');
   });
 
   it('when the extra steps have no effect then the same pairs are compared and nothing is raised', () => {

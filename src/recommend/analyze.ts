@@ -10,7 +10,7 @@ import { TARGET_DEFS, type TARGETS } from '../features/index.js';
 import { type PromptEdit, promptEdits, type ReplyProfile, type TextProfile, textProfile } from './content.js';
 import { NEGATIVE_INTENTS, POSITIVE_INTENTS, type RecCampaign, type RecData, type RecStep } from './load.js';
 import { type ExperimentPlan, experimentPlan } from './plan.js';
-import { benjaminiHochberg, type Interval, normalCdf, wilson } from './stats.js';
+import { benjaminiHochberg, type Interval, normalCdf, twoProportionZ, wilson } from './stats.js';
 
 type TargetName = (typeof TARGETS)[number];
 
@@ -206,13 +206,17 @@ export interface DecisionFinding {
   readonly plan: ExperimentPlan | null;
 }
 
-/** A share of replies: the step's against the campaign's other steps'. */
+/**
+ * A reply share of the leads a step reached against that of the campaign's other steps.
+ * Counted per lead, not per reply: on the step's side the leads with at least one reply
+ * credited to the step within 7 days of the first touch, of which how many sent one of the
+ * kind; on the other side the campaign's leads with at least one reply credited to another
+ * of its steps in the same window, each lead once however many steps it replied to.
+ */
 interface ShareTest {
-  /** Among the replies credited to the step (within 7 days of the first touch): how many were of the kind. */
   readonly step: RateStat;
-  /** The same among the replies credited to the campaign's other steps, pooled. */
   readonly other_steps: RateStat;
-  /** One-sided two-proportion z-test (pooled) that the step's share is higher. */
+  /** One-sided pooled two-proportion z-test that the step's share is higher. */
   readonly z: number;
   readonly p_value: number;
 }
@@ -220,12 +224,14 @@ interface ShareTest {
 /**
  * A later step that may be better left out: it is flagged below what leads at that point
  * in their window book (touch-level expectation, same bar and FDR family as every
- * element), and the replies it draws are more often negative or opt-outs than the replies
- * to the campaign's other steps. `supported` when either share is higher with one-sided
- * p ≤ 0.025 (Bonferroni over the two). Evidence for a human with an experiment "skip the step for a
- * random half", not a ranked recommendation, not in the store: a step reached late in the
- * window by leads that have not booked is judged against a model, and skipping it also
- * moves the later steps earlier.
+ * element), and the leads who replied to it more often sent a negative reply or an opt-out
+ * than the leads who replied to the campaign's other steps. Its reply-mix p-value is the
+ * smaller of the two one-sided p-values × 2 (Bonferroni over the two shares); the findings
+ * of a run are one Benjamini–Hochberg family (`families.step_removal_findings`), and a
+ * finding is `supported` when its reply-mix q-value ≤ the bar's FDR. Evidence for a human
+ * with an experiment "skip the step for a random half", not a ranked recommendation, not in
+ * the store: a step reached late in the window by leads that have not booked is judged
+ * against a model, and skipping it also moves the later steps earlier.
  */
 export interface StepRemovalFinding {
   readonly org_id: string;
@@ -238,9 +244,21 @@ export interface StepRemovalFinding {
   /** Element key of the step (level 'step'). */
   readonly element: string;
   readonly observed_expected: Interval;
+  /** The step's q-value in the element-flag family. */
   readonly q_value: number;
   readonly negative_replies: ShareTest;
   readonly opt_outs: ShareTest;
+  /**
+   * Leads counted on both sides (replied to the step and to another step). The test treats
+   * the sides as independent; if a lead's replies on the two sides are positively
+   * correlated (a lead who replies negatively once tends to do so again), that makes the
+   * test conservative, not liberal.
+   */
+  readonly leads_on_both_sides: number;
+  /** min(1, 2 × the smaller one-sided p-value of the two shares). */
+  readonly reply_p_value: number;
+  /** Benjamini–Hochberg q-value of `reply_p_value` over the run's findings. */
+  readonly reply_q_value: number;
   readonly supported: boolean;
   readonly plan: ExperimentPlan | null;
 }
@@ -265,8 +283,12 @@ export interface Analysis {
   readonly months: number;
   /** The target comparisons and recommendations are judged on. */
   readonly target: TargetName;
-  /** Sizes of the two Benjamini–Hochberg families: comparisons, and element flags. */
-  readonly families: { readonly comparisons: number; readonly element_flags: number };
+  /** Sizes of the Benjamini–Hochberg families: comparisons, element flags, step-removal findings' reply mix. */
+  readonly families: {
+    readonly comparisons: number;
+    readonly element_flags: number;
+    readonly step_removal_findings: number;
+  };
 }
 
 const T1: TargetName = 'booked_call_within_7d';
@@ -665,50 +687,62 @@ export function analyze(input: AnalyzeInput): Analysis {
     });
   }
 
-  // Step-removal findings: a later step flagged below expected at its touch whose negative
-  // replies or opt-outs exceed the campaign's other steps'.
-  const stepRemovals: StepRemovalFinding[] = [];
+  // Step-removal findings: a later step flagged below expected at its touch whose leads'
+  // replies are more often negative or opt-outs than those of the campaign's other steps.
+  const elementByKey = new Map(elements.map((e) => [e.key, e] as const));
   const shareTest = (k1: number, n1: number, k2: number, n2: number): ShareTest => {
-    const pool = n1 + n2 > 0 ? (k1 + k2) / (n1 + n2) : 0;
-    const se = Math.sqrt(pool * (1 - pool) * (1 / Math.max(n1, 1) + 1 / Math.max(n2, 1)));
-    const z = se > 0 && n1 > 0 && n2 > 0 ? (k1 / n1 - k2 / n2) / se : 0;
+    const z = twoProportionZ(k1, n1, k2, n2);
     return { step: rateStat(k1, n1), other_steps: rateStat(k2, n2), z, p_value: normalCdf(-z) };
   };
+  const pending: (Omit<StepRemovalFinding, 'reply_q_value' | 'supported' | 'plan'> & {
+    campaign: RecCampaign;
+    step: RecStep;
+    shortfall: number;
+    el: ElementStats;
+  })[] = [];
   for (const c of d.campaigns.values()) {
     if (c.steps.length < 2) continue;
     const first = Math.min(...c.steps.map((s) => s.orderId));
-    const counts = c.steps.map((s) => {
-      const si = d.stepIndex.get(`${s.orgId}\u0000${s.stepId}`)!;
-      return replyCounts(byStep[si]!, si);
-    });
-    c.steps.forEach((s, k) => {
-      if (s.orderId === first) return;
+    const own = new Set(c.steps.map((s) => d.stepIndex.get(`${s.orgId}\u0000${s.stepId}`)!));
+    const rows = byCampaign.get(`${c.orgId}\u0000${c.campaignId}`) ?? [];
+    for (const s of c.steps) {
+      if (s.orderId === first) continue;
       const key = `step:${s.orgId}:${s.stepId}`;
-      const el = elements.find((e) => e.key === key);
+      const el = elementByKey.get(key);
       const res = stepRes.get(key);
-      if (!el || !res || !el.flag.underperforming) return;
-      // Shares of the replies each step drew: a text step draws more replies of every kind
-      // than a call, so the mix, not the rate per lead, tells a step that annoys.
-      const own = counts[k]!;
+      if (!el || !res || !el.flag.underperforming) continue;
+      // Shares of the leads who replied, not rates per lead reached: a text step draws more
+      // replies of every kind than a call, so the mix tells a step that annoys. The step's
+      // side is the element's own reply counts; the other side counts each lead once.
+      const si = d.stepIndex.get(`${s.orgId}\u0000${s.stepId}`)!;
+      let any = 0;
       let neg = 0;
       let opt = 0;
-      let n = 0;
-      counts.forEach((x, j) => {
-        if (j === k) return;
-        neg += x.neg;
-        opt += x.opt;
-        n += x.any;
-      });
-      const negative = shareTest(own.neg, own.any, neg, n);
-      const optOuts = shareTest(own.opt, own.any, opt, n);
-      const supported = negative.p_value <= 0.025 || optOuts.p_value <= 0.025;
-      const where = `step ${s.orderId} (${s.channel}, "${s.label}")`;
-      const seq = (skip: boolean) =>
-        c.steps
-          .filter((t) => !skip || t !== s)
-          .map((t) => t.channel)
-          .join(' → ');
-      stepRemovals.push({
+      let both = 0;
+      for (const r of rows) {
+        const limit = d.decisionTs[r]! + WEEK;
+        let a = false;
+        let ng = false;
+        let o = false;
+        let mine = false;
+        for (const rep of d.replies[r]!) {
+          if (rep.ts >= limit || !own.has(rep.step)) continue;
+          if (rep.step === si) {
+            mine = true;
+            continue;
+          }
+          a = true;
+          if (NEGATIVE_INTENTS.has(rep.intent)) ng = true;
+          if (rep.intent === 'opt_out') o = true;
+        }
+        any += a ? 1 : 0;
+        neg += ng ? 1 : 0;
+        opt += o ? 1 : 0;
+        both += a && mine ? 1 : 0;
+      }
+      const negative = shareTest(el.negative_replies.k, el.replies.k, neg, any);
+      const optOuts = shareTest(el.opt_outs.k, el.replies.k, opt, any);
+      pending.push({
         org_id: s.orgId,
         campaign_id: c.campaignId,
         campaign_name: c.name,
@@ -721,27 +755,48 @@ export function analyze(input: AnalyzeInput): Analysis {
         q_value: el.flag.q_value,
         negative_replies: negative,
         opt_outs: optOuts,
+        leads_on_both_sides: both,
+        reply_p_value: Math.min(1, 2 * Math.min(negative.p_value, optOuts.p_value)),
+        campaign: c,
+        step: s,
+        shortfall: -res.mean,
+        el,
+      });
+    }
+  }
+  const rq = benjaminiHochberg(pending.map((f) => f.reply_p_value));
+  const stepRemovals: StepRemovalFinding[] = pending.map(
+    ({ campaign: c, step: s, shortfall, el, ...f }, i) => {
+      const supported = rq[i]! <= bar.fdr;
+      const where = `step ${s.orderId} (${s.channel}, "${s.label}")`;
+      const { negative_replies: negative, opt_outs: optOuts } = f;
+      return {
+        ...f,
+        reply_q_value: rq[i]!,
         supported,
         plan: supported
           ? experimentPlan({
-              hypothesis: `Leads reaching ${where} of "${c.name}" book ${(-res.mean * 100).toFixed(1)} points below what leads at that point in their window predict, and its replies are more often negative (${pct(negative.step.rate.point)} vs ${pct(negative.other_steps.rate.point)} of the other steps' replies) or opt-outs (${pct(optOuts.step.rate.point)} vs ${pct(optOuts.other_steps.rate.point)}); skipping it books at least as many.`,
-              control: { description: `current: sequence ${seq(false)}`, text: `sequence ${seq(false)}` },
+              hypothesis: `Leads reaching ${where} of "${c.name}" book ${(shortfall * 100).toFixed(1)} points below what leads at that point in their window predict, and the leads who reply to it more often reply negatively (${pct(negative.step.rate.point)} vs ${pct(negative.other_steps.rate.point)} of the leads who reply to the other steps) or opt out (${pct(optOuts.step.rate.point)} vs ${pct(optOuts.other_steps.rate.point)}); skipping it books at least as many.`,
+              control: {
+                description: `current: sequence ${sequenceText(c)}`,
+                text: `sequence ${sequenceText(c)}`,
+              },
               treatment: {
                 description: `proposed: skip ${where} for a random half of the leads that reach it (later steps keep their waits)`,
-                text: `sequence ${seq(true)}`,
+                text: `sequence ${sequenceText(c, s)}`,
               },
               metric: T1,
               windowDays: TARGET_DEFS[T1].days,
               baselineRate: el.booked_7d.rate.point,
-              uplift: -res.mean,
+              uplift: shortfall,
               perDay: el.volume / days,
               optOutRate: el.opt_outs.rate.point,
               negativeReplyRate: el.negative_replies.rate.point,
             })
           : null,
-      });
-    });
-  }
+      };
+    },
+  );
 
   // Comparisons.
   const arm = (
@@ -885,22 +940,28 @@ export function analyze(input: AnalyzeInput): Analysis {
     }
   }
   // (3) Sibling campaigns of an org one step apart: the longer one's step sequence without
-  // one step is the shorter one's (same channels in the same order, same waits, except the
-  // wait of the step right after the removed one, which takes its place).
-  // A removal where every wait matches is preferred (two adjacent steps of one channel).
-  const removal = (long: RecCampaign, short: RecCampaign): number => {
-    for (const strict of [true, false]) {
+  // one step is the shorter one's (same channels in the same order). The waits must say
+  // the same thing, so the comparison is about the step alone, in one of two ways:
+  // 'waits' — every remaining step keeps its wait (the later steps run earlier), preferred;
+  // 'times' — the step after the removed one waits the removed step's wait plus its own
+  // (every later step keeps its time). A pair whose waits differ otherwise is not compared:
+  // its effect would mix removing the step with changing a wait.
+  const removal = (long: RecCampaign, short: RecCampaign): { x: number; kept: 'waits' | 'times' } | null => {
+    for (const kept of ['waits', 'times'] as const) {
       for (let x = 0; x < long.steps.length; x++) {
         const rest = long.steps.filter((_, k) => k !== x);
-        const same = rest.every(
-          (s, k) =>
-            s.channel === short.steps[k]!.channel &&
-            ((!strict && k === x) || (s.waitBeforeMs ?? -1) === (short.steps[k]!.waitBeforeMs ?? -1)),
-        );
-        if (same) return x;
+        const same = rest.every((s, k) => {
+          const t = short.steps[k]!;
+          if (s.channel !== t.channel) return false;
+          if (kept === 'times' && k === x) {
+            return (t.waitBeforeMs ?? 0) === (long.steps[x]!.waitBeforeMs ?? 0) + (s.waitBeforeMs ?? 0);
+          }
+          return (s.waitBeforeMs ?? -1) === (t.waitBeforeMs ?? -1);
+        });
+        if (same) return { x, kept };
       }
     }
-    return -1;
+    return null;
   };
   const all = [...d.campaigns.values()].filter((c) => c.steps.length >= 1);
   for (let i = 0; i < all.length; i++) {
@@ -909,9 +970,9 @@ export function analyze(input: AnalyzeInput): Analysis {
       const b = all[j]!;
       if (a.orgId !== b.orgId || Math.abs(a.steps.length - b.steps.length) !== 1) continue;
       const [long, short] = a.steps.length > b.steps.length ? [a, b] : [b, a];
-      const x = removal(long, short);
-      if (x < 0) continue;
-      const s = long.steps[x]!;
+      const found = removal(long, short);
+      if (!found) continue;
+      const s = long.steps[found.x]!;
       const rowsL = byCampaign.get(`${long.orgId}\u0000${long.campaignId}`) ?? [];
       const rowsS = byCampaign.get(`${short.orgId}\u0000${short.campaignId}`) ?? [];
       compare(
@@ -934,6 +995,11 @@ export function analyze(input: AnalyzeInput): Analysis {
             [long.campaignId]: long.steps.map((t) => t.channel),
             [short.campaignId]: short.steps.map((t) => t.channel),
           },
+          waits: {
+            [long.campaignId]: long.steps.map((t) => t.waitBeforeMs),
+            [short.campaignId]: short.steps.map((t) => t.waitBeforeMs),
+          },
+          kept: found.kept,
         },
       );
     }
@@ -962,6 +1028,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     families: {
       comparisons: cq.filter((q) => !Number.isNaN(q)).length,
       element_flags: eq.filter((q) => !Number.isNaN(q)).length,
+      step_removal_findings: rq.filter((q) => !Number.isNaN(q)).length,
     },
   };
 }
@@ -973,6 +1040,19 @@ const fmtMs = (ms: number | null): string => {
   return `${Math.round(ms / 60_000)} min`;
 };
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** A campaign's channels in step order ("sms → voice → email"), without `skip` if given. */
+export function sequenceText(campaign: RecCampaign, skip?: RecStep): string {
+  return campaign.steps
+    .filter((t) => t !== skip)
+    .map((t) => t.channel)
+    .join(' → ');
+}
+
+/** A campaign's waits before each step in order ("0 d, 4 h, 3 d"), without `skip` if given. */
+function waitsText(steps: readonly RecStep[]): string {
+  return steps.map((t) => fmtMs(t.waitBeforeMs)).join(', ');
+}
 
 /** What a target counts, in words and as the unit of impact. */
 const TARGET_WORDS: Readonly<Record<TargetName, { readonly what: string; readonly unit: string }>> = {
@@ -1036,8 +1116,8 @@ function recommendationOf(
         ? `${where}, variant ${wv.key}: ${edits.map((e) => e.edit).join('; ')}`
         : `${where}: replace variant ${wv.key}'s prompt with variant ${bv.key}'s`;
   } else if (c.kind === 'step_order') {
-    const wo = worseC.steps.map((s) => s.channel).join(' → ');
-    const bo = betterC.steps.map((s) => s.channel).join(' → ');
+    const wo = sequenceText(worseC);
+    const bo = sequenceText(betterC);
     title = `Reorder "${worseC.name}" to ${bo}`;
     change = `Campaign "${worseC.name}" (${worseC.campaignId}): reorder ${wo} to ${bo}, the order of "${betterC.name}" (${betterC.campaignId})`;
     controlText = `sequence ${wo}`;
@@ -1047,14 +1127,19 @@ function recommendationOf(
     const shortC = d.campaigns.get(`${c.org_id}\u0000${String(c.detail.without_step)}`)!;
     const s = d.steps[d.stepIndex.get(`${c.org_id}\u0000${c.step_ids[0]}`)!]!;
     const where = `step ${s.orderId} (${s.channel}, "${s.label}")`;
-    const lo = longC.steps.map((t) => t.channel).join(' → ');
-    const so = shortC.steps.map((t) => t.channel).join(' → ');
+    const lo = `${sequenceText(longC)} (waits ${waitsText(longC.steps)})`;
+    const so = `${sequenceText(shortC)} (waits ${waitsText(shortC.steps)})`;
+    const next = longC.steps[longC.steps.indexOf(s) + 1];
+    const how =
+      c.detail.kept === 'times' && next
+        ? `step ${next.orderId} waits ${fmtMs(s.waitBeforeMs)} + ${fmtMs(next.waitBeforeMs)}, so every later step keeps its time`
+        : 'every other step keeps its wait';
     if (worseC === longC) {
       title = `Remove ${where} from "${longC.name}"`;
-      change = `Campaign "${longC.name}" (${longC.campaignId}): remove ${where}, ${lo} to ${so}, as in "${shortC.name}" (${shortC.campaignId})`;
+      change = `Campaign "${longC.name}" (${longC.campaignId}): remove ${where}, ${lo} to ${so}; ${how}; as in "${shortC.name}" (${shortC.campaignId})`;
     } else {
       title = `Add ${where} to "${shortC.name}"`;
-      change = `Campaign "${shortC.name}" (${shortC.campaignId}): add ${where} of "${longC.name}" (${longC.campaignId}), ${so} to ${lo}`;
+      change = `Campaign "${shortC.name}" (${shortC.campaignId}): add ${where} of "${longC.name}" (${longC.campaignId}), ${so} to ${lo}; ${how}`;
     }
     controlText = `sequence ${worseC === longC ? lo : so}`;
     treatmentText = `sequence ${worseC === longC ? so : lo}`;

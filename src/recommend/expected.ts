@@ -80,13 +80,13 @@ export function expectedDesign(set: TrainingSet): Frame {
  * Out-of-fold expected probabilities for every target: rows are assigned to
  * {@link EXPECTED_FOLDS} folds by position (row r → fold r mod k, rows being in decision
  * order); each fold is scored by an L2 logistic regression (C = 1) fit on the other folds'
- * rows whose label window has elapsed. Deterministic.
+ * rows whose label window has elapsed. Deterministic. `targets` are the targets to fit;
+ * the others are left NaN (the benchmark's noise runs need T1 only).
  */
 export function expectedScores(
   set: TrainingSet,
   data: RecData,
   folds = EXPECTED_FOLDS,
-  /** The targets to fit; the others are left NaN (the benchmark's noise runs need T1 only). */
   targets: readonly (typeof TARGETS)[number][] = TARGETS,
 ): ExpectedScores {
   const x = expectedDesign(set);

@@ -38,6 +38,7 @@ export {
   normalQuantile,
   srmChiSquare,
   twoProportionSampleSize,
+  twoProportionZ,
   wilson,
 } from './stats.js';
 export {

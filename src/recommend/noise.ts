@@ -3,7 +3,9 @@
 // the enrollments of the same org whose label windows have elapsed for the same targets.
 // After it no campaign, step, variant or sequence has any effect on any outcome, so every
 // comparison or flag raised on the result is a false positive. Paths, replies and texts
-// are left as they are. Deterministic from (seed, stream).
+// are left as they are. The shuffle also erases the link between the lead features and
+// the outcome, so it tests multiple-comparison control, not the lead-mix adjustment.
+// Deterministic from (seed, stream).
 
 import { TARGETS } from '../features/index.js';
 import { SeededRng } from '../numeric/rng.js';

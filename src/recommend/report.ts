@@ -79,17 +79,17 @@ export function recommendationsMarkdown(doc: Record<string, unknown>, a: Analysi
   if (a.step_removals.length === 0) out.push('No later step is flagged below expected.', '');
   else {
     out.push(
-      '| campaign | step | O/E (95% CI) | q | negative share of replies: step vs other steps | opt-out share of replies: step vs other steps | supported |',
-      '|---|---|---|---|---|---|---|',
+      '| campaign | step | O/E (95% CI) | q | leads replying negatively: step vs other steps | leads opting out: step vs other steps | reply-mix q | supported |',
+      '|---|---|---|---|---|---|---|---|',
     );
     for (const x of a.step_removals) {
       out.push(
-        `| ${x.campaign_name} (${x.campaign_id}) | ${x.order_id} ${x.channel} "${x.label}" | ${f2(x.observed_expected.point)} (${f2(x.observed_expected.lower)}–${f2(x.observed_expected.upper)}) | ${x.q_value.toExponential(1)} | ${pct(x.negative_replies.step.rate.point)} vs ${pct(x.negative_replies.other_steps.rate.point)} (p ${x.negative_replies.p_value.toExponential(1)}) | ${pct(x.opt_outs.step.rate.point)} vs ${pct(x.opt_outs.other_steps.rate.point)} (p ${x.opt_outs.p_value.toExponential(1)}) | ${x.supported ? `yes: test skipping it (${x.plan?.sample_size.per_arm} per arm)` : 'no'} |`,
+        `| ${x.campaign_name} (${x.campaign_id}) | ${x.order_id} ${x.channel} "${x.label}" | ${f2(x.observed_expected.point)} (${f2(x.observed_expected.lower)}–${f2(x.observed_expected.upper)}) | ${x.q_value.toExponential(1)} | ${pct(x.negative_replies.step.rate.point)} vs ${pct(x.negative_replies.other_steps.rate.point)} (p ${x.negative_replies.p_value.toExponential(1)}) | ${pct(x.opt_outs.step.rate.point)} vs ${pct(x.opt_outs.other_steps.rate.point)} (p ${x.opt_outs.p_value.toExponential(1)}) | ${x.reply_q_value.toExponential(1)} | ${x.supported ? `yes: test skipping it (${x.plan?.sample_size.per_arm} per arm)` : 'no'} |`,
       );
     }
     out.push(
       '',
-      "A step is supported when it is flagged below expected and its negative replies or opt-outs exceed the other steps' (one-sided p ≤ 0.025); the experiment in `step_removals[].plan` skips it for a random half. Not a change by itself.",
+      "Shares are of the leads who replied (to the step; to any other step of the campaign, each lead once). A step is supported when it is flagged below expected and the share of its repliers who replied negatively or opted out exceeds the other steps' (2 × the smaller one-sided p, Benjamini–Hochberg over the findings, q ≤ 0.05); the experiment in `step_removals[].plan` skips it for a random half. Not a change by itself.",
       '',
     );
   }

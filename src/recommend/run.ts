@@ -228,9 +228,9 @@ export async function runRecommend(input: RunRecommendInput): Promise<RunRecomme
         'adjusted difference of mean (observed − expected) between arms, normal approximation; P(better arm is better) = Φ(z) under a flat prior',
       bar,
       multiple_comparisons:
-        'Benjamini–Hochberg over all comparisons of the run (one family), and separately over every element flag (campaigns, channels, steps, variants, decision branches: one family)',
+        "Benjamini–Hochberg over all comparisons of the run (one family), separately over every element flag (campaigns, channels, steps, variants, decision branches: one family), and separately over the step-removal findings' reply-mix p-values (one family)",
       step_removal:
-        "comparison: two campaigns of an org whose sequences differ by one extra step (same channels in the same order, same waits except the step after the extra one), in the comparisons family; finding (step_removals): a later step flagged below expected at its touch whose replies are more often negative or opt-outs than the other steps' replies (one-sided two-proportion p ≤ 0.025), with a plan to skip it for a random half — evidence, not a recommendation",
+        "comparison: two campaigns of an org whose sequences differ by one extra step (same channels in the same order; every other step keeps its wait, or the step after the extra one waits the sum of the two waits so every later step keeps its time), in the comparisons family; finding (step_removals): a later step flagged below expected at its touch whose repliers more often replied negatively or opted out than the leads who replied to the campaign's other steps (each lead once per side; pooled two-proportion z-test, 2 × the smaller one-sided p, Benjamini–Hochberg over the findings as their own family, q ≤ the bar's FDR), with a plan to skip it for a random half — evidence, not a recommendation",
       llm_rewrite: 'off (not supported yet): edits are deterministic',
     },
     recommendations: analysis.recommendations,

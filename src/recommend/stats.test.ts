@@ -9,6 +9,7 @@ import {
   normalQuantile,
   srmChiSquare,
   twoProportionSampleSize,
+  twoProportionZ,
   wilson,
 } from './stats.js';
 
@@ -21,6 +22,7 @@ const golden = JSON.parse(readFileSync(join(import.meta.dirname, 'golden', 'stat
   normal_cdf: { x: number; cdf: number }[];
   normal_quantile: { p: number; q: number }[];
   srm: { observed: number[]; shares: number[]; statistic: number; p: number }[];
+  two_proportion_z: { k1: number; n1: number; k2: number; n2: number; z: number }[];
 };
 
 describe('golden provenance', () => {
@@ -79,6 +81,19 @@ describe('twoProportionSampleSize', () => {
       expect(Math.abs(s.arcsine / g.arcsine - 1)).toBeLessThan(1e-6);
       expect(Math.abs(s.pooled / g.pooled - 1)).toBeLessThan(1e-10);
     }
+  });
+});
+
+describe('twoProportionZ', () => {
+  it('when compared with statsmodels proportions_ztest then z agrees to 1e-12', () => {
+    expect(golden.two_proportion_z.length).toBe(5);
+    for (const g of golden.two_proportion_z)
+      expect(twoProportionZ(g.k1, g.n1, g.k2, g.n2)).toBeCloseTo(g.z, 12);
+  });
+  it('when an arm is empty or the pooled rate is 0 or 1 then z is 0', () => {
+    expect(twoProportionZ(3, 10, 0, 0)).toBe(0);
+    expect(twoProportionZ(0, 10, 0, 20)).toBe(0);
+    expect(twoProportionZ(10, 10, 20, 20)).toBe(0);
   });
 });
 

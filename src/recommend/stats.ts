@@ -1,5 +1,5 @@
 // The statistics of the recommend stage: intervals for rates, the normal distribution,
-// Benjamini–Hochberg, two-proportion sample sizes and the sample-ratio-mismatch test.
+// Benjamini–Hochberg, the two-proportion z-test and sample sizes and the sample-ratio-mismatch test.
 // Golden values: scripts/golden/recommend_stats.py (scipy, statsmodels).
 
 /** Standard normal CDF Φ(x), from {@link erfc}. */
@@ -130,6 +130,18 @@ export function benjaminiHochberg(pValues: readonly number[]): number[] {
     out[i] = running;
   }
   return out;
+}
+
+/**
+ * Pooled two-proportion z statistic of k1/n1 − k2/n2: (p₁ − p₂) / √(p̄(1 − p̄)(1/n₁ + 1/n₂))
+ * with p̄ = (k1 + k2)/(n1 + n2) — statsmodels `proportions_ztest([k1, k2], [n1, n2])`.
+ * 0 when either n is 0 or the pooled variance is 0 (statsmodels gives NaN or ±inf there).
+ */
+export function twoProportionZ(k1: number, n1: number, k2: number, n2: number): number {
+  if (!(n1 > 0 && n2 > 0)) return 0;
+  const pool = (k1 + k2) / (n1 + n2);
+  const se = Math.sqrt(pool * (1 - pool) * (1 / n1 + 1 / n2));
+  return se > 0 ? (k1 / n1 - k2 / n2) / se : 0;
 }
 
 /** Cohen's effect size h for two proportions: 2·asin(√p1) − 2·asin(√p2) (statsmodels `proportion_effectsize`). */
