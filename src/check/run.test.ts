@@ -349,10 +349,23 @@ describe('runChecks with rows checked as they were written', () => {
         { ...rows.activities[2]!, activity_id: 'orphan', enrollment_id: 'e404', sent_at: 'soon' },
         { ...rows.activities[1]!, activity_id: 'early', attempt_no: 2, sent_at: '2025-12-20T00:00:00Z' },
         { ...rows.activities[1]!, activity_id: 'late', sent_at: '2031-01-01T00:00:00Z', step_id: 's404' },
+        { ...rows.activities[2]!, activity_id: 'no-refs', enrollment_id: null, step_id: null },
+        {
+          ...rows.activities[1]!,
+          activity_id: 'before-late',
+          enrollment_id: 'e-late',
+          sent_at: '2026-02-10T00:00:00Z',
+        },
       );
       rows.enrollments.push(
         { ...rows.enrollments[0]!, status: 'PAUSED', updated_at: '2026-01-04T00:00:00Z' },
         { ...rows.enrollments[0]!, enrollment_id: 'e9', contact_id: 'c404', created_at: '1899-12-31' },
+        {
+          ...rows.enrollments[1]!,
+          enrollment_id: 'e-late',
+          created_at: '2026-02-20T00:00:00Z',
+          updated_at: null,
+        },
       );
       rows.contacts.push(
         { ...rows.contacts[0]! },
@@ -395,7 +408,11 @@ describe('runChecks with rows checked as they were written', () => {
           'outcomes.contact_id:1',
         ]),
       );
-      expect(only(fromFiles, 'check.beforeEnrollment')[0]?.examples.length).toBeGreaterThan(0);
+      // e-late sits in a later block than the first enrollment; its own created_at must be used.
+      expect(only(fromFiles, 'check.beforeEnrollment')[0]?.examples).toEqual([
+        '1/e1/s2/2/voice',
+        '1/e-late/s2/1/voice',
+      ]);
       expect(
         only(fromFiles, 'check.orphan').every((f) => f.examples.length === 1 && f.examples[0] !== ''),
       ).toBe(true);
