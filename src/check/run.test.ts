@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isLeadliftError } from '../errors.js';
 import { ENTITIES, type EntityName, entityDef, snapshotColumns } from '../schema/entities.js';
 import { openRows } from '../snapshot/rows.js';
+import { transferables } from '../snapshot/shards.js';
 import { sampleRows } from '../test-support/rows.js';
 import { type TestRows, tempDir, writeTestSnapshot } from '../test-support/snapshot.js';
 import { type CheckConfig, checkConfigSchema } from './config.js';
@@ -418,6 +419,30 @@ describe('runChecks with rows checked as they were written', () => {
       ).toBe(true);
     },
   );
+});
+
+describe('RowChecker results', () => {
+  it('when a deferred result is posted from a worker then the buffer of every block is moved, not copied', async () => {
+    const snapshot = await writeTestSnapshot(join(dir, 'snap'), sampleRows());
+    const reader = await openRows(snapshot.path('activities'));
+    const checker = new RowChecker({
+      ...rowCheckSetup(
+        'activities',
+        reader.columns,
+        checkConfigSchema.parse({}),
+        snapshot.manifest.window,
+        NOW,
+      ),
+      blockRows: 1,
+    });
+    for await (const row of reader) checker.checkValues(row);
+    const r = checker.result();
+    const d = r.deferred!;
+    const blocks = [r.hashHi, r.hashLo, ...d.refHi, ...d.refLo, ...d.refSet, d.event!].flat();
+    expect(blocks.length).toBe(9 * r.rows);
+    const moved = new Set(transferables(r));
+    expect(blocks.every((b) => moved.has(b.buffer as ArrayBuffer))).toBe(true);
+  });
 });
 
 describe('qualityError', () => {
