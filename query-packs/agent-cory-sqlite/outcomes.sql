@@ -1,9 +1,14 @@
 -- outcomes: bookings (call_booked, at requested_at) and qualification/conversion events
--- (at occurred_at), rows created in the window [@since, @until). No ORDER BY: the rows
--- come in the order the window's index scan gives them (bookings, then events, each by
--- created_at and rowid), which is the same every time for the same database; sorting the
--- largest entity by its text key cost a full sort (~20% of this query's CPU) that no
--- stage needs, as outcome_id is unique and nothing reads outcomes in key order.
+-- (at occurred_at), rows created in the window [@since, @until). No ORDER BY: sorting the
+-- largest entity by its text key cost a full sort (~20% of this query's CPU). The rows
+-- come bookings first, then events, each in the order of the plan SQLite picks: after
+-- ANALYZE a narrow window uses the created_at index (created_at order) and a wide one
+-- scans the table (rowid order). That order is the same only for the same database file,
+-- statistics and SQLite build: running ANALYZE or upgrading better-sqlite3 can change the
+-- snapshot's bytes and sha256 for the same data. Nothing needs the order here because
+-- outcome_id is unique ('booking:' / 'event:' prefixes on primary keys). A pack whose
+-- keys can repeat must keep its ORDER BY: clean keeps the row updated last per key, and
+-- when update times tie, the later row in the file.
 SELECT
   b.org_id,
   'booking:' || b.appointment_id AS outcome_id,

@@ -53,6 +53,11 @@ export interface QualityReport {
   /** Errors first, then by check, entity and column. */
   readonly findings: readonly Finding[];
   readonly volume: Readonly<Record<EntityName, EntityVolume>>;
+  /**
+   * Entities whose rows were checked as extract wrote them (in check order); their files
+   * were read again only to label example rows. Empty for `leadlift check`.
+   */
+  readonly checked_as_written: readonly EntityName[];
   /** The configuration the checks ran with. */
   readonly config: CheckConfig;
 }

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isLeadliftError } from '../errors.js';
 import { ENTITIES, type EntityName, entityDef, snapshotColumns } from '../schema/entities.js';
 import { openRows } from '../snapshot/rows.js';
+import { transferables } from '../snapshot/shards.js';
 import { sampleRows } from '../test-support/rows.js';
 import { type TestRows, tempDir, writeTestSnapshot } from '../test-support/snapshot.js';
 import { type CheckConfig, checkConfigSchema } from './config.js';
@@ -336,55 +337,111 @@ describe('runChecks in shards', () => {
 });
 
 describe('runChecks with rows checked as they were written', () => {
-  it('when every row went through a RowChecker (references judged later) then the report equals the one read from the files', async () => {
-    const rows = sampleRows();
-    rows.activities.push(
-      { ...rows.activities[0]!, activity_id: 'dup', channel: 'SMS' },
-      { ...rows.activities[2]!, activity_id: 'orphan', enrollment_id: 'e404', sent_at: 'soon' },
-      { ...rows.activities[1]!, activity_id: 'early', attempt_no: 2, sent_at: '2025-12-20T00:00:00Z' },
-      { ...rows.activities[1]!, activity_id: 'late', sent_at: '2031-01-01T00:00:00Z', step_id: 's404' },
-    );
-    rows.enrollments.push(
-      { ...rows.enrollments[0]!, status: 'PAUSED', updated_at: '2026-01-04T00:00:00Z' },
-      { ...rows.enrollments[0]!, enrollment_id: 'e9', contact_id: 'c404', created_at: '1899-12-31' },
-    );
-    rows.contacts.push(
-      { ...rows.contacts[0]! },
-      { ...rows.contacts[1]!, contact_id: 'c3', created_at: null },
-    );
-    rows.messages.push({ ...rows.messages[0]!, message_id: 'm-orphan', contact_id: 'c404' });
-    rows.outcomes.push({ ...rows.outcomes[0]!, outcome_id: 'o-orphan', contact_id: 'c405' });
-    const snapshot = await writeTestSnapshot(join(dir, 'snap'), rows);
-    const config = checkConfigSchema.parse({});
-    const checked: Partial<Record<EntityName, CheckShardResult>> = {};
-    for (const def of ENTITIES) {
-      const reader = await openRows(snapshot.path(def.name));
-      const checker = new RowChecker(
-        rowCheckSetup(def.name, reader.columns, config, snapshot.manifest.window, NOW),
+  it.each([
+    ['the default blocks', undefined],
+    ['blocks of 1 row', 1],
+    ['blocks of 2 rows', 2],
+  ])(
+    'when every row went through a RowChecker (references judged later, %s) then the report equals the one read from the files',
+    async (_label, blockRows) => {
+      const rows = sampleRows();
+      rows.activities.push(
+        { ...rows.activities[0]!, activity_id: 'dup', channel: 'SMS' },
+        { ...rows.activities[2]!, activity_id: 'orphan', enrollment_id: 'e404', sent_at: 'soon' },
+        { ...rows.activities[1]!, activity_id: 'early', attempt_no: 2, sent_at: '2025-12-20T00:00:00Z' },
+        { ...rows.activities[1]!, activity_id: 'late', sent_at: '2031-01-01T00:00:00Z', step_id: 's404' },
+        { ...rows.activities[2]!, activity_id: 'no-refs', enrollment_id: null, step_id: null },
+        {
+          ...rows.activities[1]!,
+          activity_id: 'before-late',
+          enrollment_id: 'e-late',
+          sent_at: '2026-02-10T00:00:00Z',
+        },
       );
-      for await (const row of reader) checker.checkValues(row);
-      checked[def.name] = checker.result();
-      expect(checked[def.name]!.deferred, def.name).toBeDefined();
-    }
-    const fromFiles = await runChecks(snapshot, config, { now: NOW });
-    const asWritten = await runChecks(snapshot, config, { now: NOW, checked });
-    expect(asWritten).toEqual(fromFiles);
-    // Each entity's result is let go once merged, so its per-row arrays can be freed.
-    expect(Object.keys(checked)).toEqual([]);
-    const orphans = only(fromFiles, 'check.orphan').map((f) => `${f.entity}.${f.column}:${f.count}`);
-    expect(orphans).toEqual(
-      expect.arrayContaining([
-        'activities.enrollment_id:1',
-        'activities.step_id:1',
-        'enrollments.contact_id:1',
-        'messages.contact_id:1',
-        'outcomes.contact_id:1',
-      ]),
-    );
-    expect(only(fromFiles, 'check.beforeEnrollment')[0]?.examples.length).toBeGreaterThan(0);
-    expect(
-      only(fromFiles, 'check.orphan').every((f) => f.examples.length === 1 && f.examples[0] !== ''),
-    ).toBe(true);
+      rows.enrollments.push(
+        { ...rows.enrollments[0]!, status: 'PAUSED', updated_at: '2026-01-04T00:00:00Z' },
+        { ...rows.enrollments[0]!, enrollment_id: 'e9', contact_id: 'c404', created_at: '1899-12-31' },
+        {
+          ...rows.enrollments[1]!,
+          enrollment_id: 'e-late',
+          created_at: '2026-02-20T00:00:00Z',
+          updated_at: null,
+        },
+      );
+      rows.contacts.push(
+        { ...rows.contacts[0]! },
+        { ...rows.contacts[1]!, contact_id: 'c3', created_at: null },
+      );
+      rows.messages.push({ ...rows.messages[0]!, message_id: 'm-orphan', contact_id: 'c404' });
+      rows.outcomes.push({ ...rows.outcomes[0]!, outcome_id: 'o-orphan', contact_id: 'c405' });
+      const snapshot = await writeTestSnapshot(join(dir, 'snap'), rows);
+      const config = checkConfigSchema.parse({});
+      const checked: Partial<Record<EntityName, CheckShardResult>> = {};
+      for (const def of ENTITIES) {
+        const reader = await openRows(snapshot.path(def.name));
+        const checker = new RowChecker({
+          ...rowCheckSetup(def.name, reader.columns, config, snapshot.manifest.window, NOW),
+          ...(blockRows !== undefined ? { blockRows } : {}),
+        });
+        for await (const row of reader) checker.checkValues(row);
+        const result = checker.result();
+        checked[def.name] = result;
+        expect(result.deferred, def.name).toBeDefined();
+        // Blocks of the given size; the last one holds the remaining rows.
+        if (blockRows !== undefined) expect(result.hashHi.length).toBe(Math.ceil(result.rows / blockRows));
+      }
+      expect(checked.activities!.hashHi.length).toBeGreaterThan(blockRows === undefined ? 0 : 2);
+      const fromFiles = await runChecks(snapshot, config, { now: NOW });
+      const asWritten = await runChecks(snapshot, config, { now: NOW, checked });
+      // Every entity came from its rows as written (none was read again from its file).
+      expect(asWritten.checked_as_written).toEqual(ENTITIES.map((d) => d.name));
+      expect(fromFiles.checked_as_written).toEqual([]);
+      expect({ ...asWritten, checked_as_written: [] }).toEqual(fromFiles);
+      // Each entity's result is let go once merged, so its per-row arrays can be freed.
+      expect(Object.keys(checked)).toEqual([]);
+      const orphans = only(fromFiles, 'check.orphan').map((f) => `${f.entity}.${f.column}:${f.count}`);
+      expect(orphans).toEqual(
+        expect.arrayContaining([
+          'activities.enrollment_id:1',
+          'activities.step_id:1',
+          'enrollments.contact_id:1',
+          'messages.contact_id:1',
+          'outcomes.contact_id:1',
+        ]),
+      );
+      // e-late sits in a later block than the first enrollment; its own created_at must be used.
+      expect(only(fromFiles, 'check.beforeEnrollment')[0]?.examples).toEqual([
+        '1/e1/s2/2/voice',
+        '1/e-late/s2/1/voice',
+      ]);
+      expect(
+        only(fromFiles, 'check.orphan').every((f) => f.examples.length === 1 && f.examples[0] !== ''),
+      ).toBe(true);
+    },
+  );
+});
+
+describe('RowChecker results', () => {
+  it('when a deferred result is posted from a worker then the buffer of every block is moved, not copied', async () => {
+    const snapshot = await writeTestSnapshot(join(dir, 'snap'), sampleRows());
+    const reader = await openRows(snapshot.path('activities'));
+    const checker = new RowChecker({
+      ...rowCheckSetup(
+        'activities',
+        reader.columns,
+        checkConfigSchema.parse({}),
+        snapshot.manifest.window,
+        NOW,
+      ),
+      blockRows: 1,
+    });
+    for await (const row of reader) checker.checkValues(row);
+    const r = checker.result();
+    const d = r.deferred!;
+    const blocks = [r.hashHi, r.hashLo, ...d.refHi, ...d.refLo, ...d.refSet, d.event!].flat();
+    expect(blocks.length).toBe(9 * r.rows);
+    const moved = new Set(transferables(r));
+    expect(blocks.every((b) => moved.has(b.buffer as ArrayBuffer))).toBe(true);
   });
 });
 

@@ -61,8 +61,9 @@ export interface RunChecksOptions {
   /**
    * Entities whose rows were already checked as they were written (extract feeds each row
    * to a {@link RowChecker} built from {@link rowCheckSetup}): their files are not read
-   * again, except to label the example rows of deferred findings. runChecks deletes each
-   * entity's entry once it is merged, so its per-row arrays can be freed. Default: none.
+   * again, except to label the example rows of deferred findings (the report lists them in
+   * checked_as_written; any other entity's file is read). runChecks deletes each entity's
+   * entry once it is merged, so its per-row arrays can be freed. Default: none.
    */
   readonly checked?: Partial<Record<EntityName, CheckShardResult>>;
 }
@@ -89,7 +90,6 @@ export function rowCheckSetup(
     minMs: yearStartMs(config.minYear),
     effectiveSince: w.effectiveSince,
     until: w.until,
-    expectedRows: 1 << 16,
   };
 }
 
@@ -138,6 +138,7 @@ export async function runChecks(
     enrollmentCreated: new Float64Array(0),
     ...(options.shards !== undefined ? { shards: options.shards } : {}),
     checked: options.checked ?? {},
+    checkedAsWritten: [],
   };
   const volume = {} as Record<EntityName, EntityVolume>;
   for (const def of ENTITIES) volume[def.name] = await checkEntity(ctx, def, progress);
@@ -169,6 +170,7 @@ export async function runChecks(
     counts: { error: errors, warn: findings.length - errors },
     findings,
     volume,
+    checked_as_written: ctx.checkedAsWritten,
     config,
   };
 }
@@ -206,6 +208,8 @@ interface RunContext {
   enrollmentCreated: Float64Array;
   readonly shards?: number;
   readonly checked: Partial<Record<EntityName, CheckShardResult>>;
+  /** The entities taken from `checked`, in check order (the report's checked_as_written). */
+  readonly checkedAsWritten: EntityName[];
 }
 
 function yearStartMs(year: number): number {
@@ -267,6 +271,7 @@ async function checkEntity(ctx: RunContext, def: EntityDef, progress: Progress):
   const done = ctx.checked[e];
   if (done) {
     delete ctx.checked[e];
+    ctx.checkedAsWritten.push(e);
     results = [done];
     columns = snapshot.manifest.entities[e].columns.map((c) => c.name);
   } else {
@@ -278,7 +283,6 @@ async function checkEntity(ctx: RunContext, def: EntityDef, progress: Progress):
       const p = ctx.parents.get(r.parent);
       if (p) parents[r.parent] = p.state();
     }
-    const totalBytes = ranges.reduce((sum, r) => sum + r.end - r.start, 0);
     const inputs: CheckShardInput[] = ranges.map((range) => ({
       entity: e,
       path,
@@ -291,7 +295,6 @@ async function checkEntity(ctx: RunContext, def: EntityDef, progress: Progress):
       until: ctx.window.until,
       parents,
       ...(isActivities ? { enrollmentCreated: ctx.enrollmentCreated } : {}),
-      expectedRows: Math.ceil((file.rows * (range.end - range.start)) / Math.max(1, totalBytes)),
     }));
     try {
       results = await runShards(WORKER_URL, checkShard, inputs, (k) => task.tick(k));
@@ -344,17 +347,24 @@ async function checkEntity(ctx: RunContext, def: EntityDef, progress: Progress):
   const updated = new Float64Array(isEnrollments ? Math.max(16, rows) : 0);
   let row = 0;
   for (const r of results) {
-    for (let i = 0; i < r.rows; i++, row++) {
-      const id = index.add(r.hashHi[i]!, r.hashLo[i]!);
-      if (!index.added) {
-        duplicateCount++;
-        if (duplicateRows.length < MAX_EXAMPLES) duplicateRows.push(row);
-      }
-      if (isEnrollments) {
-        const u = Number.isNaN(r.updated![i]!) ? Number.NEGATIVE_INFINITY : r.updated![i]!;
-        if (index.added || u >= updated[id]!) {
-          updated[id] = u;
-          created[id] = r.created![i]!;
+    for (let b = 0, start = 0; start < r.rows; b++, start += r.blockRows) {
+      const hashHi = r.hashHi[b]!;
+      const hashLo = r.hashLo[b]!;
+      const rowUpdated = r.updated?.[b];
+      const rowCreated = r.created?.[b];
+      const end = Math.min(r.blockRows, r.rows - start);
+      for (let i = 0; i < end; i++, row++) {
+        const id = index.add(hashHi[i]!, hashLo[i]!);
+        if (!index.added) {
+          duplicateCount++;
+          if (duplicateRows.length < MAX_EXAMPLES) duplicateRows.push(row);
+        }
+        if (isEnrollments) {
+          const u = Number.isNaN(rowUpdated![i]!) ? Number.NEGATIVE_INFINITY : rowUpdated![i]!;
+          if (index.added || u >= updated[id]!) {
+            updated[id] = u;
+            created[id] = rowCreated![i]!;
+          }
         }
       }
     }
@@ -514,25 +524,29 @@ async function judgeDeferred(
     refs.forEach((ref, k) => {
       const index = ctx.parents.get(ref.parent);
       if (!index) return;
-      const set = d.refSet[k]!;
-      const hi = d.refHi[k]!;
-      const lo = d.refLo[k]!;
-      const before = e === 'activities' && ref.column === 'enrollment_id' ? d.event : undefined;
+      const events = e === 'activities' && ref.column === 'enrollment_id' ? d.event : undefined;
       const created = ctx.enrollmentCreated;
-      for (let i = 0; i < r.rows; i++) {
-        if (set[i] !== 1) continue;
-        const pid = index.find(hi[i]!, lo[i]!);
-        if (pid < 0) {
-          orphanCount[k]!++;
-          if (orphanRows[k]!.length < MAX_EXAMPLES) orphanRows[k]!.push(row0 + i);
-        } else if (before) {
-          const enrolled = created[pid]!;
-          const event = before[i]!;
-          if (!Number.isNaN(enrolled) && !Number.isNaN(event)) {
-            beforeChecked++;
-            if (event < enrolled - beforeLimit) {
-              beforeCount++;
-              if (beforeRows.length < MAX_EXAMPLES) beforeRows.push(row0 + i);
+      for (let b = 0, start = 0; start < r.rows; b++, start += r.blockRows) {
+        const set = d.refSet[k]![b]!;
+        const hi = d.refHi[k]![b]!;
+        const lo = d.refLo[k]![b]!;
+        const before = events?.[b];
+        const end = Math.min(r.blockRows, r.rows - start);
+        for (let i = 0; i < end; i++) {
+          if (set[i] !== 1) continue;
+          const pid = index.find(hi[i]!, lo[i]!);
+          if (pid < 0) {
+            orphanCount[k]!++;
+            if (orphanRows[k]!.length < MAX_EXAMPLES) orphanRows[k]!.push(row0 + start + i);
+          } else if (before) {
+            const enrolled = created[pid]!;
+            const event = before[i]!;
+            if (!Number.isNaN(enrolled) && !Number.isNaN(event)) {
+              beforeChecked++;
+              if (event < enrolled - beforeLimit) {
+                beforeCount++;
+                if (beforeRows.length < MAX_EXAMPLES) beforeRows.push(row0 + start + i);
+              }
             }
           }
         }

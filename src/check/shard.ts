@@ -3,14 +3,7 @@
 // result are structured-cloneable, and everything order-dependent across shards (key
 // duplicates, the latest enrollment row per key) is left to the merge in run.ts.
 
-import {
-  growFloat64,
-  growUint8,
-  growUint32,
-  KeyHasher,
-  KeyIndex,
-  type KeyIndexState,
-} from '../numeric/key-hash.js';
+import { KeyHasher, KeyIndex, type KeyIndexState } from '../numeric/key-hash.js';
 import { type EntityName, entityDef } from '../schema/entities.js';
 import { type ByteRange, type CellValue, RowScanner, readLineBatches } from '../snapshot/rows.js';
 import { shardBadLine } from '../snapshot/shards.js';
@@ -51,6 +44,20 @@ export interface TallyData {
   examples: string[];
 }
 
+/**
+ * Rows per block of a result's per-row arrays. The arrays are kept in fixed blocks, so
+ * they never grow by copying and are never trimmed: at most one block per array is
+ * partly unused.
+ */
+export const BLOCK_ROWS = 1 << 16;
+
+/**
+ * A per-row array in blocks of `blockRows` rows (the last one partly used): row i is
+ * `blocks[Math.floor(i / blockRows)][i % blockRows]`. Plain arrays of typed arrays, so a
+ * result is structured-cloneable and its buffers can be moved between threads.
+ */
+export type RowBlocks<T extends Uint8Array | Uint32Array | Float64Array> = readonly T[];
+
 /** What checking an entity's rows needs, whether they are read from a file or given by extract. Cloneable. */
 export interface RowCheckSetup {
   readonly entity: EntityName;
@@ -69,8 +76,8 @@ export interface RowCheckSetup {
   readonly parents?: Partial<Record<EntityName, KeyIndexState>>;
   /** activities, with parents: created_at ms of each enrollment key id. */
   readonly enrollmentCreated?: Float64Array;
-  /** Rows expected (sizes the per-row arrays). */
-  readonly expectedRows: number;
+  /** Rows per block of the per-row arrays. Default: {@link BLOCK_ROWS} (tests use small blocks). */
+  readonly blockRows?: number;
 }
 
 /** What a shard needs: cloneable. */
@@ -95,23 +102,27 @@ export interface ColumnTallies {
 /** References kept per row, to be judged once the parents are known (see RowCheckSetup.parents). */
 export interface DeferredReferences {
   /** Per reference (REFERENCES order for the entity): the parent key hash of each row. */
-  readonly refHi: readonly Uint32Array[];
-  readonly refLo: readonly Uint32Array[];
+  readonly refHi: readonly RowBlocks<Uint32Array>[];
+  readonly refLo: readonly RowBlocks<Uint32Array>[];
   /** Per reference: 1 where the row names a parent, 0 where the reference is null. */
-  readonly refSet: readonly Uint8Array[];
+  readonly refSet: readonly RowBlocks<Uint8Array>[];
   /** activities: the event time of each row (sent_at ?? scheduled_at ?? created_at, ms; NaN when none). */
-  readonly event?: Float64Array;
+  readonly event?: RowBlocks<Float64Array>;
 }
 
-/** What a shard returns: cloneable; per-row arrays are trimmed to `rows`. */
+/**
+ * What a shard returns: cloneable. Per-row arrays are in blocks of `blockRows` rows
+ * (see {@link RowBlocks}); only the first `rows` rows are set.
+ */
 export interface CheckShardResult {
   readonly rows: number;
+  readonly blockRows: number;
   /** Entity key hash of each row. */
-  readonly hashHi: Uint32Array;
-  readonly hashLo: Uint32Array;
+  readonly hashHi: RowBlocks<Uint32Array>;
+  readonly hashLo: RowBlocks<Uint32Array>;
   /** enrollments: created_at and updated_at ms of each row (NaN when null). */
-  readonly created?: Float64Array;
-  readonly updated?: Float64Array;
+  readonly created?: RowBlocks<Float64Array>;
+  readonly updated?: RowBlocks<Float64Array>;
   readonly columns: readonly ColumnTallies[];
   /** In the order of REFERENCES for this entity (orphans left empty when deferred). */
   readonly refs: readonly { present: number; orphans: TallyData }[];
@@ -160,15 +171,26 @@ export class RowChecker {
   private readonly before = tally();
   private beforeChecked = 0;
   private readonly beforeLimit: number;
-  private cap: number;
-  private hashHi: Uint32Array;
-  private hashLo: Uint32Array;
-  private created: Float64Array;
-  private updated: Float64Array;
-  private refHi: Uint32Array[];
-  private refLo: Uint32Array[];
-  private refSet: Uint8Array[];
-  private event: Float64Array;
+  private readonly blockRows: number;
+  /** Row index within the current block (blockRows when a new block is needed). */
+  private inBlock: number;
+  // All blocks so far, and the current (last) block of each per-row array.
+  private readonly hashHiBlocks: Uint32Array[] = [];
+  private readonly hashLoBlocks: Uint32Array[] = [];
+  private readonly createdBlocks: Float64Array[] = [];
+  private readonly updatedBlocks: Float64Array[] = [];
+  private readonly refHiBlocks: Uint32Array[][];
+  private readonly refLoBlocks: Uint32Array[][];
+  private readonly refSetBlocks: Uint8Array[][];
+  private readonly eventBlocks: Float64Array[] = [];
+  private hashHi = new Uint32Array(0);
+  private hashLo = new Uint32Array(0);
+  private created = new Float64Array(0);
+  private updated = new Float64Array(0);
+  private readonly refHi: Uint32Array[];
+  private readonly refLo: Uint32Array[];
+  private readonly refSet: Uint8Array[];
+  private event = new Float64Array(0);
   private readonly volume: VolumeCounter;
   private readonly values = new ValueReader({ timestampsAsMs: true });
   private readonly hasher = new KeyHasher();
@@ -220,17 +242,17 @@ export class RowChecker {
     this.isEnrollments = e === 'enrollments';
     this.isActivities = e === 'activities';
     this.beforeLimit = config.maxHoursBeforeEnrollment * 3_600_000;
-    const cap = Math.max(16, Math.ceil(setup.expectedRows * 1.1));
-    this.cap = cap;
-    this.hashHi = new Uint32Array(cap);
-    this.hashLo = new Uint32Array(cap);
-    this.created = new Float64Array(this.isEnrollments ? cap : 0);
-    this.updated = new Float64Array(this.isEnrollments ? cap : 0);
+    const blockRows = setup.blockRows ?? BLOCK_ROWS;
+    if (!Number.isInteger(blockRows) || blockRows < 1) throw new Error(`check: bad blockRows ${blockRows}`);
+    this.blockRows = blockRows;
+    this.inBlock = blockRows;
     const nDeferred = this.defer ? this.refs.length : 0;
-    this.refHi = Array.from({ length: nDeferred }, () => new Uint32Array(cap));
-    this.refLo = Array.from({ length: nDeferred }, () => new Uint32Array(cap));
-    this.refSet = Array.from({ length: nDeferred }, () => new Uint8Array(cap));
-    this.event = new Float64Array(this.defer && this.isActivities ? cap : 0);
+    this.refHiBlocks = Array.from({ length: nDeferred }, () => []);
+    this.refLoBlocks = Array.from({ length: nDeferred }, () => []);
+    this.refSetBlocks = Array.from({ length: nDeferred }, () => []);
+    this.refHi = Array.from({ length: nDeferred }, () => new Uint32Array(0));
+    this.refLo = Array.from({ length: nDeferred }, () => new Uint32Array(0));
+    this.refSet = Array.from({ length: nDeferred }, () => new Uint8Array(0));
     this.volume = new VolumeCounter(setup.effectiveSince, setup.until);
     this.vals = new Array<CellValue>(specs.length).fill(null);
     this.ms = new Float64Array(specs.length).fill(Number.NaN);
@@ -259,7 +281,9 @@ export class RowChecker {
   checkCells(): void {
     const { specs, cols, vals, ms, values, cells } = this;
     const setup = this.setup;
-    const i = this.n++;
+    this.n++;
+    if (this.inBlock === this.blockRows) this.addBlock();
+    const i = this.inBlock++;
     for (let c = 0; c < specs.length; c++) {
       const spec = specs[c]!;
       const col = cols[c]!;
@@ -292,7 +316,6 @@ export class RowChecker {
       }
     }
 
-    if (i >= this.cap) this.grow();
     const hasher = this.hasher;
     hasher.row(vals, this.keyIdx);
     this.hashHi[i] = hasher.hi;
@@ -352,21 +375,14 @@ export class RowChecker {
     this.volume.add(this.timeAt >= 0 ? ms[this.timeAt]! : Number.NaN);
   }
 
-  /**
-   * The tallies and per-row arrays, trimmed to the rows checked (copied when over a
-   * quarter of the capacity is unused: extract's results, sized by doubling, are kept
-   * until all entities are checked).
-   */
+  /** The tallies and per-row arrays (the blocks themselves: no copy). */
   result(): CheckShardResult {
-    const rows = this.n;
-    const copy = this.cap > rows * 1.25;
-    const trim = <T extends Uint32Array | Uint8Array | Float64Array>(a: T): T =>
-      (copy ? a.slice(0, rows) : a.subarray(0, rows)) as T;
     return {
-      rows,
-      hashHi: trim(this.hashHi),
-      hashLo: trim(this.hashLo),
-      ...(this.isEnrollments ? { created: trim(this.created), updated: trim(this.updated) } : {}),
+      rows: this.n,
+      blockRows: this.blockRows,
+      hashHi: this.hashHiBlocks,
+      hashLo: this.hashLoBlocks,
+      ...(this.isEnrollments ? { created: this.createdBlocks, updated: this.updatedBlocks } : {}),
       columns: this.cols,
       refs: this.refs.map((r) => ({ present: r.present, orphans: r.orphans })),
       before: this.before,
@@ -375,10 +391,10 @@ export class RowChecker {
       ...(this.defer
         ? {
             deferred: {
-              refHi: this.refHi.map(trim),
-              refLo: this.refLo.map(trim),
-              refSet: this.refSet.map(trim),
-              ...(this.isActivities ? { event: trim(this.event) } : {}),
+              refHi: this.refHiBlocks,
+              refLo: this.refLoBlocks,
+              refSet: this.refSetBlocks,
+              ...(this.isActivities ? { event: this.eventBlocks } : {}),
             },
           }
         : {}),
@@ -394,19 +410,32 @@ export class RowChecker {
     }
   }
 
-  private grow(): void {
-    const cap = this.cap * 2;
-    this.cap = cap;
-    this.hashHi = growUint32(this.hashHi, cap);
-    this.hashLo = growUint32(this.hashLo, cap);
+  /** Starts a new block of every per-row array. */
+  private addBlock(): void {
+    const b = this.blockRows;
+    this.inBlock = 0;
+    this.hashHi = new Uint32Array(b);
+    this.hashLo = new Uint32Array(b);
+    this.hashHiBlocks.push(this.hashHi);
+    this.hashLoBlocks.push(this.hashLo);
     if (this.isEnrollments) {
-      this.created = growFloat64(this.created, cap);
-      this.updated = growFloat64(this.updated, cap);
+      this.created = new Float64Array(b);
+      this.updated = new Float64Array(b);
+      this.createdBlocks.push(this.created);
+      this.updatedBlocks.push(this.updated);
     }
-    this.refHi = this.refHi.map((a) => growUint32(a, cap));
-    this.refLo = this.refLo.map((a) => growUint32(a, cap));
-    this.refSet = this.refSet.map((a) => growUint8(a, cap));
-    if (this.event.length > 0) this.event = growFloat64(this.event, cap);
+    for (let k = 0; k < this.refHi.length; k++) {
+      this.refHi[k] = new Uint32Array(b);
+      this.refLo[k] = new Uint32Array(b);
+      this.refSet[k] = new Uint8Array(b);
+      this.refHiBlocks[k]!.push(this.refHi[k]!);
+      this.refLoBlocks[k]!.push(this.refLo[k]!);
+      this.refSetBlocks[k]!.push(this.refSet[k]!);
+    }
+    if (this.defer && this.isActivities) {
+      this.event = new Float64Array(b);
+      this.eventBlocks.push(this.event);
+    }
   }
 }
 

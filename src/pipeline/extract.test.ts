@@ -10,6 +10,7 @@ import { captureIo } from '../cli/io.js';
 import { runCli } from '../cli/run.js';
 import { shippedPackDir } from '../db/index.js';
 import { writeDemoSqlite } from '../demo/sqlite-file.js';
+import { ENTITIES } from '../schema/entities.js';
 import { openSnapshot } from '../snapshot/manifest.js';
 import { PACKAGE_ROOT } from '../version.js';
 
@@ -49,6 +50,10 @@ async function expectQualityAsFromFiles(dir: string): Promise<QualityReport> {
   const fromFiles = await runChecks(await openSnapshot(dir), checkConfigSchema.parse({}), {
     now: new Date(written.checked_at_utc),
   });
+  // Every entity's checks came from its rows as they were written: none was left for
+  // runChecks to read again from its file (which would hide lost row checks).
+  expect(written.checked_as_written).toEqual(ENTITIES.map((d) => d.name));
+  expect(fromFiles.checked_as_written).toEqual([]);
   expect(written.findings).toEqual(fromFiles.findings);
   expect(written.volume).toEqual(fromFiles.volume);
   expect(written.ok).toBe(fromFiles.ok);

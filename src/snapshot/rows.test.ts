@@ -1,10 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isLeadliftError } from '../errors.js';
 import { tempDir } from '../test-support/snapshot.js';
 import { sha256File } from './manifest.js';
-import { type CellValue, copyRows, openRows, RowScanner, RowWriter, readLines } from './rows.js';
+import { type CellValue, copyRows, fileSha256, openRows, RowScanner, RowWriter, readLines } from './rows.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -127,6 +128,79 @@ describe('RowWriter', () => {
     expect(text).toBe('["id"]\n["a"]\n["é"]\n');
     expect(info).toMatchObject({ rows: 2, bytes: Buffer.byteLength(text), columns: ['id'] });
     expect(info.sha256).toBe(await sha256File(join(dir, 'w.jsonl')));
+  });
+
+  /** The bytes a row file of `rows` must hold: the header and rows as JSON lines. */
+  const expected = (columns: string[], rows: CellValue[][]): Buffer =>
+    Buffer.from(`${[columns, ...rows].map((r) => JSON.stringify(r)).join('\n')}\n`, 'utf8');
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+  it('when one row is larger than the 1 MiB chunk then the file, bytes and sha256 equal the joined lines', async () => {
+    const rows: CellValue[][] = [
+      ['small', 'a'],
+      ['ascii', 'x'.repeat(1_500_000)],
+      ['wide', 'é😀\u2028'.repeat(200_000)],
+      ['after', 'b'],
+    ];
+    const w = new RowWriter(join(dir, 'huge.jsonl'), ['id', 't']);
+    for (const r of rows) w.write(r);
+    const info = await w.close();
+    const want = expected(['id', 't'], rows);
+    const got = await readFile(join(dir, 'huge.jsonl'));
+    expect(got.equals(want)).toBe(true);
+    expect(info).toMatchObject({ rows: 4, bytes: want.length });
+    expect(info.sha256).toBe(sha(want));
+    const back: CellValue[][] = [];
+    for await (const r of await openRows(join(dir, 'huge.jsonl'))) back.push(r);
+    expect(back).toEqual(rows);
+  });
+
+  it('when rows of multi-byte characters straddle the 1 MiB chunk edges then the bytes and sha256 equal the joined lines', async () => {
+    // Rows of 0–1,499 characters cycling through é (2 bytes), 😀 (4), U+2028 (3) and x
+    // (1): the ~6 MiB file crosses six 1 MiB chunk edges, each with a row of multi-byte
+    // characters that would straddle it (a writer that cut a row at the edge, or sized its
+    // room by UTF-16 units, would lose or mangle bytes there).
+    const chars = ['é', '😀', '\u2028', 'x'];
+    const rows: CellValue[][] = [];
+    let total = 0;
+    for (let i = 0; total < 6 << 20; i++) {
+      const text = Array.from({ length: (i * 7919) % 1_500 }, (_, j) => chars[(i + j) % 4]).join('');
+      const row = [i, text];
+      rows.push(row);
+      total += Buffer.byteLength(JSON.stringify(row)) + 1;
+    }
+    const w = new RowWriter(join(dir, 'edges.jsonl'), ['i', 't']);
+    for (const r of rows) w.write(r);
+    const info = await w.close();
+    const want = expected(['i', 't'], rows);
+    expect((await readFile(join(dir, 'edges.jsonl'))).equals(want)).toBe(true);
+    expect(info).toMatchObject({ rows: rows.length, bytes: want.length });
+    expect(info.sha256).toBe(sha(want));
+    let n = 0;
+    for await (const r of await openRows(join(dir, 'edges.jsonl'))) {
+      if (JSON.stringify(r) !== JSON.stringify(rows[n])) throw new Error(`row ${n} differs`);
+      n++;
+    }
+    expect(n).toBe(rows.length);
+  });
+
+  it("when a part is written unhashed, renamed and hashed as a file (clean's one-part branch) then bytes and sha256 equal the joined lines", async () => {
+    const rows: CellValue[][] = [
+      ['a', 'é😀\u2028'],
+      ['b', 'y'.repeat(1_200_000)],
+      ['c', null],
+    ];
+    const part = join(dir, 'part-0.jsonl');
+    const w = new RowWriter(part, ['id', 't'], { sha256: false });
+    for (const r of rows) w.write(r);
+    const info = await w.close();
+    expect(info.sha256).toBe('');
+    const final = join(dir, 'final.jsonl');
+    await rename(part, final);
+    const want = expected(['id', 't'], rows);
+    expect((await readFile(final)).equals(want)).toBe(true);
+    expect(info.bytes).toBe(want.length);
+    expect(await fileSha256(final)).toBe(sha(want));
   });
 
   it('when more than a megabyte is written between flushes then no listener warning piles up and all rows land', async () => {

@@ -145,13 +145,13 @@ export function serveShard<I, O>(fn: ShardFn<I, O>): void {
   });
 }
 
-/** The buffers of the typed arrays in a result (up to three levels deep), to move rather than copy them. */
+/** The buffers of the typed arrays in a result (up to five levels deep: check results keep per-row arrays in blocks), to move rather than copy them. */
 export function transferables(value: unknown): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   const visit = (v: unknown, depth: number) => {
     if (ArrayBuffer.isView(v)) {
       if (v.buffer instanceof ArrayBuffer) out.add(v.buffer);
-    } else if (v && typeof v === 'object' && depth < 3) {
+    } else if (v && typeof v === 'object' && depth < 5) {
       for (const x of Object.values(v)) visit(x, depth + 1);
     }
   };
