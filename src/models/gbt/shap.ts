@@ -22,6 +22,8 @@ export interface ShapTree {
   readonly cover: Float64Array;
   readonly value: Float64Array;
   readonly depth: number;
+  /** The most distinct features on one root-to-leaf path. */
+  readonly maxPathFeatures: number;
 }
 
 /** Options of {@link shapValues}. */
@@ -132,7 +134,9 @@ export function shapRows(
   for (let q = t0; q < t1; q++) {
     const t = prepared.trees[q]!;
     if (t.m === 0) continue;
-    if (t.m <= MAX_KEY_BITS && byPattern) addTreeMemoized(t, cols, r0, r1, columns);
+    // Patterns need a key (≤ 52 splits) and each leaf's agreement mask a small integer.
+    const patterned = byPattern && t.m <= MAX_KEY_BITS && t.maxPathFeatures <= MAX_MASK_BITS;
+    if (patterned) addTreeMemoized(t, cols, r0, r1, columns);
     else addTreeRowByRow(t, cols, r0, r1, state, columns);
   }
 }
@@ -541,16 +545,25 @@ function toShapTree(t: GbtTree, c: CompiledTree): ShapTree {
     cover[m + l] = t.leafCount[l]!;
     value[m + l] = t.leafValue[l]!;
   }
-  // Depth, for the path buffer size.
+  // Depth, for the path buffer size, and the most distinct features on a path.
   let depth = 0;
-  const stack: [number, number][] = [[0, 0]];
-  while (stack.length > 0) {
-    const [node, d] = stack.pop()!;
+  let maxPathFeatures = 0;
+  const onPath = new Map<number, number>();
+  const walk = (node: number, d: number) => {
     depth = Math.max(depth, d);
-    if (node < m) {
-      stack.push([left[node]!, d + 1], [right[node]!, d + 1]);
+    if (node >= m) {
+      maxPathFeatures = Math.max(maxPathFeatures, onPath.size);
+      return;
     }
-  }
+    const f = c.feature[node]!;
+    onPath.set(f, (onPath.get(f) ?? 0) + 1);
+    walk(left[node]!, d + 1);
+    walk(right[node]!, d + 1);
+    const count = onPath.get(f)! - 1;
+    if (count === 0) onPath.delete(f);
+    else onPath.set(f, count);
+  };
+  walk(0, 0);
   return {
     m,
     feature: c.feature,
@@ -561,6 +574,7 @@ function toShapTree(t: GbtTree, c: CompiledTree): ShapTree {
     cover,
     value,
     depth,
+    maxPathFeatures,
   };
 }
 
