@@ -8,7 +8,7 @@
 import { alignColumns, type Frame } from '../../numeric/frame.js';
 import type { Contributions } from '../contributions.js';
 import type { GbtModel, GbtTree } from './model.js';
-import { type CompiledTree, compileTrees } from './predict.js';
+import { type CompiledTree, compileTrees, directionKeys, MAX_DIRECTION_SPLITS } from './predict.js';
 import { defaultShapThreads, shapInWorkers, workerAvailable } from './shap-parallel.js';
 
 /** A tree with leaves renumbered after the internal nodes (leaf l → node m + l) and covers. */
@@ -135,14 +135,11 @@ export function shapRows(
     const t = prepared.trees[q]!;
     if (t.m === 0) continue;
     // Patterns need a key (≤ 52 splits) and each leaf's agreement mask a small integer.
-    const patterned = byPattern && t.m <= MAX_KEY_BITS && t.maxPathFeatures <= MAX_MASK_BITS;
+    const patterned = byPattern && t.m <= MAX_DIRECTION_SPLITS && t.maxPathFeatures <= MAX_MASK_BITS;
     if (patterned) addTreeMemoized(t, cols, r0, r1, columns);
     else addTreeRowByRow(t, cols, r0, r1, state, columns);
   }
 }
-
-/** Internal nodes up to which a row's path pattern fits exactly in one double (2^52). */
-const MAX_KEY_BITS = 52;
 
 /**
  * One tree's contributions for every row, computed once per distinct path pattern. A
@@ -160,34 +157,15 @@ function addTreeMemoized(
   columns: Float64Array[],
 ): void {
   const n = r1 - r0;
-  // Each row's pattern, node by node over all rows (each pass reads one column in order):
-  // in a 32-bit integer when it fits (the default 31 leaves have 30 nodes), else a double.
-  const small = t.m <= 32;
-  const keys32 = small ? new Uint32Array(n) : null;
-  const keys64 = small ? null : new Float64Array(n);
-  for (let k = 0; k < t.m; k++) {
-    const col = cols[t.feature[k]!]!;
-    const thr = t.threshold[k]!;
-    const missingLeft = t.defaultLeft[k] === 1 ? 1 : 0;
-    // NaN goes left exactly when "not right" is the test (NaN compares false); no branch.
-    if (keys32 && missingLeft === 1) {
-      for (let i = 0; i < n; i++) keys32[i] = (keys32[i]! << 1) | +!(col[r0 + i]! > thr);
-    } else if (keys32) {
-      for (let i = 0; i < n; i++) keys32[i] = (keys32[i]! << 1) | +(col[r0 + i]! <= thr);
-    } else {
-      for (let i = 0; i < n; i++) {
-        const v = col[r0 + i]!;
-        keys64![i] = keys64![i]! * 2 + (missingLeft === 1 ? +!(v > thr) : +(v <= thr));
-      }
-    }
-  }
+  // Each row's pattern: bit k set when it goes left at node k.
+  const keys = directionKeys(t, cols, r0, r1);
   // Slot (distinct pattern, first seen first) of every row, and a row of each slot.
   const slots = new PatternSlots();
   const slotOfRow = new Int32Array(n);
   let firstRow = new Int32Array(1024);
   for (let i = 0; i < n; i++) {
     const before = slots.size;
-    const slot = slots.slotOf(keys32 ? keys32[i]! : keys64![i]!);
+    const slot = slots.slotOf(keys[i]!);
     slotOfRow[i] = slot;
     if (slots.size > before) {
       if (slot >= firstRow.length) {
@@ -207,17 +185,17 @@ function addTreeMemoized(
   const goLeft = new Uint8Array(t.m);
   const phi = new Float64Array(nU);
   for (let slot = 0; slot < nSlots; slot++) {
-    // The directions are the key's bits, node 0 the highest.
+    // The directions are the key's bits, node 0 the lowest.
     const i = firstRow[slot]! - r0;
-    if (keys32) {
-      const key = keys32[i]!;
-      for (let k = 0; k < t.m; k++) goLeft[k] = (key >>> (t.m - 1 - k)) & 1;
-    } else {
-      let key = keys64![i]!;
-      for (let k = t.m - 1; k >= 0; k--) {
+    if (keys instanceof Float64Array) {
+      let key = keys[i]!;
+      for (let k = 0; k < t.m; k++) {
         goLeft[k] = key % 2;
         key = (key - goLeft[k]!) / 2;
       }
+    } else {
+      const key = keys[i]!;
+      for (let k = 0; k < t.m; k++) goLeft[k] = (key >>> k) & 1;
     }
     patternValues(leaves, goLeft, phi);
     for (let u = 0; u < nU; u++) store[u * nSlots + slot] = phi[u]!;
