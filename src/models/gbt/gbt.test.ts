@@ -5,7 +5,7 @@ import { fitGbt } from './fit.js';
 import { featureImportance } from './importance.js';
 import type { GbtModel, GbtTree } from './model.js';
 import { predictProbaGbt, predictRawGbt } from './predict.js';
-import { shapValues } from './shap.js';
+import { PATTERN_MIN_ROWS, shapValues } from './shap.js';
 
 const frame = (cols: Record<string, number[]>): Frame => ({
   nRows: Object.values(cols)[0]!.length,
@@ -389,6 +389,24 @@ describe('shapValues', () => {
     }
     // Rows reach the chain's end, where feature 34 is split.
     expect(deep).toBeGreaterThan(0);
+  });
+
+  it('when a batch is smaller than PATTERN_MIN_ROWS then the default is the recursion, and by pattern agrees', () => {
+    const few: Frame = { nRows: 5, names: probe.names, columns: probe.columns.map((c) => c.slice(0, 5)) };
+    const auto = shapValues(model, few);
+    const slow = shapValues(model, few, { byPattern: false });
+    const forced = shapValues(model, few, { byPattern: true });
+    expect(few.nRows).toBeLessThan(PATTERN_MIN_ROWS);
+    expect(auto.columns).toEqual(slow.columns);
+    const raw = predictRawGbt(model, few);
+    for (let i = 0; i < few.nRows; i++) {
+      let sum = forced.expectedValue;
+      forced.columns.forEach((col, j) => {
+        expect(Math.abs(col[i]! - slow.columns[j]![i]!)).toBeLessThanOrEqual(1e-12);
+        sum += col[i]!;
+      });
+      expect(sum).toBeCloseTo(raw[i]!, 10);
+    }
   });
 
   it('when a tree has more than 52 splits then rows are explained one by one and still add up', () => {
