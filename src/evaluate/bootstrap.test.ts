@@ -55,6 +55,42 @@ describe('bootstrapInterval', () => {
     }
   });
 
+  it('when few rows with ties often leave a resample one class or one score then the sorted pass equals resampling by copy', () => {
+    // 14 rows, 4 positives, 2 distinct scores (a positive low, a negative high): a few
+    // resamples have no positive, a few both classes but only the low score, so the
+    // one-class and the rankable checks both decide. The unregistered wrappers copy each
+    // resample and call the metric itself.
+    const yy = Uint8Array.from([0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0]);
+    const ss = Float64Array.from([0.2, 0.7, 0.2, 0.2, 0.2, 0.2, 0.7, 0.2, 0.2, 0.2, 0.7, 0.2, 0.7, 0.2]);
+    // Resamples of both classes and one score exist for this seed's draws (counted here with the same generator).
+    const rng = new SeededRng(11, 0xb007);
+    let oneScoreBothClasses = 0;
+    let oneClass = 0;
+    for (let r = 0; r < 1000; r++) {
+      const draw = Array.from({ length: 14 }, () => rng.nextInt(14));
+      const classes = new Set(draw.map((i) => yy[i]));
+      const scores = new Set(draw.map((i) => ss[i]));
+      if (classes.size === 2 && scores.size === 1) oneScoreBothClasses++;
+      if (classes.size === 1) oneClass++;
+    }
+    expect(oneScoreBothClasses).toBeGreaterThan(0);
+    expect(oneClass).toBeGreaterThan(0);
+    const fns = [averagePrecision, rocAuc, liftAt(0.2)];
+    let skipped = 0;
+    for (const fn of fns) {
+      const wrapped = (a: Uint8Array, b: Float64Array): MetricValue => fn(a, b);
+      const fast = bootstrapInterval(fn, yy, ss, { nBoot: 1000, seed: 11 });
+      const slow = bootstrapInterval(wrapped, yy, ss, { nBoot: 1000, seed: 11 });
+      if ('unavailable' in fast || 'unavailable' in slow) throw new Error('unavailable');
+      expect(fast.nValid).toBe(slow.nValid);
+      expect(fast.lower).toBeCloseTo(slow.lower, 12);
+      expect(fast.upper).toBeCloseTo(slow.upper, 12);
+      skipped += 1000 - fast.nValid;
+    }
+    // Every metric skips exactly those resamples.
+    expect(skipped).toBe(3 * (oneScoreBothClasses + oneClass));
+  });
+
   it('when called twice with the same seed then the interval is identical', () => {
     const a = bootstrapInterval(averagePrecision, y, p, { nBoot: 200, seed: 7 });
     const b = bootstrapInterval(averagePrecision, y, p, { nBoot: 200, seed: 7 });

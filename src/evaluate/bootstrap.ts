@@ -174,23 +174,11 @@ export function bootstrapIntervals(
   return out;
 }
 
-/**
- * Multiplicities of n draws with replacement from n rows: exactly the draws of n calls of
- * `rng.nextInt(n)` (the same rejection of the top of the 32-bit range), with the
- * remainder taken by a floor division, which V8 runs about twice as fast as `%` on
- * values beyond 2^31.
- */
+/** Multiplicities of n draws with replacement from n rows: n calls of `rng.nextInt(n)`. */
 function drawCounts(rng: SeededRng, n: number, w: Float64Array): void {
   w.fill(0);
-  if (n <= 1) {
-    if (n === 1) w[0] = 1;
-    return;
-  }
-  const limit = 4294967296 - (4294967296 % n);
   for (let k = 0; k < n; k++) {
-    let u = rng.nextU32();
-    while (u >= limit) u = rng.nextU32();
-    const i = u - Math.floor(u / n) * n;
+    const i = rng.nextInt(n);
     w[i] = w[i]! + 1;
   }
 }
@@ -263,7 +251,7 @@ function planOf(
  * fills `plan.values` with average precision, ROC-AUC and lifts exactly as
  * averagePrecisionKernel, rocAucKernel and topKPositivesKernel compute them (the same
  * sums in the same order), and returns whether the resample is rankable (both classes
- * and two distinct scores drawn; see weightedRankable).
+ * and two distinct scores drawn).
  */
 function sortedPass(plan: SortedPlan, w: Float64Array, n: number): boolean {
   const { order, ySorted, groupEnd, kinds, liftK, values } = plan;

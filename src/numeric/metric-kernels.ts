@@ -129,19 +129,3 @@ export function topKPositivesKernel(
   }
   return positives;
 }
-
-/** True when the weighted rows hold both classes and at least two distinct scores. */
-export function weightedRankable(y: Uint8Array, s: Float64Array, w: Float64Array): boolean {
-  let pos = 0;
-  let neg = 0;
-  let first = Number.NaN;
-  let varies = false;
-  for (let i = 0; i < y.length; i++) {
-    if (w[i] === 0) continue;
-    if (y[i] === 1) pos++;
-    else neg++;
-    if (Number.isNaN(first)) first = s[i]!;
-    else if (s[i] !== first) varies = true;
-  }
-  return pos > 0 && neg > 0 && varies;
-}

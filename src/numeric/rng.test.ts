@@ -28,6 +28,25 @@ describe('SeededRng', () => {
     for (const c of counts) expect(Math.abs(c - 2000)).toBeLessThan(200);
   });
 
+  it('when n changes between calls then nextInt draws what rejection and `%` on nextU32 draw', () => {
+    // The reference: a fresh limit every call and the remainder by `%`; n alternates so the
+    // kept limit must follow, and the large n reject often and divide beyond 2^31.
+    const a = new SeededRng(5, 2);
+    const b = new SeededRng(5, 2);
+    const ns = [1, 2, 7, 1000, 3_000_000_000, 2 ** 31 + 1, 7, 2 ** 32 - 1];
+    for (let i = 0; i < 4000; i++) {
+      const n = ns[i % ns.length]!;
+      let expected = 0;
+      if (n > 1) {
+        const limit = 4294967296 - (4294967296 % n);
+        let u = b.nextU32();
+        while (u >= limit) u = b.nextU32();
+        expected = u % n;
+      }
+      expect(a.nextInt(n)).toBe(expected);
+    }
+  });
+
   it('when sampling k of n then the sample is sorted, distinct and within range', () => {
     const r = new SeededRng(9);
     const out = new Uint32Array(30);

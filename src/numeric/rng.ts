@@ -24,6 +24,9 @@ export class SeededRng {
   private s1 = 0;
   private s2 = 0;
   private s3 = 0;
+  /** nextInt's rejection limit for n = limitOf (0: none yet). */
+  private limitOf = 0;
+  private limit = 0;
 
   constructor(seed: number, stream = 0) {
     // splitmix32 over (seed, stream) fills the state; it is never all zero.
@@ -65,11 +68,16 @@ export class SeededRng {
   /** A uniform integer in [0, n), for 1 ≤ n ≤ 2^32, without modulo bias. */
   nextInt(n: number): number {
     if (n <= 1) return 0;
-    // Rejection keeps every value equally likely.
-    const limit = 4294967296 - (4294967296 % n);
+    // Rejection keeps every value equally likely; the limit is kept for repeated n.
+    if (n !== this.limitOf) {
+      this.limitOf = n;
+      this.limit = 4294967296 - (4294967296 % n);
+    }
     let u = this.nextU32();
-    while (u >= limit) u = this.nextU32();
-    return u % n;
+    while (u >= this.limit) u = this.nextU32();
+    // The remainder by a floor division, which V8 runs about twice as fast as `%` on
+    // values beyond 2^31 (the same integer).
+    return u - Math.floor(u / n) * n;
   }
 
   /** A standard normal draw (Box–Muller; one value per call, so draws never depend on call parity). */

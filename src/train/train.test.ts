@@ -14,7 +14,7 @@ import { scoreWithRunModel } from './score.js';
 import { splitRows, timeOrder } from './split.js';
 import { syntheticFlatCsv } from './synthetic.js';
 import { flatTableOf } from './table.js';
-import { trainFlat } from './train.js';
+import { permutationLimits, trainFlat } from './train.js';
 
 const spec = { labelCol: 'converted', timeCol: 'ts', idCols: ['id'] };
 const tableOf = (text: string, s: Parameters<typeof flatTableOf>[1] = spec) =>
@@ -172,19 +172,39 @@ describe('trainFlat', () => {
     expect(r.gates.reason).toContain('unavailable');
   });
 
-  // Trees of up to 32 splits are re-walked by split directions, larger ones by value.
+  // Trees of up to 32 splits are re-walked by split directions, larger ones by value, and
+  // so are trees whose direction arrays do not fit in the memory limit.
   it.each([
-    { splits: 'at most 32', numLeaves: 31 },
-    { splits: 'more than 32', numLeaves: 60 },
+    { splits: 'at most 32', numLeaves: 31, limit: null },
+    { splits: 'exactly 32 (bit 31 set)', numLeaves: 33, limit: null },
+    { splits: 'more than 32', numLeaves: 60, limit: null },
+    { splits: 'at most 32, some trees over the memory limit', numLeaves: 31, limit: 20_000 },
   ])(
     'when a feature is permuted ($splits splits per tree) then its PR-AUC drop equals scoring the permuted test rows afresh',
-    ({ numLeaves }) => {
+    ({ numLeaves, limit }) => {
       const table = tableOf(syntheticFlatCsv({ n: 3000, kind: 'xor', seed: 4 }));
-      const r = trainFlat(table, { ...fast, gbtParams: { numLeaves, minDataInLeaf: 5 } });
+      const saved = permutationLimits.directionBytes;
+      if (limit !== null) permutationLimits.directionBytes = limit;
+      let r: ReturnType<typeof trainFlat>;
+      try {
+        r = trainFlat(table, { ...fast, gbtParams: { numLeaves, minDataInLeaf: 5 } });
+      } finally {
+        permutationLimits.directionBytes = saved;
+      }
       expect(r.selection.selected).toBe('gbt');
       if (r.selected.model.kind !== 'gbt') throw new Error('not gbt');
-      const most = Math.max(...r.selected.model.trees.map((t) => t.numLeaves - 1));
+      const splits = r.selected.model.trees.map((t) => t.numLeaves - 1);
+      const most = Math.max(...splits);
       expect(most > 32).toBe(numLeaves > 33);
+      if (numLeaves === 33) expect(most).toBe(32);
+      // Trees walked by value: those over 32 splits, or, under the lowered limit, the trees
+      // after the first few (600 test rows × up to 4 bytes each in 20,000 bytes).
+      const byValue = permutationLimits.treesByValue;
+      if (limit === null) expect(byValue).toBe(splits.filter((m) => m > 32).length);
+      else {
+        expect(byValue).toBeGreaterThan(0);
+        expect(byValue).toBeLessThan(splits.length);
+      }
       const seed = r.options.seed;
       const testRows = splitRows(timeOrder(table.timeMs!), table.y, 'time', 0.2, seed, 'test').test;
       const codes = encodeCodes(r.preprocessing, table.features);

@@ -19,7 +19,7 @@ import type { Contributions } from '../models/contributions.js';
 import { fitGbt } from '../models/gbt/fit.js';
 import { featureImportance } from '../models/gbt/importance.js';
 import type { GbtParams } from '../models/gbt/params.js';
-import { type CompiledTree, compileTrees, leafOf } from '../models/gbt/predict.js';
+import { type CompiledTree, compileTrees, directionKeys, leafOf } from '../models/gbt/predict.js';
 import { fitLogreg } from '../models/logreg/fit.js';
 import type { LogregParams } from '../models/logreg/params.js';
 import { explain, type Model, predictRaw } from '../models/model.js';
@@ -579,6 +579,13 @@ function select(candidates: readonly CandidateReport[]): { selected: 'logreg' | 
 }
 
 /**
+ * Permutation importance's memory limit for the split-direction arrays (all trees of one
+ * target together; trees beyond it are walked by value, with the same results), and how
+ * many trees the last call walked by value. Tests lower the limit to take that path.
+ */
+export const permutationLimits = { directionBytes: 256 * 2 ** 20, treesByValue: 0 };
+
+/**
  * Gain, mean |contribution| on the test rows, and the drop in test PR-AUC when one feature
  * is permuted (seeded). A permutation changes only the permuted feature's part of the raw
  * score: for the logistic regression that is the feature's contribution (the model is
@@ -603,9 +610,19 @@ function globalImportance(
   const trees = model.kind === 'gbt' ? compileTrees(model) : [];
   const aligned = model.kind === 'gbt' ? alignColumns(testCodes, model.featureNames, 'importance') : [];
   // Each test row's leaf in every tree, so a permutation re-walks only the trees using the
-  // feature; and, for trees of up to 32 splits, the row's direction at every split (bit k:
-  // went left at node k), so the walk reads bits instead of columns (see below).
-  const directions = trees.map((t) => (t.numLeaves - 1 <= 32 ? directionBits(t, aligned, nTest) : null));
+  // feature; and, for trees of up to 32 splits while the arrays fit in the budget (model
+  // order), the row's direction at every split (bit k: went left at node k) in 1, 2 or 4
+  // bytes, so the walk reads bits instead of columns (see below). Other trees are walked by
+  // value.
+  let budget = permutationLimits.directionBytes;
+  const directions = trees.map((t) => {
+    const splits = t.numLeaves - 1;
+    const bytes = nTest * (splits <= 8 ? 1 : splits <= 16 ? 2 : 4);
+    if (splits > 32 || bytes > budget) return null;
+    budget -= bytes;
+    return directionKeys(t, aligned, 0, nTest) as Uint8Array | Uint16Array | Uint32Array;
+  });
+  permutationLimits.treesByValue = directions.filter((d) => d === null).length;
   const leaves = trees.map((t, q) => {
     const out = t.numLeaves <= 256 ? new Uint8Array(nTest) : new Uint32Array(nTest);
     const bits = directions[q];
@@ -647,7 +664,7 @@ function globalImportance(
       rng.shuffle(perm);
       if (model.kind === 'gbt') {
         const a = model.featureNames.indexOf(f.name);
-        // The permuted columns, for the trees walked by value (more than 32 splits) only.
+        // The permuted columns, for the trees walked by value only.
         let cols: Float64Array[] | null = null;
         const permutedCols = () => {
           if (cols === null) {
@@ -674,7 +691,8 @@ function globalImportance(
             for (let node = 0; node < t.feature.length; node++) if (t.feature[node] === a) mask |= 1 << node;
             const leaf = leaves[q]!;
             for (let k = 0; k < nTest; k++) {
-              const own = bits[k]!;
+              // As int32 (bit 31 of a Uint32Array reads as 2^31), to compare with `moved`.
+              const own = bits[k]! | 0;
               const moved = (own & ~mask) | (bits[perm[k]!]! & mask);
               raw[k] = raw[k]! + v[moved === own ? leaf[k]! : leafOfBits(t, moved)]!;
             }
@@ -707,24 +725,7 @@ function globalImportance(
   });
 }
 
-/** Each row's direction at every split of `t` (≤ 32 splits): bit k set when it goes left at node k. */
-function directionBits(t: CompiledTree, cols: readonly Float64Array[], n: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let node = 0; node < t.feature.length; node++) {
-    const col = cols[t.feature[node]!]!;
-    const thr = t.threshold[node]!;
-    const bit = 1 << node;
-    // NaN compares false both ways, so it goes left exactly when the test is "not right".
-    if (t.defaultLeft[node] === 1) {
-      for (let k = 0; k < n; k++) if (!(col[k]! > thr)) out[k] = out[k]! | bit;
-    } else {
-      for (let k = 0; k < n; k++) if (col[k]! <= thr) out[k] = out[k]! | bit;
-    }
-  }
-  return out;
-}
-
-/** The leaf reached by following the directions in `bits` (see directionBits). */
+/** The leaf reached by following the directions in `bits` (see directionKeys). */
 function leafOfBits(t: CompiledTree, bits: number): number {
   if (t.numLeaves === 1) return 0;
   let node = 0;

@@ -5,7 +5,7 @@ import { fitGbt } from './fit.js';
 import { featureImportance } from './importance.js';
 import type { GbtModel, GbtTree } from './model.js';
 import { predictProbaGbt, predictRawGbt } from './predict.js';
-import { shapValues } from './shap.js';
+import { PATTERN_MIN_ROWS, shapValues } from './shap.js';
 
 const frame = (cols: Record<string, number[]>): Frame => ({
   nRows: Object.values(cols)[0]!.length,
@@ -234,6 +234,32 @@ function bruteForceShap(model: GbtModel, row: number[]): number[] {
   return phi;
 }
 
+/**
+ * A hand-built chain: node k splits feature k % nFeatures, its right child is a leaf, its left
+ * child the next node (the last node's left child is the last leaf).
+ */
+function chain(m: number, nFeatures: number): GbtTree {
+  const leafCount = Array.from({ length: m + 1 }, (_, l) => 10 + (l % 5) * 3);
+  const internalCount = new Array<number>(m);
+  let below = leafCount[m]!;
+  for (let k = m - 1; k >= 0; k--) {
+    below += leafCount[k]!;
+    internalCount[k] = below;
+  }
+  return {
+    numLeaves: m + 1,
+    splitFeature: Array.from({ length: m }, (_, k) => k % nFeatures),
+    threshold: Array.from({ length: m }, (_, k) => 0.4 * ((k % 3) - 1)),
+    defaultLeft: Array.from({ length: m }, (_, k) => k % 2 === 0),
+    leftChild: Array.from({ length: m }, (_, k) => (k < m - 1 ? k + 1 : ~m)),
+    rightChild: Array.from({ length: m }, (_, k) => ~k),
+    splitGain: new Array<number>(m).fill(1),
+    internalCount,
+    leafValue: Array.from({ length: m + 1 }, (_, l) => 0.1 * Math.sin(l + 1)),
+    leafCount,
+  };
+}
+
 describe('shapValues', () => {
   const data = synthetic(800, 9);
   const model = fitGbt(data, { numIterations: 12, numLeaves: 12, minDataInLeaf: 10 });
@@ -297,27 +323,6 @@ describe('shapValues', () => {
     // the next node. 20 nodes over 16 features give a leaf path with 16 distinct features
     // (its masks go to a Map, not a table); 40 nodes over 12 features need a key beyond 32
     // bits and repeat features along the path.
-    const chain = (m: number, nFeatures: number): GbtTree => {
-      const leafCount = Array.from({ length: m + 1 }, (_, l) => 10 + (l % 5) * 3);
-      const internalCount = new Array<number>(m);
-      let below = leafCount[m]!;
-      for (let k = m - 1; k >= 0; k--) {
-        below += leafCount[k]!;
-        internalCount[k] = below;
-      }
-      return {
-        numLeaves: m + 1,
-        splitFeature: Array.from({ length: m }, (_, k) => k % nFeatures),
-        threshold: Array.from({ length: m }, (_, k) => 0.4 * ((k % 3) - 1)),
-        defaultLeft: Array.from({ length: m }, (_, k) => k % 2 === 0),
-        leftChild: Array.from({ length: m }, (_, k) => (k < m - 1 ? k + 1 : ~m)),
-        rightChild: Array.from({ length: m }, (_, k) => ~k),
-        splitGain: new Array<number>(m).fill(1),
-        internalCount,
-        leafValue: Array.from({ length: m + 1 }, (_, l) => 0.1 * Math.sin(l + 1)),
-        leafCount,
-      };
-    };
     const rng = new SeededRng(21);
     const nF = 16;
     const n = 600;
@@ -348,6 +353,60 @@ describe('shapValues', () => {
     }
     // Feature 15 is split only deep in the first chain, and it still gets values.
     expect(fast.columns[15]!.some((v) => v !== 0)).toBe(true);
+  });
+
+  it('when a tree of 35 splits has 35 distinct features on one path then it is explained by the recursion and adds up', () => {
+    // Too many distinct features for a leaf's agreement mask (30 bits), though the pattern
+    // key (35 bits) fits: such trees go row by row, and train and predict do not fail.
+    const rng = new SeededRng(35);
+    const nF = 35;
+    const n = 300;
+    const x: Frame = {
+      nRows: n,
+      names: Array.from({ length: nF }, (_, j) => `f${j}`),
+      columns: Array.from({ length: nF }, () =>
+        Float64Array.from({ length: n }, () =>
+          rng.nextFloat() < 0.05 ? Number.NaN : Math.round((rng.nextNormal() - 2) * 4) / 4,
+        ),
+      ),
+    };
+    const base = fitGbt(data, { numIterations: 1 });
+    const m: GbtModel = { ...base, featureNames: x.names, trees: [chain(35, 35), chain(20, 16)] };
+    const fast = shapValues(m, x);
+    const slow = shapValues(m, x, { byPattern: false });
+    const raw = predictRawGbt(m, x);
+    let deep = 0;
+    for (let i = 0; i < n; i++) {
+      let sum = fast.expectedValue;
+      for (let j = 0; j < nF; j++) {
+        const a = fast.columns[j]![i]!;
+        const b = slow.columns[j]![i]!;
+        expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
+        sum += a;
+      }
+      expect(sum).toBeCloseTo(raw[i]!, 9);
+      if (fast.columns[34]![i] !== 0) deep++;
+    }
+    // Rows reach the chain's end, where feature 34 is split.
+    expect(deep).toBeGreaterThan(0);
+  });
+
+  it('when a batch is smaller than PATTERN_MIN_ROWS then the default is the recursion, and by pattern agrees', () => {
+    const few: Frame = { nRows: 5, names: probe.names, columns: probe.columns.map((c) => c.slice(0, 5)) };
+    const auto = shapValues(model, few);
+    const slow = shapValues(model, few, { byPattern: false });
+    const forced = shapValues(model, few, { byPattern: true });
+    expect(few.nRows).toBeLessThan(PATTERN_MIN_ROWS);
+    expect(auto.columns).toEqual(slow.columns);
+    const raw = predictRawGbt(model, few);
+    for (let i = 0; i < few.nRows; i++) {
+      let sum = forced.expectedValue;
+      forced.columns.forEach((col, j) => {
+        expect(Math.abs(col[i]! - slow.columns[j]![i]!)).toBeLessThanOrEqual(1e-12);
+        sum += col[i]!;
+      });
+      expect(sum).toBeCloseTo(raw[i]!, 10);
+    }
   });
 
   it('when a tree has more than 52 splits then rows are explained one by one and still add up', () => {

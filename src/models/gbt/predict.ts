@@ -55,6 +55,60 @@ export function leafOf(t: CompiledTree, cols: readonly Float64Array[], i: number
   return ~node;
 }
 
+/** A tree's splits, as {@link directionKeys} reads them. */
+export type SplitTests = Pick<CompiledTree, 'feature' | 'threshold' | 'defaultLeft'>;
+
+/** Direction keys of rows: Uint8/16/32 for up to 8/16/32 splits, exact integers in doubles up to 52. */
+export type DirectionKeys = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+
+/** Splits up to which {@link directionKeys} works (a double holds integers exactly below 2^53). */
+export const MAX_DIRECTION_SPLITS = 52;
+
+/**
+ * Each of rows [r0, r1) of `cols`'s direction at every split of `t`: bit k (2^k) set when
+ * the row goes left at node k, NaN following the split's default. The smallest array that
+ * holds the split count: Uint8Array up to 8 splits, Uint16Array up to 16, Uint32Array up
+ * to 32, Float64Array up to {@link MAX_DIRECTION_SPLITS}. Node by node over all rows, so
+ * each pass reads one column in order.
+ */
+export function directionKeys(
+  t: SplitTests,
+  cols: readonly Float64Array[],
+  r0: number,
+  r1: number,
+): DirectionKeys {
+  const m = t.feature.length;
+  if (m > MAX_DIRECTION_SPLITS) throw new Error(`directionKeys: ${m} splits do not fit in a key`);
+  const n = r1 - r0;
+  if (m > 32) {
+    const out = new Float64Array(n);
+    for (let k = 0; k < m; k++) {
+      const col = cols[t.feature[k]!]!;
+      const thr = t.threshold[k]!;
+      const bit = 2 ** k;
+      if (t.defaultLeft[k] === 1) {
+        for (let i = 0; i < n; i++) if (!(col[r0 + i]! > thr)) out[i] = out[i]! + bit;
+      } else {
+        for (let i = 0; i < n; i++) if (col[r0 + i]! <= thr) out[i] = out[i]! + bit;
+      }
+    }
+    return out;
+  }
+  const out = m <= 8 ? new Uint8Array(n) : m <= 16 ? new Uint16Array(n) : new Uint32Array(n);
+  for (let k = 0; k < m; k++) {
+    const col = cols[t.feature[k]!]!;
+    const thr = t.threshold[k]!;
+    // NaN compares false both ways, so it goes left exactly when the test is "not right".
+    // (At k = 31 the shifted bit is negative as an int32; the unsigned array stores 2^31.)
+    if (t.defaultLeft[k] === 1) {
+      for (let i = 0; i < n; i++) out[i] = out[i]! | (+!(col[r0 + i]! > thr) << k);
+    } else {
+      for (let i = 0; i < n; i++) out[i] = out[i]! | (+(col[r0 + i]! <= thr) << k);
+    }
+  }
+  return out;
+}
+
 /**
  * Raw scores (log-odds): initScore + the sum of the first `numIteration` trees (default:
  * all kept trees). Columns are matched by name; NaN follows each split's default
