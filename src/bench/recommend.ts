@@ -98,6 +98,21 @@ function truthZ(e: TruthEffect): string {
   return twoProportionZ(a.call_booked_7d, a.enrollments, b.call_booked_7d, b.enrollments).toFixed(2);
 }
 
+/** Counts of one noise run (or their totals): comparisons, raises, flags and CPU seconds. */
+function noiseCounts() {
+  return {
+    comparisons: 0,
+    method: 0,
+    methodAny: 0,
+    naive: 0,
+    naiveAny: 0,
+    elements: 0,
+    findings: 0,
+    supported: 0,
+    cpu: 0,
+  };
+}
+
 /** The naive peer: raw rates of the same comparisons, two-proportion z-test, p < 0.05 each, ranked by raw gain. */
 function naiveFlags(comparisons: readonly Comparison[]): (Touching & { rank: number })[] {
   return comparisons
@@ -141,17 +156,7 @@ async function main(): Promise<void> {
   const timing: Record<string, string | number>[] = [];
   const noise: Record<string, string | number>[] = [];
   const noiseRaised: Record<string, string | number>[] = [];
-  const noiseTotals = {
-    comparisons: 0,
-    method: 0,
-    methodAny: 0,
-    naive: 0,
-    naiveAny: 0,
-    elements: 0,
-    findings: 0,
-    supported: 0,
-    cpu: 0,
-  };
+  const noiseTotals = noiseCounts();
   const totals = {
     method: { flagged: 0, right: 0, found: 0, planted: 0, controls: 0 },
     naive: { flagged: 0, right: 0, found: 0, planted: 0, controls: 0 },
@@ -269,17 +274,7 @@ async function main(): Promise<void> {
       score('naive', naiveFlags(rec.analysis.comparisons));
       // Pure noise: outcomes shuffled, expectations refit, comparisons rerun.
       const { set, data } = rec.inputs;
-      const nz = {
-        comparisons: 0,
-        method: 0,
-        methodAny: 0,
-        naive: 0,
-        naiveAny: 0,
-        elements: 0,
-        findings: 0,
-        supported: 0,
-        cpu: 0,
-      };
+      const nz = noiseCounts();
       for (let k = 0; k < shuffles; k++) {
         const c0 = process.cpuUsage();
         const noisy = shuffleOutcomes(data, seed, k);
