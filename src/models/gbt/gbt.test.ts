@@ -235,6 +235,23 @@ function bruteForceShap(model: GbtModel, row: number[]): number[] {
 }
 
 /**
+ * Rows for the chain trees: values of mean −`shift` on a quarter grid, so most rows go left,
+ * deep down the chains; 5% missing.
+ */
+function chainFrame(seed: number, nF: number, n: number, shift: number): Frame {
+  const rng = new SeededRng(seed);
+  return {
+    nRows: n,
+    names: Array.from({ length: nF }, (_, j) => `f${j}`),
+    columns: Array.from({ length: nF }, () =>
+      Float64Array.from({ length: n }, () =>
+        rng.nextFloat() < 0.05 ? Number.NaN : Math.round((rng.nextNormal() - shift) * 4) / 4,
+      ),
+    ),
+  };
+}
+
+/**
  * A hand-built chain: node k splits feature k % nFeatures, its right child is a leaf, its left
  * child the next node (the last node's left child is the last leaf).
  */
@@ -323,19 +340,9 @@ describe('shapValues', () => {
     // the next node. 20 nodes over 16 features give a leaf path with 16 distinct features
     // (its masks go to a Map, not a table); 40 nodes over 12 features need a key beyond 32
     // bits and repeat features along the path.
-    const rng = new SeededRng(21);
     const nF = 16;
     const n = 600;
-    const x: Frame = {
-      nRows: n,
-      names: Array.from({ length: nF }, (_, j) => `f${j}`),
-      // Mostly negative values, so most rows go left, deep down the chains; some missing.
-      columns: Array.from({ length: nF }, () =>
-        Float64Array.from({ length: n }, () =>
-          rng.nextFloat() < 0.05 ? Number.NaN : Math.round((rng.nextNormal() - 1.5) * 4) / 4,
-        ),
-      ),
-    };
+    const x = chainFrame(21, nF, n, 1.5);
     const base = fitGbt(data, { numIterations: 1 });
     const m: GbtModel = { ...base, featureNames: x.names, trees: [chain(20, 16), chain(40, 12)] };
     const fast = shapValues(m, x);
@@ -358,18 +365,9 @@ describe('shapValues', () => {
   it('when a tree of 35 splits has 35 distinct features on one path then it is explained by the recursion and adds up', () => {
     // Too many distinct features for a leaf's agreement mask (30 bits), though the pattern
     // key (35 bits) fits: such trees go row by row, and train and predict do not fail.
-    const rng = new SeededRng(35);
     const nF = 35;
     const n = 300;
-    const x: Frame = {
-      nRows: n,
-      names: Array.from({ length: nF }, (_, j) => `f${j}`),
-      columns: Array.from({ length: nF }, () =>
-        Float64Array.from({ length: n }, () =>
-          rng.nextFloat() < 0.05 ? Number.NaN : Math.round((rng.nextNormal() - 2) * 4) / 4,
-        ),
-      ),
-    };
+    const x = chainFrame(35, nF, n, 2);
     const base = fitGbt(data, { numIterations: 1 });
     const m: GbtModel = { ...base, featureNames: x.names, trees: [chain(35, 35), chain(20, 16)] };
     const fast = shapValues(m, x);
