@@ -17,7 +17,8 @@ export function cliProgress(io: CliIo, quiet: boolean): Progress {
       const draw = (final: boolean, summary?: string) => {
         const secs = ((Date.now() - started) / 1000).toFixed(1);
         if (final) {
-          const tail = summary ?? `${count.toLocaleString('en-US')}`;
+          // A task that never ticked and gives no summary just says it is done.
+          const tail = summary ?? (count > 0 ? count.toLocaleString('en-US') : 'done');
           io.stderr(`${io.isTTY ? '\r\x1b[2K' : ''}✔ ${label}: ${tail} (${secs}s)\n`);
           return;
         }
