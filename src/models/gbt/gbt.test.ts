@@ -252,6 +252,28 @@ function chainFrame(seed: number, nF: number, n: number, shift: number): Frame {
 }
 
 /**
+ * TreeSHAP by pattern on `base` with the given trees equals the recursion (relative 1e-12)
+ * and each row's values plus the expected value equal its raw score to `digits` digits.
+ */
+function expectChainsMatchRecursion(base: GbtModel, x: Frame, trees: GbtTree[], digits: number) {
+  const m: GbtModel = { ...base, featureNames: x.names, trees };
+  const fast = shapValues(m, x);
+  const slow = shapValues(m, x, { byPattern: false });
+  const raw = predictRawGbt(m, x);
+  for (let i = 0; i < x.nRows; i++) {
+    let sum = fast.expectedValue;
+    for (let j = 0; j < x.columns.length; j++) {
+      const a = fast.columns[j]![i]!;
+      const b = slow.columns[j]![i]!;
+      expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
+      sum += a;
+    }
+    expect(sum).toBeCloseTo(raw[i]!, digits);
+  }
+  return fast;
+}
+
+/**
  * A hand-built chain: node k splits feature k % nFeatures, its right child is a leaf, its left
  * child the next node (the last node's left child is the last leaf).
  */
@@ -343,21 +365,12 @@ describe('shapValues', () => {
     const nF = 16;
     const n = 600;
     const x = chainFrame(21, nF, n, 1.5);
-    const base = fitGbt(data, { numIterations: 1 });
-    const m: GbtModel = { ...base, featureNames: x.names, trees: [chain(20, 16), chain(40, 12)] };
-    const fast = shapValues(m, x);
-    const slow = shapValues(m, x, { byPattern: false });
-    const raw = predictRawGbt(m, x);
-    for (let i = 0; i < n; i++) {
-      let sum = fast.expectedValue;
-      for (let j = 0; j < nF; j++) {
-        const a = fast.columns[j]![i]!;
-        const b = slow.columns[j]![i]!;
-        expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
-        sum += a;
-      }
-      expect(sum).toBeCloseTo(raw[i]!, 10);
-    }
+    const fast = expectChainsMatchRecursion(
+      fitGbt(data, { numIterations: 1 }),
+      x,
+      [chain(20, 16), chain(40, 12)],
+      10,
+    );
     // Feature 15 is split only deep in the first chain, and it still gets values.
     expect(fast.columns[15]!.some((v) => v !== 0)).toBe(true);
   });
@@ -368,23 +381,14 @@ describe('shapValues', () => {
     const nF = 35;
     const n = 300;
     const x = chainFrame(35, nF, n, 2);
-    const base = fitGbt(data, { numIterations: 1 });
-    const m: GbtModel = { ...base, featureNames: x.names, trees: [chain(35, 35), chain(20, 16)] };
-    const fast = shapValues(m, x);
-    const slow = shapValues(m, x, { byPattern: false });
-    const raw = predictRawGbt(m, x);
+    const fast = expectChainsMatchRecursion(
+      fitGbt(data, { numIterations: 1 }),
+      x,
+      [chain(35, 35), chain(20, 16)],
+      9,
+    );
     let deep = 0;
-    for (let i = 0; i < n; i++) {
-      let sum = fast.expectedValue;
-      for (let j = 0; j < nF; j++) {
-        const a = fast.columns[j]![i]!;
-        const b = slow.columns[j]![i]!;
-        expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
-        sum += a;
-      }
-      expect(sum).toBeCloseTo(raw[i]!, 9);
-      if (fast.columns[34]![i] !== 0) deep++;
-    }
+    for (let i = 0; i < n; i++) if (fast.columns[34]![i] !== 0) deep++;
     // Rows reach the chain's end, where feature 34 is split.
     expect(deep).toBeGreaterThan(0);
   });
