@@ -4,6 +4,7 @@
 // value bins.
 
 import { SeededRng } from './rng.js';
+import { sortedFloat64 } from './sort.js';
 
 /** The largest threshold kept finite: +Infinity values fall in the last value bin. */
 const ALMOST_INF = 1e300;
@@ -23,7 +24,7 @@ export function fitBinEdges(column: Float64Array, maxBin: number, sampleRows?: U
     const v = sampleRows ? column[sampleRows[k]!]! : column[k]!;
     if (!Number.isNaN(v)) values[m++] = v;
   }
-  const sorted = values.subarray(0, m).sort();
+  const sorted = sortedFloat64(values.subarray(0, m));
   let distinct = 0;
   for (let k = 0; k < m; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) distinct++;
   const edges: number[] = [];

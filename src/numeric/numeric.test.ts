@@ -3,7 +3,7 @@ import { alignColumns, takeDataset, validateFrame, validateLabels } from './fram
 import { choleskySolve } from './linalg.js';
 import { log1pExp, logit, sigmoid } from './logistic.js';
 import { averagePrecisionKernel, topKPositivesKernel } from './metric-kernels.js';
-import { argsortAscending, argsortDescending, quantileSorted } from './sort.js';
+import { argsortAscending, argsortDescending, quantileSorted, sortedFloat64 } from './sort.js';
 
 describe('argsortDescending', () => {
   it('when values tie then index order is kept and NaN sorts last', () => {
@@ -68,6 +68,54 @@ describe('argsort on long arrays (radix path)', () => {
   it('when every value is the same then the order is the index order', () => {
     const v = new Float64Array(3000).fill(0.25);
     expect(Array.from(argsortDescending(v))).toEqual(Array.from(v, (_, i) => i));
+  });
+});
+
+describe('sortedFloat64', () => {
+  /** Bit patterns, so -0 and +0 (and NaN payloads) are told apart. */
+  const bits = (v: Float64Array) => Array.from(new BigUint64Array(v.buffer, v.byteOffset, v.length));
+
+  it('when values tie, are ±0, ±Infinity, tiny, integers or negative then it equals the built-in sort bit for bit', () => {
+    let state = 777;
+    const next = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 2 ** 32;
+    };
+    const special = [
+      0,
+      -0,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      5e-324,
+      -5e-324,
+      -Number.MAX_VALUE,
+    ];
+    for (const n of [10, 2048, 5000, 40000]) {
+      const v = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const u = next();
+        v[i] =
+          u < 0.1
+            ? special[Math.floor(next() * special.length)]!
+            : u < 0.5
+              ? Math.round(next() * 20) - 5
+              : (next() - 0.5) * 1e6;
+      }
+      const copy = v.slice();
+      expect(bits(sortedFloat64(v))).toEqual(bits(v.slice().sort()));
+      expect(bits(v)).toEqual(bits(copy)); // the input is left as it was
+    }
+  });
+
+  it('when a long array holds NaN then NaN sorts last as in the built-in sort', () => {
+    const v = Float64Array.from({ length: 3000 }, (_, i) => (i % 7 === 0 ? Number.NaN : 1500 - i));
+    const got = sortedFloat64(v);
+    expect(Array.from(got)).toEqual(Array.from(v.slice().sort()));
+    expect(Number.isNaN(got[got.length - 1]!)).toBe(true);
+  });
+
+  it('when every value is the same then it returns them unchanged', () => {
+    expect(Array.from(sortedFloat64(new Float64Array(4000).fill(-3)))).toEqual(new Array(4000).fill(-3));
   });
 });
 

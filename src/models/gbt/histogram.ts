@@ -26,12 +26,14 @@ export function histogramLayout(valueBins: Int32Array): HistogramLayout {
   return { offset, valueBins, totalBins: total };
 }
 
-/** Global bin index (feature offset + bin) per row and feature, row-major. */
+/** Histogram entry of each row and feature (see {@link binIndexOf}), row-major. */
 export type BinIndex = Uint16Array | Uint32Array;
 
 /**
- * Row-major global bin indices: entry r·nFeatures + f is layout.offset[f] + the bin of
- * row r for feature f. Uint16 while the layout has at most 65,536 bins, else Uint32.
+ * Row-major histogram entries: entry r·nFeatures + f is (layout.offset[f] + the bin of
+ * row r for feature f) · HIST_STRIDE, the position of that bin's gradient sum in a
+ * histogram. Uint16 while the layout's entries fit (totalBins · 3 ≤ 65,536, e.g. 85
+ * features of 256 bins), else Uint32.
  */
 export function binIndexOf(
   binnedColumns: readonly Uint8Array[],
@@ -39,10 +41,11 @@ export function binIndexOf(
   nRows: number,
 ): BinIndex {
   const nF = binnedColumns.length;
-  const out = layout.totalBins <= 65_536 ? new Uint16Array(nRows * nF) : new Uint32Array(nRows * nF);
+  const out =
+    layout.totalBins * HIST_STRIDE <= 65_536 ? new Uint16Array(nRows * nF) : new Uint32Array(nRows * nF);
   binnedColumns.forEach((bins, f) => {
     const off = layout.offset[f]!;
-    for (let i = 0; i < nRows; i++) out[i * nF + f] = off + bins[i]!;
+    for (let i = 0; i < nRows; i++) out[i * nF + f] = (off + bins[i]!) * HIST_STRIDE;
   });
   return out;
 }
@@ -52,10 +55,12 @@ export function binIndexOf(
  * `rows[begin..begin+count)` with gradients `g` and hessians `h` (indexed by row).
  * Rows are scanned one at a time over `binIndex` (row-major, `stride` = all features):
  * each row's gradient is read once and consecutive updates land on different features,
- * and the precomputed global bin index saves two loads per update — together about 2×
- * faster than one pass per feature over per-column bins (measured; consecutive rows of a
- * time-ordered table often share a bin, which chains dependent updates). Other
- * features' entries are left as they are.
+ * and the precomputed entry index saves two loads and a multiply per update — together
+ * about 2.5× faster than one pass per feature over per-column bins (measured; consecutive
+ * rows of a time-ordered table often share a bin, which chains dependent updates). The
+ * feature loop is unrolled by four (about 7% faster). Every bin sums its rows in row order,
+ * so the sums do not depend on the loop's shape. Other features' entries are left as
+ * they are.
  */
 export function buildHistogram(
   hist: Float64Array,
@@ -76,14 +81,34 @@ export function buildHistogram(
     hist.fill(0, start, start + (layout.valueBins[f]! + 1) * HIST_STRIDE);
   }
   const end = begin + count;
+  const n4 = nFeatures & ~3;
   if (nFeatures === stride) {
     for (let k = begin; k < end; k++) {
       const r = rows[k]!;
       const gv = g[r]!;
       const hv = h[r]!;
       const base = r * stride;
-      for (let f = 0; f < stride; f++) {
-        const j = binIndex[base + f]! * HIST_STRIDE;
+      let f = 0;
+      for (; f < n4; f += 4) {
+        const j0 = binIndex[base + f]!;
+        const j1 = binIndex[base + f + 1]!;
+        const j2 = binIndex[base + f + 2]!;
+        const j3 = binIndex[base + f + 3]!;
+        hist[j0] = hist[j0]! + gv;
+        hist[j0 + 1] = hist[j0 + 1]! + hv;
+        hist[j0 + 2] = hist[j0 + 2]! + 1;
+        hist[j1] = hist[j1]! + gv;
+        hist[j1 + 1] = hist[j1 + 1]! + hv;
+        hist[j1 + 2] = hist[j1 + 2]! + 1;
+        hist[j2] = hist[j2]! + gv;
+        hist[j2 + 1] = hist[j2 + 1]! + hv;
+        hist[j2 + 2] = hist[j2 + 2]! + 1;
+        hist[j3] = hist[j3]! + gv;
+        hist[j3 + 1] = hist[j3 + 1]! + hv;
+        hist[j3 + 2] = hist[j3 + 2]! + 1;
+      }
+      for (; f < stride; f++) {
+        const j = binIndex[base + f]!;
         hist[j] = hist[j]! + gv;
         hist[j + 1] = hist[j + 1]! + hv;
         hist[j + 2] = hist[j + 2]! + 1;
@@ -96,8 +121,27 @@ export function buildHistogram(
     const gv = g[r]!;
     const hv = h[r]!;
     const base = r * stride;
-    for (let u = 0; u < nFeatures; u++) {
-      const j = binIndex[base + features[u]!]! * HIST_STRIDE;
+    let u = 0;
+    for (; u < n4; u += 4) {
+      const j0 = binIndex[base + features[u]!]!;
+      const j1 = binIndex[base + features[u + 1]!]!;
+      const j2 = binIndex[base + features[u + 2]!]!;
+      const j3 = binIndex[base + features[u + 3]!]!;
+      hist[j0] = hist[j0]! + gv;
+      hist[j0 + 1] = hist[j0 + 1]! + hv;
+      hist[j0 + 2] = hist[j0 + 2]! + 1;
+      hist[j1] = hist[j1]! + gv;
+      hist[j1 + 1] = hist[j1 + 1]! + hv;
+      hist[j1 + 2] = hist[j1 + 2]! + 1;
+      hist[j2] = hist[j2]! + gv;
+      hist[j2 + 1] = hist[j2 + 1]! + hv;
+      hist[j2 + 2] = hist[j2 + 2]! + 1;
+      hist[j3] = hist[j3]! + gv;
+      hist[j3 + 1] = hist[j3 + 1]! + hv;
+      hist[j3 + 2] = hist[j3 + 2]! + 1;
+    }
+    for (; u < nFeatures; u++) {
+      const j = binIndex[base + features[u]!]!;
       hist[j] = hist[j]! + gv;
       hist[j + 1] = hist[j + 1]! + hv;
       hist[j + 2] = hist[j + 2]! + 1;
