@@ -116,11 +116,7 @@ function newton(
     for (let j = 0; j < p; j++) theta[j] = start[j]!;
     if (d > p) theta[p] = start[p]!;
     eta.fill(d > p ? theta[p]! : 0);
-    for (let j = 0; j < p; j++) {
-      const zj = z[j]!;
-      const wj = theta[j]!;
-      if (wj !== 0) for (let i = 0; i < n; i++) eta[i] = eta[i]! + wj * zj[i]!;
-    }
+    addColumns(eta, z, theta, p, new Int32Array(p));
   }
   const resid = new Float64Array(n);
   const weight = new Float64Array(n);
@@ -130,6 +126,7 @@ function newton(
   const hess = new Float64Array(d * d);
   const factor = new Float64Array(d * d);
   const step = new Float64Array(d);
+  const moving = new Int32Array(p);
   const layout = sparseLayout(z, n, sparseColumns);
   let loss = objective(eta, y, theta, p, lambda, 0, dir);
   let iterations = 0;
@@ -165,11 +162,7 @@ function newton(
     }
     // eta changes by −t·dir along the step.
     dir.fill(d > p ? step[p]! : 0);
-    for (let j = 0; j < p; j++) {
-      const zj = z[j]!;
-      const sj = step[j]!;
-      if (sj !== 0) for (let i = 0; i < n; i++) dir[i] = dir[i]! + sj * zj[i]!;
-    }
+    addColumns(dir, z, step, p, moving);
     let slope = 0;
     for (let j = 0; j < d; j++) slope += grad[j]! * step[j]!;
     let t = 1;
@@ -198,6 +191,44 @@ function newton(
 }
 
 /**
+ * out[i] += Σⱼ coef[j]·z[j][i] over the columns with a non-zero coefficient, added one
+ * column after another in column order (the same sums as a loop per column); four columns
+ * per pass, so out is read and written once per four. `scratch` (length ≥ p) is reused.
+ */
+function addColumns(
+  out: Float64Array,
+  z: readonly Float64Array[],
+  coef: Float64Array,
+  p: number,
+  scratch: Int32Array,
+): void {
+  let m = 0;
+  for (let j = 0; j < p; j++) if (coef[j] !== 0) scratch[m++] = j;
+  const n = out.length;
+  let a = 0;
+  for (; a + 3 < m; a += 4) {
+    const j0 = scratch[a]!;
+    const j1 = scratch[a + 1]!;
+    const j2 = scratch[a + 2]!;
+    const j3 = scratch[a + 3]!;
+    const z0 = z[j0]!;
+    const z1 = z[j1]!;
+    const z2 = z[j2]!;
+    const z3 = z[j3]!;
+    const c0 = coef[j0]!;
+    const c1 = coef[j1]!;
+    const c2 = coef[j2]!;
+    const c3 = coef[j3]!;
+    for (let i = 0; i < n; i++) out[i] = out[i]! + c0 * z0[i]! + c1 * z1[i]! + c2 * z2[i]! + c3 * z3[i]!;
+  }
+  for (; a < m; a++) {
+    const zj = z[scratch[a]!]!;
+    const cj = coef[scratch[a]!]!;
+    for (let i = 0; i < n; i++) out[i] = out[i]! + cj * zj[i]!;
+  }
+}
+
+/**
  * Columns that take two values, one on most rows (one-hot and 0/1 columns after
  * standardization): z = base + delta·[row in rows]. Their Hessian terms are sums over
  * their few `rows` instead of all rows, which makes the Hessian of a table with many
@@ -214,8 +245,6 @@ interface ColumnLayout {
   /** Indices of the columns summed densely. */
   readonly dense: Int32Array;
   readonly sparse: readonly SparseColumn[];
-  /** Dense columns row-major (row i at i·dense.length), for the sparse×dense sums. */
-  readonly denseRows: Float64Array;
   /** Per row, the sparse columns (positions in `sparse`) whose minority value it holds (CSR). */
   readonly activeStart: Uint32Array;
   readonly active: Uint32Array;
@@ -253,14 +282,6 @@ function sparseLayout(z: readonly Float64Array[], n: number, allowSparse: boolea
     if (rows.length > 0) for (let i = 0; i < n; i++) if (col[i] === other) rows[k++] = i;
     sparse.push({ j, base, delta: other - base, rows });
   });
-  const nD = dense.length;
-  const denseRows = new Float64Array(sparse.length > 0 ? n * nD : 0);
-  if (sparse.length > 0) {
-    dense.forEach((j, q) => {
-      const col = z[j]!;
-      for (let i = 0; i < n; i++) denseRows[i * nD + q] = col[i]!;
-    });
-  }
   const counts = new Uint32Array(n + 1);
   for (const c of sparse) for (const i of c.rows) counts[i + 1] = counts[i + 1]! + 1;
   for (let i = 0; i < n; i++) counts[i + 1] = counts[i + 1]! + counts[i]!;
@@ -272,7 +293,7 @@ function sparseLayout(z: readonly Float64Array[], n: number, allowSparse: boolea
       fill[i] = fill[i]! + 1;
     }
   });
-  return { dense: Int32Array.from(dense), sparse, denseRows, activeStart: counts, active };
+  return { dense: Int32Array.from(dense), sparse, activeStart: counts, active };
 }
 
 /**
@@ -293,7 +314,7 @@ function gradientAndHessian(
 ): void {
   const n = resid.length;
   const p = z.length;
-  const { dense, sparse, denseRows, activeStart, active } = layout;
+  const { dense, sparse, activeStart, active } = layout;
   const nD = dense.length;
   const at = (j: number, k: number) => (j >= k ? j * d + k : k * d + j);
   let sumW = 0;
@@ -304,6 +325,7 @@ function gradientAndHessian(
   }
   // Dense × dense, dense gradient and Σ w·z per dense column.
   const wz = new Float64Array(nD);
+  const pair2 = new Float64Array(2);
   for (let start = 0; start < n; start += BLOCK) {
     const end = Math.min(n, start + BLOCK);
     for (let q = 0; q < nD; q++) {
@@ -320,7 +342,16 @@ function gradientAndHessian(
       }
       grad[j] = grad[j]! + g;
       wz[q] = wz[q]! + hb;
-      for (let r = 0; r <= q; r++) {
+      // Two columns per pass read each block of tmp once for both (same sums as one at a time).
+      let r = 0;
+      for (; r + 1 <= q; r += 2) {
+        const k1 = dense[r]!;
+        const k2 = dense[r + 1]!;
+        dotBlock2(tmp, z[k1]!, z[k2]!, start, end, pair2);
+        hess[at(j, k1)] = hess[at(j, k1)]! + pair2[0]!;
+        hess[at(j, k2)] = hess[at(j, k2)]! + pair2[1]!;
+      }
+      if (r === q) {
         const k = dense[r]!;
         hess[at(j, k)] = hess[at(j, k)]! + dotBlock(tmp, z[k]!, start, end);
       }
@@ -334,18 +365,52 @@ function gradientAndHessian(
   const cross = new Float64Array(nS * nD);
   for (let s = 0; s < nS; s++) {
     const c = sparse[s]!;
+    const rows = c.rows;
+    const m = rows.length;
     let ws = 0;
     let rs = 0;
-    const out = s * nD;
-    for (const i of c.rows) {
-      const wi = weight[i]!;
-      ws += wi;
+    for (let k = 0; k < m; k++) {
+      const i = rows[k]!;
+      ws += weight[i]!;
       rs += resid[i]!;
-      const row = i * nD;
-      for (let q = 0; q < nD; q++) cross[out + q] = cross[out + q]! + wi * denseRows[row + q]!;
     }
     sw[s] = ws;
     grad[c.j] = grad[c.j]! + c.base * sumR + c.delta * rs;
+    // Σ over the column's rows of w·z for four dense columns per pass, each summed in row
+    // order in a register (no store per row).
+    const out = s * nD;
+    let q = 0;
+    for (; q + 3 < nD; q += 4) {
+      const z0 = z[dense[q]!]!;
+      const z1 = z[dense[q + 1]!]!;
+      const z2 = z[dense[q + 2]!]!;
+      const z3 = z[dense[q + 3]!]!;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let k = 0; k < m; k++) {
+        const i = rows[k]!;
+        const wi = weight[i]!;
+        a0 += wi * z0[i]!;
+        a1 += wi * z1[i]!;
+        a2 += wi * z2[i]!;
+        a3 += wi * z3[i]!;
+      }
+      cross[out + q] = a0;
+      cross[out + q + 1] = a1;
+      cross[out + q + 2] = a2;
+      cross[out + q + 3] = a3;
+    }
+    for (; q < nD; q++) {
+      const zq = z[dense[q]!]!;
+      let a = 0;
+      for (let k = 0; k < m; k++) {
+        const i = rows[k]!;
+        a += weight[i]! * zq[i]!;
+      }
+      cross[out + q] = a;
+    }
   }
   const pair = new Float64Array(nS * nS);
   for (let i = 0; i < n; i++) {
@@ -401,6 +466,48 @@ function dotBlock(a: Float64Array, b: Float64Array, start: number, end: number):
   }
   for (; i < end; i++) s0 += a[i - start]! * b[i]!;
   return s0 + s1 + (s2 + s3);
+}
+
+/** {@link dotBlock} of `a` with `b1` and with `b2` in one pass, into out[0] and out[1] (the same sums). */
+function dotBlock2(
+  a: Float64Array,
+  b1: Float64Array,
+  b2: Float64Array,
+  start: number,
+  end: number,
+  out: Float64Array,
+): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let t0 = 0;
+  let t1 = 0;
+  let t2 = 0;
+  let t3 = 0;
+  let i = start;
+  for (; i + 3 < end; i += 4) {
+    const o = i - start;
+    const a0 = a[o]!;
+    const a1 = a[o + 1]!;
+    const a2 = a[o + 2]!;
+    const a3 = a[o + 3]!;
+    s0 += a0 * b1[i]!;
+    s1 += a1 * b1[i + 1]!;
+    s2 += a2 * b1[i + 2]!;
+    s3 += a3 * b1[i + 3]!;
+    t0 += a0 * b2[i]!;
+    t1 += a1 * b2[i + 1]!;
+    t2 += a2 * b2[i + 2]!;
+    t3 += a3 * b2[i + 3]!;
+  }
+  for (; i < end; i++) {
+    const ai = a[i - start]!;
+    s0 += ai * b1[i]!;
+    t0 += ai * b2[i]!;
+  }
+  out[0] = s0 + s1 + (s2 + s3);
+  out[1] = t0 + t1 + (t2 + t3);
 }
 
 /** The penalized objective at theta − t·step, eta − t·dir (t = 0: at theta). */
