@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignColumns, takeDataset, validateFrame, validateLabels } from './frame.js';
+import { alignColumns, takeDataset, takeRows, validateFrame, validateLabels } from './frame.js';
 import { choleskySolve } from './linalg.js';
 import { log1pExp, logit, sigmoid } from './logistic.js';
 import { averagePrecisionKernel, topKPositivesKernel } from './metric-kernels.js';
@@ -200,5 +200,31 @@ describe('takeDataset', () => {
     );
     expect(Array.from(d.x.columns[0]!)).toEqual([30, 20]);
     expect(Array.from(d.y)).toEqual([0, 1]);
+  });
+});
+
+describe('takeRows', () => {
+  const frame = {
+    nRows: 5,
+    names: ['a', 'b'],
+    columns: [Float64Array.from([1, 2, 3, 4, 5]), Float64Array.from([9, 8, 7, 6, 5])],
+  };
+
+  it('when rows are consecutive then it returns copies of that range', () => {
+    const t = takeRows(frame, [1, 2, 3]);
+    expect(t.nRows).toBe(3);
+    expect(t.columns.map((c) => Array.from(c))).toEqual([
+      [2, 3, 4],
+      [8, 7, 6],
+    ]);
+    t.columns[0]![0] = -1;
+    expect(frame.columns[0]![1]).toBe(2);
+  });
+
+  it('when rows skip, repeat or go backwards then each row is picked in the given order', () => {
+    expect(Array.from(takeRows(frame, [0, 2, 4]).columns[1]!)).toEqual([9, 7, 5]);
+    expect(Array.from(takeRows(frame, [3, 3]).columns[0]!)).toEqual([4, 4]);
+    expect(Array.from(takeRows(frame, [4, 3, 2]).columns[0]!)).toEqual([5, 4, 3]);
+    expect(takeRows(frame, []).nRows).toBe(0);
   });
 });
