@@ -69,7 +69,11 @@ export async function buildTrainingSet(
   progress: Progress = silentProgress,
 ): Promise<TrainingSet> {
   const opts = resolveFeatureOptions(tables, options);
-  const data = await loadTables(tables, progress);
+  const data = await loadTables(
+    tables,
+    progress,
+    options.readThreads === undefined ? {} : { threads: options.readThreads },
+  );
   const task = progress.task('features: compute', 3);
   const { rowEnr, rowOf } = orderRows(data);
   const nRows = rowEnr.length;

@@ -3,8 +3,10 @@
 // force, the planted lead-level effects, byte-identical CSV output, and the in-memory
 // hand-off to the trainer equal to that CSV read back.
 
+import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanSnapshot } from '../clean/index.js';
 import { type CleanTables, openCleanTables } from '../clean/tables.js';
@@ -16,6 +18,7 @@ import { SeededRng } from '../numeric/rng.js';
 import { runExtract } from '../pipeline/extract.js';
 import { openSnapshot } from '../snapshot/manifest.js';
 import { tempDir } from '../test-support/snapshot.js';
+import { PACKAGE_ROOT } from '../version.js';
 import { parseCsv } from '../train/csv.js';
 import { examplesTableOf } from '../train/training-set.js';
 import { RATE_PRIOR_WEIGHT, smoothedRate } from './campaign.js';
@@ -359,4 +362,29 @@ describe('buildTrainingSet (demo)', () => {
     }
     expect(base.labels.booked_call_within_7d!.exclusions.outcome_before_cutoff).toBeGreaterThan(0);
   });
+});
+
+/** Worker threads load only compiled code: `npm ci` builds it (prepare) before `npm test`. */
+const COMPILED = join(PACKAGE_ROOT, 'dist/features');
+const workerBuilt = existsSync(join(COMPILED, 'load-worker.js'));
+if (!workerBuilt)
+  console.warn(`worker-thread features test skipped: ${COMPILED} is not built (npm run build)`);
+
+describe('buildTrainingSet with the activities read in a worker thread', () => {
+  it.skipIf(!workerBuilt)(
+    'when two threads read the files then the training set equals one thread bit for bit',
+    async () => {
+      const load = (f: string) => import(pathToFileURL(join(COMPILED, f)).href);
+      const { buildTrainingSet: build } = await load('build.js');
+      const { activitiesWorkerStats } = await load('load-parallel.js');
+      const before = activitiesWorkerStats.done;
+      const two: TrainingSet = await build(tables, { readThreads: 2 });
+      expect(activitiesWorkerStats.done).toBe(before + 1);
+      const one: TrainingSet = await build(tables, { readThreads: 1 });
+      expect(activitiesWorkerStats.done).toBe(before + 1);
+      expect(two).toEqual(one);
+      expect(two.features).toEqual(base.features);
+      expect(two.labels).toEqual(base.labels);
+    },
+  );
 });

@@ -4,11 +4,14 @@
 // Events are not sorted by enrollment in the files, so nothing here depends on order;
 // the families later read each enrollment's events through a sorted index.
 
+import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import type { CleanTables } from '../clean/tables.js';
 import { LeadliftError } from '../errors.js';
-import type { Progress } from '../progress.js';
+import { type Progress, silentProgress } from '../progress.js';
 import type { EntityName } from '../schema/entities.js';
 import { badLine, type CellValue, openRows, RowScanner } from '../snapshot/rows.js';
+import { activitiesWorkerAvailable, activitiesWorkerStats, readActivitiesInWorker } from './load-parallel.js';
 import { INTENTS, type OutboundTextStats, outboundTextStats, replyIntent, replySentiment } from './text.js';
 
 /**
@@ -85,27 +88,72 @@ export class EventTable {
   /**
    * `capacity`: records allocated up front. The loader passes the manifest's row counts, so
    * a big load allocates once instead of doubling (a doubling copy briefly holds 3× the data).
+   * `shared`: columns on SharedArrayBuffers (see {@link EventTable.buffers}) so a worker
+   * thread can fill a range of them; `buffers` instead views such buffers.
    */
-  constructor(capacity = 1024) {
-    this.enr = new Int32Array(capacity);
-    this.t = new Float64Array(capacity);
-    this.known = new Float64Array(capacity);
-    this.kind = new Uint8Array(capacity);
-    this.channel = new Uint8Array(capacity);
-    this.outcome = new Uint8Array(capacity);
-    this.duration = new Float32Array(capacity);
-    this.step = new Int32Array(capacity);
-    this.variant = new Int32Array(capacity);
-    this.textLen = new Float32Array(capacity);
-    this.questions = new Uint8Array(capacity);
-    this.personalization = new Uint8Array(capacity);
-    this.links = new Uint8Array(capacity);
-    this.timeOffers = new Uint8Array(capacity);
-    this.flags = new Uint8Array(capacity);
-    this.intent = new Uint8Array(capacity);
-    this.sentiment = new Int8Array(capacity);
-    this.promptLen = new Float32Array(capacity);
-    this.promptOffers = new Uint8Array(capacity);
+  constructor(capacity = 1024, shared = false, buffers?: EventBuffers) {
+    const col = <T>(name: EventColumn, make: (b: ArrayBufferLike | number) => T, bytes: number): T =>
+      make(buffers ? buffers[name] : shared ? new SharedArrayBuffer(capacity * bytes) : capacity);
+    this.enr = col('enr', (b) => new Int32Array(b as ArrayBuffer), 4);
+    this.t = col('t', (b) => new Float64Array(b as ArrayBuffer), 8);
+    this.known = col('known', (b) => new Float64Array(b as ArrayBuffer), 8);
+    this.kind = col('kind', (b) => new Uint8Array(b as ArrayBuffer), 1);
+    this.channel = col('channel', (b) => new Uint8Array(b as ArrayBuffer), 1);
+    this.outcome = col('outcome', (b) => new Uint8Array(b as ArrayBuffer), 1);
+    this.duration = col('duration', (b) => new Float32Array(b as ArrayBuffer), 4);
+    this.step = col('step', (b) => new Int32Array(b as ArrayBuffer), 4);
+    this.variant = col('variant', (b) => new Int32Array(b as ArrayBuffer), 4);
+    this.textLen = col('textLen', (b) => new Float32Array(b as ArrayBuffer), 4);
+    this.questions = col('questions', (b) => new Uint8Array(b as ArrayBuffer), 1);
+    this.personalization = col('personalization', (b) => new Uint8Array(b as ArrayBuffer), 1);
+    this.links = col('links', (b) => new Uint8Array(b as ArrayBuffer), 1);
+    this.timeOffers = col('timeOffers', (b) => new Uint8Array(b as ArrayBuffer), 1);
+    this.flags = col('flags', (b) => new Uint8Array(b as ArrayBuffer), 1);
+    this.intent = col('intent', (b) => new Uint8Array(b as ArrayBuffer), 1);
+    this.sentiment = col('sentiment', (b) => new Int8Array(b as ArrayBuffer), 1);
+    this.promptLen = col('promptLen', (b) => new Float32Array(b as ArrayBuffer), 4);
+    this.promptOffers = col('promptOffers', (b) => new Uint8Array(b as ArrayBuffer), 1);
+  }
+
+  /** The records allocated. */
+  get capacity(): number {
+    return this.enr.length;
+  }
+
+  /** Every column's buffer (SharedArrayBuffers when built `shared`, until a grow). */
+  buffers(): EventBuffers {
+    const out = {} as Record<EventColumn, ArrayBufferLike>;
+    for (const name of EVENT_COLUMNS) out[name] = this.columns()[name].buffer;
+    return out;
+  }
+
+  /** Moves records [from, from + count) to [to, to + count) in every column (to ≤ from). */
+  moveRange(from: number, to: number, count: number): void {
+    for (const c of Object.values(this.columns())) c.copyWithin(to, from, from + count);
+  }
+
+  private columns(): Record<EventColumn, EventArray> {
+    return {
+      enr: this.enr,
+      t: this.t,
+      known: this.known,
+      kind: this.kind,
+      channel: this.channel,
+      outcome: this.outcome,
+      duration: this.duration,
+      step: this.step,
+      variant: this.variant,
+      textLen: this.textLen,
+      questions: this.questions,
+      personalization: this.personalization,
+      links: this.links,
+      timeOffers: this.timeOffers,
+      flags: this.flags,
+      intent: this.intent,
+      sentiment: this.sentiment,
+      promptLen: this.promptLen,
+      promptOffers: this.promptOffers,
+    };
   }
 
   /** Reserves one more record and returns its index. */
@@ -142,6 +190,33 @@ export class EventTable {
     this.promptOffers = g(this.promptOffers, (n) => new Uint8Array(n));
   }
 }
+
+/** The columns of an {@link EventTable}. */
+export const EVENT_COLUMNS = [
+  'enr',
+  't',
+  'known',
+  'kind',
+  'channel',
+  'outcome',
+  'duration',
+  'step',
+  'variant',
+  'textLen',
+  'questions',
+  'personalization',
+  'links',
+  'timeOffers',
+  'flags',
+  'intent',
+  'sentiment',
+  'promptLen',
+  'promptOffers',
+] as const;
+export type EventColumn = (typeof EVENT_COLUMNS)[number];
+type EventArray = Int32Array | Float64Array | Float32Array | Uint8Array | Int8Array;
+/** The buffer of every column of an {@link EventTable}. */
+export type EventBuffers = Readonly<Record<EventColumn, ArrayBufferLike>>;
 
 /** Everything the families and labels need, in dense typed state. */
 export interface Loaded {
@@ -283,8 +358,166 @@ function channelCode(v: unknown): number {
   return i < 0 ? CHANNEL_UNKNOWN : i;
 }
 
+/** Steps and variants by (org_id, id): read from their tables, extended by the activities. */
+export interface StepState {
+  readonly steps: Dict;
+  readonly stepOrder: number[];
+  readonly variants: Dict;
+  readonly variantIsControl: number[];
+}
+
+function stepCodeOf(st: StepState, org: unknown, id: unknown): number {
+  const s = str(id);
+  if (s === null) return -1;
+  const before = st.steps.size;
+  const c = st.steps.code(key(org, s));
+  if (c === before) st.stepOrder.push(Number.NaN);
+  return c;
+}
+
+function variantCodeOf(st: StepState, org: unknown, id: unknown): number {
+  const s = str(id);
+  if (s === null) return -1;
+  const before = st.variants.size;
+  const c = st.variants.code(key(org, s));
+  if (c === before) st.variantIsControl.push(Number.NaN);
+  return c;
+}
+
+const flag = (v: unknown) => (v === true ? 1 : v === false ? 0 : Number.NaN);
+
+/** Reads campaign_steps and step_variants. */
+export async function loadSteps(tables: CleanTables, progress: Progress): Promise<StepState> {
+  const st: StepState = { steps: new Dict(), stepOrder: [], variants: new Dict(), variantIsControl: [] };
+  await scan(tables, 'campaign_steps', progress, (r, c) => {
+    const o = r(c.idx('order_id'));
+    st.stepOrder[stepCodeOf(st, r(c.idx('org_id')), r(c.idx('step_id')))] =
+      typeof o === 'number' ? o : Number.NaN;
+  });
+  await scan(tables, 'step_variants', progress, (r, c) => {
+    st.variantIsControl[variantCodeOf(st, r(c.idx('org_id')), r(c.idx('variant_id')))] = flag(
+      r(c.idx('is_control')),
+    );
+  });
+  return st;
+}
+
+/** Enrollment keys (org_id, enrollment_id) → dense index: first occurrence in file order. */
+export async function loadEnrollmentKeys(tables: CleanTables, progress: Progress): Promise<Dict> {
+  const enrKeys = new Dict();
+  await scan(tables, 'enrollments', progress, (r, c) => {
+    const k = key(String(r(c.idx('org_id'))), r(c.idx('enrollment_id')));
+    if (enrKeys.get(k) === undefined) enrKeys.code(k);
+  });
+  return enrKeys;
+}
+
+/**
+ * Reads the activities into `events` (from its current end) and their first touches into
+ * `decision` (the minimum of the times seen). Returns the activities without a known
+ * enrollment.
+ */
+export async function loadActivities(
+  tables: CleanTables,
+  progress: Progress,
+  enrKeys: Dict,
+  st: StepState,
+  events: EventTable,
+  decision: Float64Array,
+): Promise<number> {
+  const texts = new TextStatsCache();
+  const unlinked = { activities: 0 };
+  const touch = (e: number, t: number) => {
+    if (!(decision[e]! <= t)) decision[e] = t;
+  };
+  const stepCode = (org: unknown, id: unknown) => stepCodeOf(st, org, id);
+  const variantCode = (org: unknown, id: unknown) => variantCodeOf(st, org, id);
+  await scan(tables, 'activities', progress, (r, c) => {
+    const org = r(c.idx('org_id'));
+    const e = enrKeys.get(key(org, r(c.idx('enrollment_id'))));
+    if (e === undefined) {
+      unlinked.activities++;
+      return;
+    }
+    let t = ms(r(c.idx('sent_at')));
+    if (Number.isNaN(t)) t = ms(r(c.idx('call_started_at')));
+    if (Number.isNaN(t)) t = ms(r(c.idx('completed_at')));
+    if (Number.isNaN(t)) return; // planned, never ran: not an engagement
+    touch(e, t);
+    const i = events.add();
+    events.enr[i] = e;
+    events.t[i] = t;
+    events.known[i] = ms(r(c.idx('created_at')));
+    events.kind[i] = KIND_ACTIVITY;
+    const ch = channelCode(r(c.idx('channel')));
+    events.channel[i] = ch;
+    const status = r(c.idx('status'));
+    const outcome = r(c.idx('outcome'));
+    events.outcome[i] =
+      status === 'failed' || outcome === 'failed' || outcome === 'undelivered' || outcome === 'bounced'
+        ? OUTCOME_FAILED
+        : outcome === 'voicemail'
+          ? OUTCOME_VOICEMAIL
+          : outcome === 'connected'
+            ? OUTCOME_CONNECTED
+            : outcome === 'no_answer'
+              ? OUTCOME_NO_ANSWER
+              : OUTCOME_OTHER;
+    const d = r(c.idx('call_duration_sec'));
+    events.duration[i] = typeof d === 'number' ? d : Number.NaN;
+    events.step[i] = stepCode(org, r(c.idx('step_id')));
+    events.variant[i] = variantCode(org, r(c.idx('variant_id')));
+    events.intent[i] = INTENT_NONE;
+    const msg = str(r(c.idx('generated_message')));
+    if (msg !== null && ch !== 2) setOutbound(events, i, msg, texts);
+    else events.textLen[i] = Number.NaN;
+    const prompt = str(r(c.idx('prompt_used')));
+    if (prompt !== null) {
+      const p = texts.get(prompt);
+      events.promptLen[i] = p.length;
+      events.promptOffers[i] = Math.min(255, p.timeOffers);
+    } else events.promptLen[i] = Number.NaN;
+  });
+
+  return unlinked.activities;
+}
+
+/** Options of {@link loadTables}. */
+export interface LoadOptions {
+  /**
+   * 2: the activities are read in a worker thread while this thread reads the other tables
+   * (same result); 1: all on this thread. Default 2 when the compiled worker exists, there
+   * are two cores, this is the main thread and the activities file holds at least
+   * {@link PARALLEL_MIN_ACTIVITIES} rows.
+   */
+  readonly threads?: number;
+}
+
+/** Activity rows from which reading them in a worker thread pays for its start-up. */
+export const PARALLEL_MIN_ACTIVITIES = 100_000;
+
 /** Reads every entity once and returns the dense state. */
-export async function loadTables(tables: CleanTables, progress: Progress): Promise<Loaded> {
+export async function loadTables(
+  tables: CleanTables,
+  progress: Progress,
+  options: LoadOptions = {},
+): Promise<Loaded> {
+  const activityRows = tables.manifest.entities.activities.rows;
+  const threads =
+    options.threads ??
+    (activityRows >= PARALLEL_MIN_ACTIVITIES &&
+    availableParallelism() >= 2 &&
+    isMainThread &&
+    activitiesWorkerAvailable()
+      ? 2
+      : 1);
+  const parallel = threads > 1;
+  const events = new EventTable(activityRows + tables.manifest.entities.messages.rows + 1, parallel);
+  const shared = parallel ? events.buffers() : undefined;
+  const inWorker = shared ? readActivitiesInWorker(tables, shared, activityRows, progress) : undefined;
+  // A failed worker is seen after this thread's share; keep its rejection from going unhandled until then.
+  inWorker?.catch(() => {});
+
   const dicts = {
     leadSource: new Dict(),
     region: new Dict(),
@@ -305,7 +538,6 @@ export async function loadTables(tables: CleanTables, progress: Progress): Promi
     const s = str(v);
     return s === null ? -1 : d.code(s);
   };
-  const flag = (v: unknown) => (v === true ? 1 : v === false ? 0 : Number.NaN);
   const addContact = (k: string): number => {
     const before = contactKeys.size;
     const c = contactKeys.code(k);
@@ -329,33 +561,7 @@ export async function loadTables(tables: CleanTables, progress: Progress): Promi
     contact.hasEmail[i] = flag(r(c.idx('has_email')));
   });
 
-  const steps = new Dict();
-  const stepOrder: number[] = [];
-  const stepCode = (org: unknown, id: unknown): number => {
-    const s = str(id);
-    if (s === null) return -1;
-    const before = steps.size;
-    const c = steps.code(key(org, s));
-    if (c === before) stepOrder.push(Number.NaN);
-    return c;
-  };
-  await scan(tables, 'campaign_steps', progress, (r, c) => {
-    const o = r(c.idx('order_id'));
-    stepOrder[stepCode(r(c.idx('org_id')), r(c.idx('step_id')))] = typeof o === 'number' ? o : Number.NaN;
-  });
-  const variants = new Dict();
-  const variantIsControl: number[] = [];
-  const variantCode = (org: unknown, id: unknown): number => {
-    const s = str(id);
-    if (s === null) return -1;
-    const before = variants.size;
-    const c = variants.code(key(org, s));
-    if (c === before) variantIsControl.push(Number.NaN);
-    return c;
-  };
-  await scan(tables, 'step_variants', progress, (r, c) => {
-    variantIsControl[variantCode(r(c.idx('org_id')), r(c.idx('variant_id')))] = flag(r(c.idx('is_control')));
-  });
+  let st = parallel ? undefined : await loadSteps(tables, progress);
 
   const enrKeys = new Dict();
   const orgId: string[] = [];
@@ -417,9 +623,6 @@ export async function loadTables(tables: CleanTables, progress: Progress): Promi
     return found;
   };
 
-  const events = new EventTable(
-    tables.manifest.entities.activities.rows + tables.manifest.entities.messages.rows + 1,
-  );
   const decision = new Float64Array(nEnr).fill(Number.NaN);
   const unlinked = { activities: 0, messages: 0, outcomes: 0 };
   const texts = new TextStatsCache();
@@ -428,53 +631,11 @@ export async function loadTables(tables: CleanTables, progress: Progress): Promi
     if (!(decision[e]! <= t)) decision[e] = t;
   };
 
-  await scan(tables, 'activities', progress, (r, c) => {
-    const org = r(c.idx('org_id'));
-    const e = enrKeys.get(key(org, r(c.idx('enrollment_id'))));
-    if (e === undefined) {
-      unlinked.activities++;
-      return;
-    }
-    let t = ms(r(c.idx('sent_at')));
-    if (Number.isNaN(t)) t = ms(r(c.idx('call_started_at')));
-    if (Number.isNaN(t)) t = ms(r(c.idx('completed_at')));
-    if (Number.isNaN(t)) return; // planned, never ran: not an engagement
-    touch(e, t);
-    const i = events.add();
-    events.enr[i] = e;
-    events.t[i] = t;
-    events.known[i] = ms(r(c.idx('created_at')));
-    events.kind[i] = KIND_ACTIVITY;
-    const ch = channelCode(r(c.idx('channel')));
-    events.channel[i] = ch;
-    const status = r(c.idx('status'));
-    const outcome = r(c.idx('outcome'));
-    events.outcome[i] =
-      status === 'failed' || outcome === 'failed' || outcome === 'undelivered' || outcome === 'bounced'
-        ? OUTCOME_FAILED
-        : outcome === 'voicemail'
-          ? OUTCOME_VOICEMAIL
-          : outcome === 'connected'
-            ? OUTCOME_CONNECTED
-            : outcome === 'no_answer'
-              ? OUTCOME_NO_ANSWER
-              : OUTCOME_OTHER;
-    const d = r(c.idx('call_duration_sec'));
-    events.duration[i] = typeof d === 'number' ? d : Number.NaN;
-    events.step[i] = stepCode(org, r(c.idx('step_id')));
-    events.variant[i] = variantCode(org, r(c.idx('variant_id')));
-    events.intent[i] = INTENT_NONE;
-    const msg = str(r(c.idx('generated_message')));
-    if (msg !== null && ch !== 2) setOutbound(events, i, msg, texts);
-    else events.textLen[i] = Number.NaN;
-    const prompt = str(r(c.idx('prompt_used')));
-    if (prompt !== null) {
-      const p = texts.get(prompt);
-      events.promptLen[i] = p.length;
-      events.promptOffers[i] = Math.min(255, p.timeOffers);
-    } else events.promptLen[i] = Number.NaN;
-  });
-
+  // Activities come first in the event table, then messages. With the worker, messages go
+  // after the range reserved for the activities and move down once their count is known.
+  if (st) unlinked.activities = await loadActivities(tables, progress, enrKeys, st, events, decision);
+  else events.n = activityRows;
+  const messagesFrom = events.n;
   await scan(tables, 'messages', progress, (r, c) => {
     const ci = contactKeys.get(key(r(c.idx('org_id')), r(c.idx('contact_id'))));
     let t = ms(r(c.idx('message_ts')));
@@ -547,6 +708,32 @@ export async function loadTables(tables: CleanTables, progress: Progress): Promi
     oT.push(t);
   });
 
+  if (inWorker) {
+    const moved = events.buffers();
+    const r = await inWorker.catch(() => undefined);
+    // The worker failed, or a table had more rows than its manifest says (the shared
+    // columns were outgrown): read everything on this thread instead.
+    if (
+      !r ||
+      r.nEnr !== nEnr ||
+      r.nEvents > messagesFrom ||
+      EVENT_COLUMNS.some((c) => moved[c] !== shared![c])
+    ) {
+      return loadTables(tables, silentProgress, { threads: 1 });
+    }
+    const nMessages = events.n - messagesFrom;
+    events.moveRange(messagesFrom, r.nEvents, nMessages);
+    events.n = r.nEvents + nMessages;
+    for (let e = 0; e < nEnr; e++) {
+      const t = r.decision[e]!;
+      if (!Number.isNaN(t) && !(decision[e]! <= t)) decision[e] = t;
+    }
+    st = stepStateOf(r.steps);
+    unlinked.activities = r.unlinkedActivities;
+    activitiesWorkerStats.done++;
+  }
+  st = st!;
+
   return {
     nEnr,
     orgId,
@@ -559,10 +746,10 @@ export async function loadTables(tables: CleanTables, progress: Progress): Promi
     campaigns,
     contact,
     dicts,
-    steps,
-    stepOrder,
-    variants,
-    variantIsControl,
+    steps: st.steps,
+    stepOrder: st.stepOrder,
+    variants: st.variants,
+    variantIsControl: st.variantIsControl,
     events,
     decision,
     outcomes: {
@@ -573,6 +760,31 @@ export async function loadTables(tables: CleanTables, progress: Progress): Promi
     },
     unlinked,
   };
+}
+
+/** A {@link StepState} as plain data, for the message from the worker thread. */
+export interface StepStateData {
+  readonly steps: readonly string[];
+  readonly stepOrder: readonly number[];
+  readonly variants: readonly string[];
+  readonly variantIsControl: readonly number[];
+}
+
+export function stepStateData(st: StepState): StepStateData {
+  return {
+    steps: st.steps.values,
+    stepOrder: st.stepOrder,
+    variants: st.variants.values,
+    variantIsControl: st.variantIsControl,
+  };
+}
+
+function stepStateOf(d: StepStateData): StepState {
+  const steps = new Dict();
+  for (const v of d.steps) steps.code(v);
+  const variants = new Dict();
+  for (const v of d.variants) variants.code(v);
+  return { steps, stepOrder: [...d.stepOrder], variants, variantIsControl: [...d.variantIsControl] };
 }
 
 /**

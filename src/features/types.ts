@@ -35,6 +35,13 @@ export interface FeatureOptions {
    * Default: `until` of the cleaned tables' source snapshot window.
    */
   readonly asOf?: string | number;
+  /**
+   * Threads reading the cleaned files: 2 reads the activities in a worker thread while this
+   * thread reads the other tables, 1 reads everything here; the result is the same. Default
+   * 2 when the compiled worker exists, there are two cores, this is the main thread and
+   * there are at least 100,000 activity rows, else 1.
+   */
+  readonly readThreads?: number;
 }
 
 /** The feature families, one file each under src/features/. */
