@@ -18,9 +18,9 @@ import { SeededRng } from '../numeric/rng.js';
 import { runExtract } from '../pipeline/extract.js';
 import { openSnapshot } from '../snapshot/manifest.js';
 import { tempDir } from '../test-support/snapshot.js';
-import { PACKAGE_ROOT } from '../version.js';
 import { parseCsv } from '../train/csv.js';
 import { examplesTableOf } from '../train/training-set.js';
+import { PACKAGE_ROOT } from '../version.js';
 import { RATE_PRIOR_WEIGHT, smoothedRate } from './campaign.js';
 import { buildTrainingSet, type TrainingSet, writeTrainingExamplesCsv } from './index.js';
 
