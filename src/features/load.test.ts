@@ -20,4 +20,18 @@ describe('isoMs', () => {
   ])('when the time is %s (another form) then it equals Date.parse, NaN included', (s) => {
     expect(Object.is(isoMs(s), Date.parse(s))).toBe(true);
   });
+
+  it('when random cleaned-form times of years 0–9999 are read then each equals Date.parse', () => {
+    let state = 99;
+    const next = (k: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return Math.floor((state / 2 ** 32) * k);
+    };
+    const pad = (v: number, w: number) => String(v).padStart(w, '0');
+    for (let i = 0; i < 20_000; i++) {
+      const year = i % 10 === 0 ? next(200) : next(10_000);
+      const s = `${pad(year, 4)}-${pad(1 + next(12), 2)}-${pad(1 + next(31), 2)}T${pad(next(24), 2)}:${pad(next(60), 2)}:${pad(next(60), 2)}.${pad(next(1000), 3)}Z`;
+      if (!Object.is(isoMs(s), Date.parse(s))) expect(`${s} → ${isoMs(s)}`).toBe(`${s} → ${Date.parse(s)}`);
+    }
+  });
 });

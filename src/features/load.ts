@@ -272,34 +272,76 @@ const str = (v: unknown): string | null =>
   typeof v === 'string' && v !== '' ? v : v == null ? null : String(v);
 const ms = (v: unknown): number => (typeof v === 'string' ? isoMs(v) : Number.NaN);
 
-const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
-const d2 = (s: string, i: number) => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
-
 /**
  * Milliseconds of a timestamp. Clean writes every timestamp as YYYY-MM-DDTHH:MM:SS.mmmZ;
- * that form is decoded from its digits (Date.parse was a tenth of the load time), any
- * other goes through Date.parse.
+ * that form is decoded from its digits and the day number computed directly (Date.parse
+ * was a tenth of the load time, Date.UTC half of what remained), any other goes through
+ * Date.parse; on the cleaned form the result equals Date.parse's (tested on random times of
+ * years 0–9999).
  */
 export function isoMs(s: string): number {
   if (s.length !== 24 || s.charCodeAt(10) !== 84 || s.charCodeAt(23) !== 90 || s.charCodeAt(19) !== 46) {
     return Date.parse(s);
   }
-  for (const k of DIGITS) {
-    const c = s.charCodeAt(k);
-    if (c < 48 || c > 57) return Date.parse(s);
+  // Digit values; a non-digit maps above 9 (unsigned).
+  const y0 = (s.charCodeAt(0) - 48) >>> 0;
+  const y1 = (s.charCodeAt(1) - 48) >>> 0;
+  const y2 = (s.charCodeAt(2) - 48) >>> 0;
+  const y3 = (s.charCodeAt(3) - 48) >>> 0;
+  const mo0 = (s.charCodeAt(5) - 48) >>> 0;
+  const mo1 = (s.charCodeAt(6) - 48) >>> 0;
+  const d0 = (s.charCodeAt(8) - 48) >>> 0;
+  const d1 = (s.charCodeAt(9) - 48) >>> 0;
+  const h0 = (s.charCodeAt(11) - 48) >>> 0;
+  const h1 = (s.charCodeAt(12) - 48) >>> 0;
+  const mi0 = (s.charCodeAt(14) - 48) >>> 0;
+  const mi1 = (s.charCodeAt(15) - 48) >>> 0;
+  const s0 = (s.charCodeAt(17) - 48) >>> 0;
+  const s1 = (s.charCodeAt(18) - 48) >>> 0;
+  const f0 = (s.charCodeAt(20) - 48) >>> 0;
+  const f1 = (s.charCodeAt(21) - 48) >>> 0;
+  const f2 = (s.charCodeAt(22) - 48) >>> 0;
+  if (
+    y0 > 9 ||
+    y1 > 9 ||
+    y2 > 9 ||
+    y3 > 9 ||
+    mo0 > 9 ||
+    mo1 > 9 ||
+    d0 > 9 ||
+    d1 > 9 ||
+    h0 > 9 ||
+    h1 > 9 ||
+    mi0 > 9 ||
+    mi1 > 9 ||
+    s0 > 9 ||
+    s1 > 9 ||
+    f0 > 9 ||
+    f1 > 9 ||
+    f2 > 9
+  ) {
+    return Date.parse(s);
   }
-  const month = d2(s, 5);
-  const day = d2(s, 8);
-  const hour = d2(s, 11);
-  const minute = d2(s, 14);
-  const second = d2(s, 17);
+  const month = mo0 * 10 + mo1;
+  const day = d0 * 10 + d1;
+  const hour = h0 * 10 + h1;
+  const minute = mi0 * 10 + mi1;
+  const second = s0 * 10 + s1;
   // Days past 28 and out-of-range fields go to Date.parse, which knows month lengths.
   if (month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59) {
     return Date.parse(s);
   }
-  const year = d2(s, 0) * 100 + d2(s, 2);
-  const msPart = (s.charCodeAt(20) - 48) * 100 + d2(s, 21);
-  return Date.UTC(year, month - 1, day, hour, minute, second, msPart);
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const msPart = f0 * 100 + f1 * 10 + f2;
+  // Years 0–99 go to Date.parse (Date.UTC, used here before, read them as 1900–1999).
+  if (year < 100) return Date.parse(s);
+  // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const days = era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+  return days * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + msPart;
 }
 
 interface Columns {
