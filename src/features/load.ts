@@ -614,17 +614,19 @@ export async function loadTables(
   const enrCreatedList: number[] = [];
   const enrCampaignList: number[] = [];
   const campaigns = new Dict();
+  const campaignIds = new Dict();
   await scan(tables, 'enrollments', progress, (r, c) => {
-    const org = fresh(String(r(c.idx('org_id'))));
-    const k = key(org, r(c.idx('enrollment_id')));
+    const orgText = String(r(c.idx('org_id')));
+    const k = key(orgText, r(c.idx('enrollment_id')));
     if (enrKeys.get(k) !== undefined) return; // clean removed duplicates; be safe anyway
     enrKeys.code(k);
-    dicts.org.code(org);
+    // Org and campaign ids repeat: every row shares the dictionary's one copy.
+    const org = dicts.org.values[dicts.org.code(orgText)]!;
     orgId.push(org);
     enrollmentId.push(fresh(String(r(c.idx('enrollment_id')))));
     const cid = fresh(String(r(c.idx('contact_id'))));
     contactId.push(cid);
-    const camp = fresh(String(r(c.idx('campaign_id'))));
+    const camp = campaignIds.values[campaignIds.code(String(r(c.idx('campaign_id'))))]!;
     campaignId.push(camp);
     enrContactList.push(addContact(key(org, cid)));
     enrCreatedList.push(ms(r(c.idx('created_at'))));
