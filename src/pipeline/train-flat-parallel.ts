@@ -1,6 +1,6 @@
 // runTrainFlat in a worker thread, so that several targets of one cleaned snapshot train at
 // once (one target per thread; see runTrainCleaned). The worker gets the same examples
-// table (by structured clone), runs the same code with the same options and writes the same run folder as a
+// table (its typed columns' buffers moved, the rest by structured clone), runs the same code with the same options and writes the same run folder as a
 // call on this thread would: the files are identical bit for bit (tested). The run's summary
 // (summaryOf) comes back by structured clone; progress is forwarded with the worker's labels prefixed.
 
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ExitCode, LeadliftError } from '../errors.js';
 import type { ProgressTask } from '../progress.js';
+import { isTypedColumn } from '../train/table.js';
 import type { RunTrainFlatOptions, TrainRunSummary } from './train.js';
 
 const WORKER_URL = new URL('./train-flat-worker.js', import.meta.url);
@@ -121,7 +122,21 @@ function startWorker(o: RunTrainFlatOptions): Worker {
     ...rest,
     ...(train ? { train: Object.fromEntries(Object.entries(train).filter(([k]) => k !== 'progress')) } : {}),
   };
-  return new Worker(WORKER_URL, { workerData: data });
+  return new Worker(WORKER_URL, { workerData: data, transferList: transferablesOf(o) });
+}
+
+/**
+ * The buffers of a typed input table, moved to the worker rather than copied: the caller
+ * builds the table for this worker only (see runTrainCleaned) and must not read it after.
+ */
+function transferablesOf(o: RunTrainFlatOptions): ArrayBuffer[] {
+  if (o.input.kind !== 'flat') return [];
+  const t = o.input.table;
+  const arrays: ArrayBufferView[] = [t.y, ...(t.timeMs ? [t.timeMs] : [])];
+  for (const c of t.features) if (isTypedColumn(c)) arrays.push(c.values);
+  const buffers = new Set<ArrayBuffer>();
+  for (const a of arrays) if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
+  return [...buffers];
 }
 
 function errorOf(w: WorkerError): Error {

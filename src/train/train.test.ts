@@ -9,6 +9,7 @@ import { comparatorScores, rulesScores } from './baselines.js';
 import { detectDelimiter, formatCsv, parseCsv } from './csv.js';
 import { encodeCodes, encodeOneHot, fitPreprocessing } from './encoding.js';
 import { evaluateByOrg } from './evaluation.js';
+import { reasonAt } from './reasons.js';
 import { runMetricsJson, runModelJson } from './run-folder.js';
 import { scoreWithRunModel } from './score.js';
 import { splitRows, timeOrder } from './split.js';
@@ -235,7 +236,8 @@ describe('trainFlat', () => {
     const r = trainFlat(tableOf(syntheticFlatCsv({ n: 600, kind: 'linear' })), fast);
     const phrase =
       /^(a|b|noise) (high|low|average|missing) \([+-]\d+\.\d\d\)$|^color (= (red|green|blue)|missing) \([+-]\d+\.\d\d\)$/;
-    for (const row of r.reasons) {
+    for (let i = 0; i < r.reasons.nRows; i++) {
+      const row = reasonAt(r.reasons, i);
       expect(row.positive.length + row.negative.length).toBeGreaterThan(0);
       expect(row.positive.length).toBeLessThanOrEqual(3);
       for (const p of [...row.positive, ...row.negative]) expect(p).toMatch(phrase);
