@@ -93,7 +93,12 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
   }
   // Targets train at once in worker threads when memory allows (see defaultTargetThreads);
   // each writes its own run folder and the runs are listed in target order either way.
-  const threads = o.threads ?? defaultTargetThreads(set.targets.map((t) => set.labels[t]!.nEligible));
+  const threads =
+    o.threads ??
+    defaultTargetThreads(
+      set.targets.map((t) => set.labels[t]!.nEligible),
+      set.features.names.length,
+    );
   // Options are built inside the call, not held in a variable across the await: the
   // examples table can then be collected while a worker trains on its copy.
   const optionsOf = (target: Target): RunTrainFlatOptions => {

@@ -21,24 +21,36 @@ export function trainWorkerAvailable(): boolean {
 }
 
 /**
- * Eligible rows up to which two targets train at once. Each training thread holds its
- * table, encodings, models and explanations (about 1.2 GB at 200k enrollments' ~160k
- * rows, measured), so above this the targets train one after another to keep the peak
- * memory of a 1M-enrollment run low.
+ * The peak memory of a cleaned-snapshot train run that the choice of target threads keeps
+ * under: 3.5 GiB, headroom below issue 3's 4 GB for a 1M-enrollment run.
  */
-export const PARALLEL_MAX_ROWS = 400_000;
+export const TRAIN_MEMORY_BUDGET = 3.5 * 2 ** 30;
+
+/**
+ * What one target's training thread adds to the process's peak memory, per eligible row
+ * and feature column: its typed table and codes, the one-hot view and the models' working
+ * copies while they are fit, TreeSHAP blocks and the run files' text. Measured with
+ * `--target booked_call_within_7d` at 200k enrollments (184,723 rows × 60 features): peak
+ * RSS 765 MiB against about 350 MiB when training starts, 415 MiB for 11.1M cells, 39
+ * bytes each; rounded up.
+ */
+export const THREAD_BYTES_PER_CELL = 44;
 
 /**
  * Targets trained at once: 2 when there are several targets, two cores, the compiled
- * worker, and at most {@link PARALLEL_MAX_ROWS} eligible rows per target; else 1.
+ * worker, and memory for two training threads beside what the process holds now
+ * (`heldBytes`, default its resident set: the training set and what building it left):
+ * heldBytes + 2 × (most eligible rows × features × {@link THREAD_BYTES_PER_CELL}) within
+ * {@link TRAIN_MEMORY_BUDGET}; else 1. The run folders are the same either way.
  */
-export function defaultTargetThreads(eligibleRows: readonly number[]): number {
-  return eligibleRows.length >= 2 &&
-    availableParallelism() >= 2 &&
-    trainWorkerAvailable() &&
-    Math.max(...eligibleRows) <= PARALLEL_MAX_ROWS
-    ? 2
-    : 1;
+export function defaultTargetThreads(
+  eligibleRows: readonly number[],
+  nFeatures: number,
+  heldBytes: number = process.memoryUsage().rss,
+): number {
+  if (eligibleRows.length < 2 || availableParallelism() < 2 || !trainWorkerAvailable()) return 1;
+  const perThread = Math.max(...eligibleRows) * nFeatures * THREAD_BYTES_PER_CELL;
+  return heldBytes + 2 * perThread <= TRAIN_MEMORY_BUDGET ? 2 : 1;
 }
 
 /** What the worker posts: progress events, then the run or the error. */

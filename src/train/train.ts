@@ -344,30 +344,28 @@ export function trainFlat(table: FlatTable, options: TrainFlatOptions = {}): Tra
   // Candidates: fit on training minus validation, scored and calibrated on validation, then refit.
   const task = progress.task('fit candidates', 2);
   t0 = performance.now();
-  // The one-hot view lives only while the logistic regression is fit (its test rows' raw
-  // scores are taken now for the baseline's evaluation); later uses encode row blocks.
-  const { logreg, lrValRaw, lrCal, lrTestRaw } = (() => {
-    const oneHot = encodeOneHot(preprocessing, codes);
-    const lrSub = fitLogreg(
-      { x: rowsOf(oneHot, inner.train), y: takeLabels(table.y, inner.train) },
+  // The one-hot view of only the rows each step reads, made when it is read (a row's
+  // one-hot columns do not depend on the other rows): no view of every row is held. The
+  // test rows' raw scores are taken now for the baseline's evaluation.
+  const oneHotOf = (rows: readonly number[]) => encodeOneHot(preprocessing, rowsOf(codes, rows));
+  const lrSub = fitLogreg(
+    { x: oneHotOf(inner.train), y: takeLabels(table.y, inner.train) },
+    opts.logregParams,
+  );
+  const lrValRaw = predictRaw(lrSub, oneHotOf(inner.test));
+  const lrCal = calibrate(lrValRaw, yVal, opts.seed, opts.allowIsotonic);
+  const logreg: FittedCandidate = {
+    name: 'logreg',
+    view: 'oneHot',
+    // Refit on all training rows from the validation fit's optimum: same optimum, fewer steps.
+    model: fitLogreg(
+      { x: oneHotOf(holdout.train), y: takeLabels(table.y, holdout.train) },
       opts.logregParams,
-    );
-    const lrValRaw = predictRaw(lrSub, rowsOf(oneHot, inner.test));
-    const lrCal = calibrate(lrValRaw, yVal, opts.seed, opts.allowIsotonic);
-    const logreg: FittedCandidate = {
-      name: 'logreg',
-      view: 'oneHot',
-      // Refit on all training rows from the validation fit's optimum: same optimum, fewer steps.
-      model: fitLogreg(
-        { x: rowsOf(oneHot, holdout.train), y: takeLabels(table.y, holdout.train) },
-        opts.logregParams,
-        { warmStart: lrSub },
-      ),
-      calibrator: lrCal.calibrator,
-    };
-    const lrTestRaw = predictRaw(logreg.model, rowsOf(oneHot, holdout.test));
-    return { logreg, lrValRaw, lrCal, lrTestRaw };
-  })();
+      { warmStart: lrSub },
+    ),
+    calibrator: lrCal.calibrator,
+  };
+  const lrTestRaw = predictRaw(logreg.model, oneHotOf(holdout.test));
   clock('fit_logreg', t0);
   task.tick();
 
