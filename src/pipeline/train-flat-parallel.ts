@@ -101,7 +101,7 @@ export function runTrainFlatInWorker(o: RunTrainFlatOptions, labelPrefix = ''): 
           tasks.delete(m.id);
           break;
         case 'result':
-          settle(() => resolve(m.run));
+          settle(() => resolve(withSharedSplitNames(m.run)));
           break;
         case 'error':
           settle(() => reject(errorOf(m.error)));
@@ -149,6 +149,17 @@ function transferablesOf(o: RunTrainFlatOptions): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
   for (const a of arrays) if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
   return [...buffers];
+}
+
+const SPLIT_NAMES = { train: 'train', validation: 'validation', test: 'test' } as const;
+
+/**
+ * `run` with its per-row split names pointing at three shared strings: a structured clone
+ * makes a new string per row (about 30 bytes each, kept as long as the run's summary).
+ */
+function withSharedSplitNames(run: TrainRunSummary): TrainRunSummary {
+  const splitOf = run.result.splitOf.map((s) => SPLIT_NAMES[s]);
+  return { ...run, result: { ...run.result, splitOf } };
 }
 
 function errorOf(w: WorkerError): Error {
