@@ -721,8 +721,12 @@ function globalImportance(
   });
 }
 
-/** Rows per block when scoring and explaining every row: bounds the per-block copies. */
-export const EXPLAIN_BLOCK_ROWS = 65_536;
+/**
+ * Rows per block when scoring and explaining every row (default 65,536): bounds the
+ * per-block copies (TreeSHAP's take about 5 × rows × features × 8 bytes). Any size gives
+ * the same values; tests lower it to take several blocks on small tables.
+ */
+export const explainLimits = { blockRows: 65_536 };
 
 /**
  * `frame`'s rows `rows`: views of its columns when `rows` is a run of consecutive rows in
@@ -756,8 +760,9 @@ function blockOf(c: FittedCandidate, prep: Preprocessing, codes: Frame, from: nu
 function predictRawBlocks(c: FittedCandidate, prep: Preprocessing, codes: Frame): Float64Array {
   if (c.view === 'codes') return predictRaw(c.model, codes);
   const out = new Float64Array(codes.nRows);
-  for (let from = 0; from < codes.nRows; from += EXPLAIN_BLOCK_ROWS) {
-    const to = Math.min(codes.nRows, from + EXPLAIN_BLOCK_ROWS);
+  const size = explainLimits.blockRows;
+  for (let from = 0; from < codes.nRows; from += size) {
+    const to = Math.min(codes.nRows, from + size);
     out.set(predictRaw(c.model, blockOf(c, prep, codes, from, to)), from);
   }
   return out;
@@ -785,8 +790,9 @@ function explainRows(
   });
   const testContributions = prep.features.map(() => new Float64Array(testRows.length));
   const byPattern = n >= PATTERN_MIN_ROWS;
-  for (let from = 0; from < n; from += EXPLAIN_BLOCK_ROWS) {
-    const to = Math.min(n, from + EXPLAIN_BLOCK_ROWS);
+  const size = explainLimits.blockRows;
+  for (let from = 0; from < n; from += size) {
+    const to = Math.min(n, from + size);
     const contributions = contributionsByFeature(
       explain(selected.model, blockOf(selected, prep, codes, from, to), { byPattern }),
       selected.view,
