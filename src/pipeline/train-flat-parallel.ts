@@ -28,11 +28,11 @@ export const TRAIN_MEMORY_BUDGET = 3.5 * 2 ** 30;
 
 /**
  * What one target's training thread adds to the process's peak memory, per eligible row
- * and feature column: its typed table and codes, the one-hot view and the models' working
- * copies while they are fit, TreeSHAP blocks and the run files' text. Measured with
- * `--target booked_call_within_7d` at 200k enrollments (184,723 rows × 60 features): peak
- * RSS 765 MiB against about 350 MiB when training starts, 415 MiB for 11.1M cells, 39
- * bytes each; rounded up.
+ * and feature column: its typed table and codes, the one-hot columns and the logistic
+ * regression's working copies while it is fit (the largest part), TreeSHAP blocks and the
+ * run files' text. Measured at 200k demo enrollments (184,723 rows × 60 features, 11.1M
+ * cells): one target alone peaked at 747 MiB against about 350 MiB held when training
+ * starts (38 bytes a cell); two at once at 1,073 MiB (34 each). 44 leaves headroom.
  */
 export const THREAD_BYTES_PER_CELL = 44;
 
