@@ -48,6 +48,38 @@ export function topReasons(contributions: Contributions, row: number, k = 3): Ro
   };
 }
 
+/**
+ * {@link topReasons} of row `row` as feature indices and values written into `outJ` and
+ * `outV` from `at`: k positive slots (descending), then k negative slots (ascending); an
+ * unused slot gets feature -1 and value 0. Same choice and order as topReasons, without
+ * an object per reason (it runs for every row of a run).
+ */
+export function topReasonSlots(
+  contributions: Contributions,
+  row: number,
+  k: number,
+  outJ: Int32Array,
+  outV: Float64Array,
+  at: number,
+): void {
+  const posJ: number[] = [];
+  const posV: number[] = [];
+  const negJ: number[] = [];
+  const negV: number[] = [];
+  const cols = contributions.columns;
+  for (let j = 0; j < cols.length; j++) {
+    const v = cols[j]![row]!;
+    if (v > 0) insertTop(posJ, posV, j, v, k, 1);
+    else if (v < 0) insertTop(negJ, negV, j, v, k, -1);
+  }
+  for (let q = 0; q < k; q++) {
+    outJ[at + q] = posJ[q] ?? -1;
+    outV[at + q] = posV[q] ?? 0;
+    outJ[at + k + q] = negJ[q] ?? -1;
+    outV[at + k + q] = negV[q] ?? 0;
+  }
+}
+
 /** Inserts (j, v) into the sorted top-k lists (by sign·v descending, earlier j first on ties). */
 function insertTop(js: number[], vs: number[], j: number, v: number, k: number, sign: 1 | -1): void {
   let at = vs.length;

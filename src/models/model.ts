@@ -23,12 +23,24 @@ export function predictProba(model: Model, x: Frame): Float64Array {
   return model.kind === 'gbt' ? predictProbaGbt(model, x) : predictProbaLogreg(model, x);
 }
 
+/** Options of {@link explain}. */
+export interface ExplainOptions {
+  /**
+   * Trees only: TreeSHAP by path pattern or row by row (see ShapOptions.byPattern; its
+   * default depends on the number of rows, so a caller explaining a table in row blocks
+   * passes the choice for the whole table to get the same values). Default as shapValues.
+   */
+  readonly byPattern?: boolean;
+}
+
 /**
  * Per-row additive contributions to the raw score: exact TreeSHAP for trees,
  * coefficient × standardized value for logistic regression.
  */
-export function explain(model: Model, x: Frame): Contributions {
-  return model.kind === 'gbt' ? shapValues(model, x) : contributionsLogreg(model, x);
+export function explain(model: Model, x: Frame, options: ExplainOptions = {}): Contributions {
+  return model.kind === 'gbt'
+    ? shapValues(model, x, options.byPattern === undefined ? {} : { byPattern: options.byPattern })
+    : contributionsLogreg(model, x);
 }
 
 /**

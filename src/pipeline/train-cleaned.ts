@@ -1,17 +1,29 @@
 // Trains on a cleaned snapshot: builds labels and point-in-time features, then runs the
 // flat-table trainer once per target on the enrollments eligible for it. The examples are
-// handed over in memory (no CSV written and parsed back): at 1M enrollments the parsed
-// CSV held one string per cell, gigabytes of them.
+// handed over in memory as a typed table (no CSV written and parsed back, no string per
+// cell): at 1M enrollments the parsed CSV held one string per cell, gigabytes of them.
 
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { openCleanTables } from '../clean/index.js';
 import { ExitCode, LeadliftError } from '../errors.js';
-import { buildTrainingSet, type Target, type TrainingSet } from '../features/index.js';
+import {
+  buildTrainingSet,
+  type Target,
+  type TrainingSet,
+  trainingExamplesHeader,
+} from '../features/index.js';
 import { type Progress, silentProgress } from '../progress.js';
 import type { TrainFlatOptions } from '../train/index.js';
 import { sha256 } from '../train/run-folder.js';
-import { examplesTableOf, FEATURES_FILE, featuresJsonText, populationOf } from '../train/training-set.js';
+import {
+  EXAMPLES_ID_COLS,
+  EXAMPLES_TIME_COL,
+  examplesFlatTableOf,
+  FEATURES_FILE,
+  featuresJsonText,
+  populationOf,
+} from '../train/training-set.js';
 import {
   type RunTrainFlatOptions,
   runNameOf,
@@ -81,25 +93,30 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
   }
   // Targets train at once in worker threads when memory allows (see defaultTargetThreads);
   // each writes its own run folder and the runs are listed in target order either way.
-  const threads = o.threads ?? defaultTargetThreads(set.targets.map((t) => set.labels[t]!.nEligible));
+  const threads =
+    o.threads ??
+    defaultTargetThreads(
+      set.targets.map((t) => set.labels[t]!.nEligible),
+      set.features.names.length,
+    );
   // Options are built inside the call, not held in a variable across the await: the
   // examples table can then be collected while a worker trains on its copy.
   const optionsOf = (target: Target): RunTrainFlatOptions => {
     const t1 = performance.now();
-    const table = examplesTableOf(set, target);
+    const table = examplesFlatTableOf(set, target, `${o.cleanedDir} (${target} examples)`);
     const timings = { features: featureSeconds, examples: (performance.now() - t1) / 1000 };
     return {
       cwd: o.cwd,
       input: {
-        kind: 'table',
+        kind: 'flat',
         table,
-        source: `${o.cleanedDir} (${target} examples)`,
+        columns: trainingExamplesHeader(set).length,
         facts: { kind: 'cleaned-snapshot', path: o.cleanedDir, manifest_sha256: manifestSha },
       },
       spec: {
         labelCol: target,
-        timeCol: 'decision_ts_utc',
-        idCols: ['org_id', 'enrollment_id'],
+        timeCol: EXAMPLES_TIME_COL,
+        idCols: [...EXAMPLES_ID_COLS],
         excludeCols: set.targets.filter((t) => t !== target),
       },
       runsDir: o.runsDir,

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,5 +131,27 @@ describe('runTrainCleaned on worker threads', () => {
       expect(readdirSync(join(cwd, 'runs-fail/same-qualified_within_14d'))).toEqual([]);
     },
     600_000,
+  );
+});
+
+describe('defaultTargetThreads', () => {
+  it.skipIf(!built || availableParallelism() < 2)(
+    'when two training threads fit the memory budget beside what is held then 2, else 1',
+    async () => {
+      const { defaultTargetThreads, THREAD_BYTES_PER_CELL, TRAIN_MEMORY_BUDGET } = await import(
+        pathToFileURL(join(COMPILED, 'train-flat-parallel.js')).href
+      );
+      const GiB = 2 ** 30;
+      // 200k demo enrollments: ~185k rows per target, 60 features, ~350 MB held.
+      expect(defaultTargetThreads([184_723, 182_966, 165_182], 60, 0.35 * GiB)).toBe(2);
+      // 1M: ~925k rows per target beside a training set of ~1.5 GB.
+      expect(defaultTargetThreads([925_000, 915_000, 826_000], 60, 1.5 * GiB)).toBe(1);
+      // At the budget exactly, two; one row more, one. The largest target decides.
+      const rows = Math.floor((TRAIN_MEMORY_BUDGET - GiB) / (2 * 60 * THREAD_BYTES_PER_CELL));
+      expect(defaultTargetThreads([10, rows], 60, GiB)).toBe(2);
+      expect(defaultTargetThreads([10, rows + 1], 60, GiB)).toBe(1);
+      // One target has nothing to share the cores with.
+      expect(defaultTargetThreads([1000], 60, 0)).toBe(1);
+    },
   );
 });

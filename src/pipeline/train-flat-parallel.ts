@@ -1,6 +1,6 @@
 // runTrainFlat in a worker thread, so that several targets of one cleaned snapshot train at
 // once (one target per thread; see runTrainCleaned). The worker gets the same examples
-// table (by structured clone), runs the same code with the same options and writes the same run folder as a
+// table (its typed columns' buffers moved, the rest by structured clone), runs the same code with the same options and writes the same run folder as a
 // call on this thread would: the files are identical bit for bit (tested). The run's summary
 // (summaryOf) comes back by structured clone; progress is forwarded with the worker's labels prefixed.
 
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ExitCode, LeadliftError } from '../errors.js';
 import type { ProgressTask } from '../progress.js';
+import { isTypedColumn } from '../train/table.js';
 import type { RunTrainFlatOptions, TrainRunSummary } from './train.js';
 
 const WORKER_URL = new URL('./train-flat-worker.js', import.meta.url);
@@ -20,24 +21,36 @@ export function trainWorkerAvailable(): boolean {
 }
 
 /**
- * Eligible rows up to which two targets train at once. Each training thread holds its
- * table, encodings, models and explanations (about 1.2 GB at 200k enrollments' ~160k
- * rows, measured), so above this the targets train one after another to keep the peak
- * memory of a 1M-enrollment run low.
+ * The peak memory of a cleaned-snapshot train run that the choice of target threads keeps
+ * under: 3.5 GiB, headroom below issue 3's 4 GB for a 1M-enrollment run.
  */
-export const PARALLEL_MAX_ROWS = 400_000;
+export const TRAIN_MEMORY_BUDGET = 3.5 * 2 ** 30;
+
+/**
+ * What one target's training thread adds to the process's peak memory, per eligible row
+ * and feature column: its typed table and codes, the one-hot columns and the logistic
+ * regression's working copies while it is fit (the largest part), TreeSHAP blocks and the
+ * run files' text. Measured at 200k demo enrollments (184,723 rows × 60 features, 11.1M
+ * cells): one target alone peaked at 747 MiB against about 350 MiB held when training
+ * starts (38 bytes a cell); two at once at 1,073 MiB (34 each). 44 leaves headroom.
+ */
+export const THREAD_BYTES_PER_CELL = 44;
 
 /**
  * Targets trained at once: 2 when there are several targets, two cores, the compiled
- * worker, and at most {@link PARALLEL_MAX_ROWS} eligible rows per target; else 1.
+ * worker, and memory for two training threads beside what the process holds now
+ * (`heldBytes`, default its resident set: the training set and what building it left):
+ * heldBytes + 2 × (most eligible rows × features × {@link THREAD_BYTES_PER_CELL}) within
+ * {@link TRAIN_MEMORY_BUDGET}; else 1. The run folders are the same either way.
  */
-export function defaultTargetThreads(eligibleRows: readonly number[]): number {
-  return eligibleRows.length >= 2 &&
-    availableParallelism() >= 2 &&
-    trainWorkerAvailable() &&
-    Math.max(...eligibleRows) <= PARALLEL_MAX_ROWS
-    ? 2
-    : 1;
+export function defaultTargetThreads(
+  eligibleRows: readonly number[],
+  nFeatures: number,
+  heldBytes: number = process.memoryUsage().rss,
+): number {
+  if (eligibleRows.length < 2 || availableParallelism() < 2 || !trainWorkerAvailable()) return 1;
+  const perThread = Math.max(...eligibleRows) * nFeatures * THREAD_BYTES_PER_CELL;
+  return heldBytes + 2 * perThread <= TRAIN_MEMORY_BUDGET ? 2 : 1;
 }
 
 /** What the worker posts: progress events, then the run or the error. */
@@ -88,7 +101,7 @@ export function runTrainFlatInWorker(o: RunTrainFlatOptions, labelPrefix = ''): 
           tasks.delete(m.id);
           break;
         case 'result':
-          settle(() => resolve(m.run));
+          settle(() => resolve(withSharedSplitNames(m.run)));
           break;
         case 'error':
           settle(() => reject(errorOf(m.error)));
@@ -121,7 +134,32 @@ function startWorker(o: RunTrainFlatOptions): Worker {
     ...rest,
     ...(train ? { train: Object.fromEntries(Object.entries(train).filter(([k]) => k !== 'progress')) } : {}),
   };
-  return new Worker(WORKER_URL, { workerData: data });
+  return new Worker(WORKER_URL, { workerData: data, transferList: transferablesOf(o) });
+}
+
+/**
+ * The buffers of a typed input table, moved to the worker rather than copied: the caller
+ * builds the table for this worker only (see runTrainCleaned) and must not read it after.
+ */
+function transferablesOf(o: RunTrainFlatOptions): ArrayBuffer[] {
+  if (o.input.kind !== 'flat') return [];
+  const t = o.input.table;
+  const arrays: ArrayBufferView[] = [t.y, ...(t.timeMs ? [t.timeMs] : [])];
+  for (const c of t.features) if (isTypedColumn(c)) arrays.push(c.values);
+  const buffers = new Set<ArrayBuffer>();
+  for (const a of arrays) if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
+  return [...buffers];
+}
+
+const SPLIT_NAMES = { train: 'train', validation: 'validation', test: 'test' } as const;
+
+/**
+ * `run` with its per-row split names pointing at three shared strings: a structured clone
+ * makes a new string per row (about 30 bytes each, kept as long as the run's summary).
+ */
+function withSharedSplitNames(run: TrainRunSummary): TrainRunSummary {
+  const splitOf = run.result.splitOf.map((s) => SPLIT_NAMES[s]);
+  return { ...run, result: { ...run.result, splitOf } };
 }
 
 function errorOf(w: WorkerError): Error {

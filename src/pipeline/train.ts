@@ -31,6 +31,17 @@ export type FlatTableInput =
       readonly table: CsvTable;
       readonly source: string;
       readonly facts: Readonly<Record<string, unknown>>;
+    }
+  /**
+   * A flat table already typed (snapshot mode builds it from the training set without
+   * cell texts); `columns` is the width of the table it stands for (the manifest's
+   * `input.columns`). Its roles must be those of the spec.
+   */
+  | {
+      readonly kind: 'flat';
+      readonly table: FlatTable;
+      readonly columns: number;
+      readonly facts: Readonly<Record<string, unknown>>;
     };
 
 /** Options of {@link runTrainFlat}. */
@@ -112,15 +123,7 @@ export async function runTrainFlat(o: RunTrainFlatOptions): Promise<TrainFlatRun
   const progress = o.progress ?? silentProgress;
 
   const read = progress.task('read training examples');
-  const { csv, inputFacts } =
-    o.input.kind === 'csv'
-      ? await readCsvInput(abs(o.input.path), o.input.path)
-      : o.input.kind === 'query'
-        ? await readQueryInput(o.input, o.cwd)
-        : { csv: o.input.table, inputFacts: { ...o.input.facts } };
-  const source =
-    o.input.kind === 'csv' ? o.input.path : o.input.kind === 'query' ? o.input.queryFile : o.input.source;
-  const table = flatTableOf(csv, o.spec, source);
+  const { table, columns, inputFacts } = await readInput(o, abs);
   read.done(`${table.nRows.toLocaleString('en-US')} rows, ${table.featureCols.length} features`);
   const readSeconds = (performance.now() - t0) / 1000;
 
@@ -130,7 +133,7 @@ export async function runTrainFlat(o: RunTrainFlatOptions): Promise<TrainFlatRun
     run_name: runName,
     mode: o.extras?.mode ?? 'flat-table',
     created_at_utc: started.toISOString(),
-    input: { ...inputFacts, rows: table.nRows, columns: csv.header.length },
+    input: { ...inputFacts, rows: table.nRows, columns },
     config: {
       spec: {
         label_col: o.spec.labelCol,
@@ -153,6 +156,37 @@ export async function runTrainFlat(o: RunTrainFlatOptions): Promise<TrainFlatRun
   };
   const files = await writeRunFolder(dir, result, manifest, o.extras);
   return { dir, runName, result, files };
+}
+
+/** The flat table of `o.input`, the number of columns it was read from, and the manifest's input facts. */
+async function readInput(
+  o: RunTrainFlatOptions,
+  abs: (p: string) => string,
+): Promise<{ table: FlatTable; columns: number; inputFacts: Record<string, unknown> }> {
+  const input = o.input;
+  if (input.kind === 'flat') {
+    const t = input.table;
+    const s = o.spec;
+    if (
+      t.labelCol !== s.labelCol ||
+      t.timeCol !== (s.timeCol ?? null) ||
+      t.idCols.join('\u0000') !== (s.idCols ?? []).join('\u0000')
+    ) {
+      throw new LeadliftError(
+        'train.specMismatch',
+        `${t.source}: the typed table's label, time and id columns (${t.labelCol}, ${t.timeCol}, ${t.idCols.join(' ')}) differ from the spec's; build the table and the spec from the same target.`,
+      );
+    }
+    return { table: t, columns: input.columns, inputFacts: { ...input.facts } };
+  }
+  const { csv, inputFacts } =
+    input.kind === 'csv'
+      ? await readCsvInput(abs(input.path), input.path)
+      : input.kind === 'query'
+        ? await readQueryInput(input, o.cwd)
+        : { csv: input.table, inputFacts: { ...input.facts } };
+  const source = input.kind === 'csv' ? input.path : input.kind === 'query' ? input.queryFile : input.source;
+  return { table: flatTableOf(csv, o.spec, source), columns: csv.header.length, inputFacts };
 }
 
 async function readCsvInput(

@@ -3,7 +3,7 @@
 // rows the models score; the logistic regression stays the gates' baseline.
 
 import type { FlatTable } from './table.js';
-import { isMissingCell } from './table.js';
+import { cellText, isMissingCell } from './table.js';
 
 /** The engagement score column the rules baseline reads (see docs/features.md). */
 export const RULES_SCORE_COL = 'eng_score';
@@ -50,7 +50,7 @@ function numbers(table: FlatTable, col: string, rows: readonly number[]): Float6
   if (j < 0) return null;
   const values = table.features[j]!;
   return Float64Array.from(rows, (i) => {
-    const v = values[i]!;
+    const v = cellText(values, i);
     return isMissingCell(v) ? Number.NaN : Number(v);
   });
 }

@@ -7,7 +7,13 @@
 
 import type { Contributions } from '../models/index.js';
 import type { Frame } from '../numeric/frame.js';
-import { isMissingCell } from './table.js';
+import {
+  columnTexts,
+  type FeatureColumn,
+  isMissingCell,
+  isTypedColumn,
+  type TypedFeatureColumn,
+} from './table.js';
 
 /** A numeric feature: parsed as a number, missing → NaN. */
 export interface NumericEncoding {
@@ -47,12 +53,15 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  */
 export function fitPreprocessing(
   names: readonly string[],
-  columns: readonly (readonly string[])[],
+  columns: readonly FeatureColumn[],
   trainRows: ArrayLike<number>,
   maxOneHot = DEFAULT_MAX_ONE_HOT,
 ): Preprocessing {
   const features = names.map((name, j): FeatureEncoding => {
-    const col = columns[j]!;
+    const given = columns[j]!;
+    const typed = isTypedColumn(given) ? fitTyped(name, given, trainRows, maxOneHot) : null;
+    if (typed) return typed;
+    const col = columnTexts(given);
     const numeric = col.every((v) => isMissingCell(v) || NUMBER.test(v.trim()));
     if (numeric) {
       let sum = 0;
@@ -71,23 +80,115 @@ export function fitPreprocessing(
       const v = col[trainRows[k]!]!;
       if (!isMissingCell(v)) counts.set(v.trim(), (counts.get(v.trim()) ?? 0) + 1);
     }
-    const categories = [...counts.keys()].sort();
-    const oneHot = [...categories]
-      .sort((a, b) => counts.get(b)! - counts.get(a)! || (a < b ? -1 : a > b ? 1 : 0))
-      .slice(0, maxOneHot);
-    return { name, type: 'categorical', categories, oneHot };
+    return categoricalOf(name, counts, maxOneHot);
   });
   return { format: 'leadlift.preprocessing/1', features };
 }
 
+/** The categorical encoding of training-row counts by (trimmed) value. */
+function categoricalOf(
+  name: string,
+  counts: ReadonlyMap<string, number>,
+  maxOneHot: number,
+): CategoricalEncoding {
+  const categories = [...counts.keys()].sort();
+  const oneHot = [...categories]
+    .sort((a, b) => counts.get(b)! - counts.get(a)! || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, maxOneHot);
+  return { name, type: 'categorical', categories, oneHot };
+}
+
+/**
+ * How each category text of a typed categorical column reads as a cell: missing, its
+ * trimmed text, and its number when it looks like one (else NaN).
+ */
+function categoryCells(categories: readonly string[]): {
+  missing: boolean[];
+  trimmed: string[];
+  number: Float64Array;
+} {
+  const missing = categories.map((t) => isMissingCell(t));
+  const trimmed = categories.map((t) => t.trim());
+  const number = Float64Array.from(categories, (t, k) =>
+    !missing[k] && NUMBER.test(trimmed[k]!) ? Number(t) : Number.NaN,
+  );
+  return { missing, trimmed, number };
+}
+
+/** True when every non-missing category used by the column looks like a number (the column is then numeric). */
+function categoriesNumeric(col: TypedFeatureColumn, cells: ReturnType<typeof categoryCells>): boolean {
+  const used = new Uint8Array(cells.missing.length);
+  const v = col.values;
+  for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i]!)) used[v[i]!] = 1;
+  return cells.missing.every((m, k) => used[k] === 0 || m || !Number.isNaN(cells.number[k]!));
+}
+
+/**
+ * fitPreprocessing of a typed column, equal to that of its cell texts without making them;
+ * null when the texts must be made (numbers that are not finite, whose texts are not
+ * decimal numbers and so make the column categorical).
+ */
+function fitTyped(
+  name: string,
+  col: TypedFeatureColumn,
+  trainRows: ArrayLike<number>,
+  maxOneHot: number,
+): FeatureEncoding | null {
+  const v = col.values;
+  if (!col.categories) {
+    for (let i = 0; i < v.length; i++) if (v[i] === Infinity || v[i] === -Infinity) return null;
+    // Number(String(x)) is x for finite x (−0 reads as 0, which adds the same to a sum from 0).
+    let sum = 0;
+    let n = 0;
+    for (let k = 0; k < trainRows.length; k++) {
+      const x = v[trainRows[k]!]!;
+      if (!Number.isNaN(x)) {
+        sum += x;
+        n++;
+      }
+    }
+    return { name, type: 'numeric', mean: n > 0 ? sum / n : 0 };
+  }
+  const cells = categoryCells(col.categories);
+  if (categoriesNumeric(col, cells)) {
+    let sum = 0;
+    let n = 0;
+    for (let k = 0; k < trainRows.length; k++) {
+      const x = v[trainRows[k]!]!;
+      if (!Number.isNaN(x) && !cells.missing[x]) {
+        sum += cells.number[x]!;
+        n++;
+      }
+    }
+    return { name, type: 'numeric', mean: n > 0 ? sum / n : 0 };
+  }
+  const perCode = new Float64Array(col.categories.length);
+  for (let k = 0; k < trainRows.length; k++) {
+    const x = v[trainRows[k]!]!;
+    if (!Number.isNaN(x)) perCode[x] = perCode[x]! + 1;
+  }
+  const counts = new Map<string, number>();
+  perCode.forEach((c, x) => {
+    if (c > 0 && !cells.missing[x]) counts.set(cells.trimmed[x]!, (counts.get(cells.trimmed[x]!) ?? 0) + c);
+  });
+  return categoricalOf(name, counts, maxOneHot);
+}
+
 /**
  * The tree view: one column per feature, numbers or category codes (NaN = missing or
- * unseen). `columns[j]` are the raw strings of `prep.features[j]`.
+ * unseen). `columns[j]` are the raw values of `prep.features[j]`. A typed numeric column
+ * without −0 is used as is (not copied): the frame then shares it, and neither may change.
  */
-export function encodeCodes(prep: Preprocessing, columns: readonly (readonly string[])[]): Frame {
-  const nRows = columns[0]?.length ?? 0;
+export function encodeCodes(prep: Preprocessing, columns: readonly FeatureColumn[]): Frame {
+  const first = columns[0];
+  const nRows = first === undefined ? 0 : isTypedColumn(first) ? first.values.length : first.length;
   const out = prep.features.map((f, j) => {
-    const col = columns[j]!;
+    const given = columns[j]!;
+    if (isTypedColumn(given)) {
+      const typed = encodeTyped(f, given);
+      if (typed) return typed;
+    }
+    const col = columnTexts(given);
     const c = new Float64Array(nRows);
     if (f.type === 'numeric') {
       for (let i = 0; i < nRows; i++) {
@@ -101,6 +202,37 @@ export function encodeCodes(prep: Preprocessing, columns: readonly (readonly str
     return c;
   });
   return { nRows, names: prep.features.map((f) => f.name), columns: out };
+}
+
+/**
+ * encodeCodes of a typed column, equal to that of its cell texts; null when the texts must
+ * be made (a numeric column encoded as categorical).
+ */
+function encodeTyped(f: FeatureEncoding, col: TypedFeatureColumn): Float64Array | null {
+  const v = col.values;
+  if (!col.categories) {
+    if (f.type !== 'numeric') return null;
+    let negativeZero = false;
+    for (let i = 0; i < v.length && !negativeZero; i++) negativeZero = Object.is(v[i], -0);
+    if (!negativeZero) return v;
+    // Number("0") is 0: the text of −0 reads as +0.
+    return v.map((x) => x + 0);
+  }
+  const cells = categoryCells(col.categories);
+  let byCode: Float64Array;
+  if (f.type === 'numeric') byCode = cells.number;
+  else {
+    const code = new Map(f.categories.map((c, k) => [c, k] as const));
+    byCode = Float64Array.from(cells.trimmed, (t, x) =>
+      cells.missing[x] ? Number.NaN : (code.get(t) ?? Number.NaN),
+    );
+  }
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    out[i] = Number.isNaN(x) ? Number.NaN : byCode[x]!;
+  }
+  return out;
 }
 
 /** Column names of the one-hot view: numeric names, then `name=value` per one-hot value. */

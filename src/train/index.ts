@@ -29,7 +29,15 @@ export {
   type OrgEvaluation,
   type PrecisionAtKValue,
 } from './evaluation.js';
-export { describeValue, formatContribution, type RowReasonText, reasonsOf, reasonsText } from './reasons.js';
+export {
+  describeValue,
+  formatContribution,
+  type ReasonTable,
+  type RowReasonText,
+  reasonAt,
+  reasonsOf,
+  reasonsText,
+} from './reasons.js';
 export {
   jsonText,
   predictionsCsv,
@@ -45,7 +53,15 @@ export {
 export { scoreWithRunModel } from './score.js';
 export { type RowSplit, SPLIT_MODES, type SplitMode, splitRows, timeOrder } from './split.js';
 export { type SyntheticOptions, syntheticFlatCsv } from './synthetic.js';
-export { type FlatTable, type FlatTableSpec, flatTableOf, isMissingCell } from './table.js';
+export {
+  cellText,
+  type FeatureColumn,
+  type FlatTable,
+  type FlatTableSpec,
+  flatTableOf,
+  isMissingCell,
+  type TypedFeatureColumn,
+} from './table.js';
 export {
   type CandidateReport,
   type FeatureImportanceRow,

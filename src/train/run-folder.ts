@@ -12,7 +12,8 @@ import type { Model } from '../models/model.js';
 import type { StandardScaler } from '../models/scaler.js';
 import { formatCsvChunks } from './csv.js';
 import type { Preprocessing } from './encoding.js';
-import { reasonsText } from './reasons.js';
+import { reasonAt, reasonsText } from './reasons.js';
+import { cellText } from './table.js';
 import type { ModelView, TrainResult } from './train.js';
 
 /** File names inside a run folder. */
@@ -196,7 +197,7 @@ export function predictionsCsvChunks(r: TrainResult): Generator<string> {
       split === 'test' ? 0 : 1,
       rank[i]!,
       decile[i]!,
-      reasonsText(r.reasons[i]!),
+      reasonsText(reasonAt(r.reasons, i)),
     ];
   });
 }
@@ -219,7 +220,7 @@ export function trainingExamplesCsvChunks(r: TrainResult): Generator<string> {
   return formatCsvChunks(header, r.splitOf.length, (i) => [
     ...t.ids.map((c) => c[i]!),
     ...(t.timeMs ? [new Date(t.timeMs[i]!).toISOString()] : []),
-    ...t.features.map((c) => c[i]!),
+    ...t.features.map((c) => cellText(c, i)),
     t.y[i]!,
     r.splitOf[i]!,
   ]);

@@ -6,15 +6,16 @@ import { applyCalibrator } from '../models/calibration/index.js';
 import { modelFromJson, predictRaw } from '../models/model.js';
 import { encodeCodes, encodeOneHot } from './encoding.js';
 import type { RunModelFile } from './run-folder.js';
+import type { FeatureColumn } from './table.js';
 
 /**
- * Calibrated probabilities of rows given as raw string columns by name (e.g. parsed from
+ * Calibrated probabilities of rows given as raw columns (texts or typed) by name (e.g. parsed from
  * a CSV). Throws `models.invalidModelFile` for a damaged model and `train.missingColumn`
  * when a feature column of the model is absent.
  */
 export function scoreWithRunModel(
   file: RunModelFile,
-  columns: Readonly<Record<string, readonly string[]>>,
+  columns: Readonly<Record<string, FeatureColumn>>,
 ): Float64Array {
   const model = modelFromJson(file.model);
   const missing = file.preprocessing.features.map((f) => f.name).filter((n) => columns[n] === undefined);

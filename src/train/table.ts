@@ -22,7 +22,42 @@ export interface FlatTableSpec {
   readonly positiveLabel?: string | undefined;
 }
 
-/** A validated flat table: labels as 0/1, time as epoch milliseconds, features as strings. */
+/**
+ * A feature column given as typed values instead of cell texts: numbers (NaN = missing),
+ * or with `categories`, indices into them (NaN = missing). It reads as the column of texts
+ * {@link cellText} gives (numbers in JavaScript's shortest round-trip form, categories by
+ * text, missing as ""), and is encoded exactly as that text column would be; it costs 8
+ * bytes a row instead of a string pointer and the strings, and crosses to a worker thread
+ * as one buffer. Snapshot mode builds its tables this way (see examplesFlatTableOf).
+ */
+export interface TypedFeatureColumn {
+  readonly values: Float64Array;
+  readonly categories?: readonly string[] | undefined;
+}
+
+/** A feature column: raw cell texts (a CSV or query), or typed values. */
+export type FeatureColumn = readonly string[] | TypedFeatureColumn;
+
+/** True when `c` holds typed values rather than cell texts. */
+export function isTypedColumn(c: FeatureColumn): c is TypedFeatureColumn {
+  return !Array.isArray(c);
+}
+
+/** The text of row `i` of a feature column, as a CSV cell would hold it. */
+export function cellText(c: FeatureColumn, i: number): string {
+  if (!isTypedColumn(c)) return c[i]!;
+  const v = c.values[i]!;
+  if (Number.isNaN(v)) return '';
+  return c.categories ? c.categories[v]! : String(v);
+}
+
+/** Every cell text of a feature column (a typed column is turned into texts). */
+export function columnTexts(c: FeatureColumn): readonly string[] {
+  if (!isTypedColumn(c)) return c;
+  return Array.from({ length: c.values.length }, (_, i) => cellText(c, i));
+}
+
+/** A validated flat table: labels as 0/1, time as epoch milliseconds, features as texts or typed columns. */
 export interface FlatTable {
   readonly source: string;
   readonly nRows: number;
@@ -37,8 +72,8 @@ export interface FlatTable {
   /** The label value read as 1 and the one read as 0. */
   readonly labelMapping: { readonly positive: string; readonly negative: string };
   readonly featureCols: readonly string[];
-  /** Raw feature values, one array per feature column. */
-  readonly features: readonly (readonly string[])[];
+  /** Raw feature values, one column per feature: cell texts, or typed values (see {@link TypedFeatureColumn}). */
+  readonly features: readonly FeatureColumn[];
 }
 
 /** Cell values read as missing in any column: blank, NA, N/A, NaN, null, None (any case). */
@@ -99,17 +134,7 @@ export function flatTableOf(csv: CsvTable, spec: FlatTableSpec, source: string):
       `${source}: no feature columns are left after the label, time, id and excluded columns; keep at least one column as a feature.`,
     );
   }
-  let positives = 0;
-  for (let i = 0; i < y.length; i++) positives += y[i]!;
-  if (csv.nRows === 0 || positives === 0 || positives === csv.nRows) {
-    throw new LeadliftError(
-      'train.oneClass',
-      csv.nRows === 0
-        ? `${source} has a header but no data rows; there is nothing to train on.`
-        : `${source}: all ${csv.nRows} values of label "${spec.labelCol}" are ${positives === 0 ? mapping.negative : mapping.positive}; a classifier needs both classes. Use a wider extract or another label column.`,
-      { details: { nRows: csv.nRows, positives } },
-    );
-  }
+  requireTwoClasses(y, spec.labelCol, mapping, source);
   return {
     source,
     nRows: csv.nRows,
@@ -123,6 +148,30 @@ export function flatTableOf(csv: CsvTable, spec: FlatTableSpec, source: string):
     featureCols,
     features: featureCols.map(col),
   };
+}
+
+/**
+ * Throws `train.oneClass` when `y` is empty or holds one class: a classifier needs both.
+ * `mapping` names the label values in the message.
+ */
+export function requireTwoClasses(
+  y: Uint8Array,
+  labelCol: string,
+  mapping: { readonly positive: string; readonly negative: string },
+  source: string,
+): void {
+  let positives = 0;
+  for (let i = 0; i < y.length; i++) positives += y[i]!;
+  const nRows = y.length;
+  if (nRows === 0 || positives === 0 || positives === nRows) {
+    throw new LeadliftError(
+      'train.oneClass',
+      nRows === 0
+        ? `${source} has a header but no data rows; there is nothing to train on.`
+        : `${source}: all ${nRows} values of label "${labelCol}" are ${positives === 0 ? mapping.negative : mapping.positive}; a classifier needs both classes. Use a wider extract or another label column.`,
+      { details: { nRows, positives } },
+    );
+  }
 }
 
 function readLabels(

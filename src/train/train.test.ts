@@ -9,12 +9,13 @@ import { comparatorScores, rulesScores } from './baselines.js';
 import { detectDelimiter, formatCsv, parseCsv } from './csv.js';
 import { encodeCodes, encodeOneHot, fitPreprocessing } from './encoding.js';
 import { evaluateByOrg } from './evaluation.js';
-import { runMetricsJson, runModelJson } from './run-folder.js';
+import { reasonAt } from './reasons.js';
+import { predictionsCsv, runMetricsJson, runModelJson } from './run-folder.js';
 import { scoreWithRunModel } from './score.js';
 import { splitRows, timeOrder } from './split.js';
 import { syntheticFlatCsv } from './synthetic.js';
 import { flatTableOf } from './table.js';
-import { permutationLimits, trainFlat } from './train.js';
+import { explainLimits, permutationLimits, trainFlat } from './train.js';
 
 const spec = { labelCol: 'converted', timeCol: 'ts', idCols: ['id'] };
 const tableOf = (text: string, s: Parameters<typeof flatTableOf>[1] = spec) =>
@@ -231,11 +232,46 @@ describe('trainFlat', () => {
     },
   );
 
+  it.each([
+    { kind: 'xor' as const, selected: 'gbt' },
+    { kind: 'linear' as const, selected: 'logreg' },
+  ])(
+    'when rows are scored and explained in small blocks ($selected) then scores, reasons and importance equal one block',
+    ({ kind, selected }) => {
+      const table = tableOf(syntheticFlatCsv({ n: 900, kind, seed: 6 }));
+      // Deep trees, where TreeSHAP by pattern and row by row round differently.
+      const options = { ...fast, gbtParams: { numLeaves: 60, minDataInLeaf: 2 } };
+      const whole = trainFlat(table, options);
+      const saved = explainLimits.blockRows;
+      // 900 rows in blocks of 97 end with 27 rows; in blocks of 148, with 12: fewer than
+      // TreeSHAP's by-pattern threshold (20), which must not change how they are computed.
+      const runs = [97, 148].map((size) => {
+        explainLimits.blockRows = size;
+        try {
+          return trainFlat(table, options);
+        } finally {
+          explainLimits.blockRows = saved;
+        }
+      });
+      expect(whole.selection.selected).toBe(selected);
+      for (const r of runs) {
+        expect(predictionsCsv(r)).toBe(predictionsCsv(whole));
+        expect(JSON.stringify(r.importance)).toBe(JSON.stringify(whole.importance));
+        // Every kept contribution bit for bit, not only as the two decimals of the phrases.
+        expect(
+          Buffer.from(r.reasons.contribution.buffer).equals(Buffer.from(whole.reasons.contribution.buffer)),
+        ).toBe(true);
+        expect([...r.reasons.feature]).toEqual([...whole.reasons.feature]);
+      }
+    },
+  );
+
   it('when rows are explained then every row has plain-word reasons with signed contributions', () => {
     const r = trainFlat(tableOf(syntheticFlatCsv({ n: 600, kind: 'linear' })), fast);
     const phrase =
       /^(a|b|noise) (high|low|average|missing) \([+-]\d+\.\d\d\)$|^color (= (red|green|blue)|missing) \([+-]\d+\.\d\d\)$/;
-    for (const row of r.reasons) {
+    for (let i = 0; i < r.reasons.nRows; i++) {
+      const row = reasonAt(r.reasons, i);
       expect(row.positive.length + row.negative.length).toBeGreaterThan(0);
       expect(row.positive.length).toBeLessThanOrEqual(3);
       for (const p of [...row.positive, ...row.negative]) expect(p).toMatch(phrase);

@@ -15,11 +15,11 @@ import {
   fitPlatt,
   selectCalibration,
 } from '../models/calibration/index.js';
-import type { Contributions } from '../models/contributions.js';
 import { fitGbt } from '../models/gbt/fit.js';
 import { featureImportance } from '../models/gbt/importance.js';
 import type { GbtParams } from '../models/gbt/params.js';
 import { type CompiledTree, compileTrees, directionKeys, leafOf } from '../models/gbt/predict.js';
+import { PATTERN_MIN_ROWS } from '../models/gbt/shap.js';
 import { fitLogreg } from '../models/logreg/fit.js';
 import type { LogregParams } from '../models/logreg/params.js';
 import { explain, type Model, predictRaw } from '../models/model.js';
@@ -45,7 +45,7 @@ import {
   metricPoint,
   type OrgEvaluation,
 } from './evaluation.js';
-import { type RowReasonText, reasonsOf } from './reasons.js';
+import { fillReasons, type ReasonTable, reasonTable } from './reasons.js';
 import { type SplitMode, splitRows, timeOrder } from './split.js';
 import type { FlatTable } from './table.js';
 
@@ -160,7 +160,8 @@ export interface TrainResult {
   readonly importance: readonly FeatureImportanceRow[];
   /** Calibrated probability of every row, from the selected model. */
   readonly scores: Float64Array;
-  readonly reasons: readonly RowReasonText[];
+  /** Every row's top reasons (see {@link reasonAt} for a row's phrases). */
+  readonly reasons: ReasonTable;
   /** Seconds per step; not part of any deterministic output. */
   readonly timings: Readonly<Record<string, number>>;
 }
@@ -337,31 +338,34 @@ export function trainFlat(table: FlatTable, options: TrainFlatOptions = {}): Tra
   // Encoding learned on training rows only; applied to every row.
   const preprocessing = fitPreprocessing(table.featureCols, table.features, holdout.train, opts.maxOneHot);
   const codes = encodeCodes(preprocessing, table.features);
-  const oneHot = encodeOneHot(preprocessing, codes);
-  const viewOf = (v: ModelView) => (v === 'codes' ? codes : oneHot);
   const yVal = takeLabels(table.y, inner.test);
   clock('prepare', t0);
 
   // Candidates: fit on training minus validation, scored and calibrated on validation, then refit.
   const task = progress.task('fit candidates', 2);
   t0 = performance.now();
+  // The one-hot view of only the rows each step reads, made when it is read (a row's
+  // one-hot columns do not depend on the other rows): no view of every row is held. The
+  // test rows' raw scores are taken now for the baseline's evaluation.
+  const oneHotOf = (rows: readonly number[]) => encodeOneHot(preprocessing, rowsOf(codes, rows));
   const lrSub = fitLogreg(
-    { x: takeRows(oneHot, inner.train), y: takeLabels(table.y, inner.train) },
+    { x: oneHotOf(inner.train), y: takeLabels(table.y, inner.train) },
     opts.logregParams,
   );
-  const lrValRaw = predictRaw(lrSub, takeRows(oneHot, inner.test));
+  const lrValRaw = predictRaw(lrSub, oneHotOf(inner.test));
   const lrCal = calibrate(lrValRaw, yVal, opts.seed, opts.allowIsotonic);
   const logreg: FittedCandidate = {
     name: 'logreg',
     view: 'oneHot',
     // Refit on all training rows from the validation fit's optimum: same optimum, fewer steps.
     model: fitLogreg(
-      { x: takeRows(oneHot, holdout.train), y: takeLabels(table.y, holdout.train) },
+      { x: oneHotOf(holdout.train), y: takeLabels(table.y, holdout.train) },
       opts.logregParams,
       { warmStart: lrSub },
     ),
     calibrator: lrCal.calibrator,
   };
+  const lrTestRaw = predictRaw(logreg.model, oneHotOf(holdout.test));
   clock('fit_logreg', t0);
   task.tick();
 
@@ -377,20 +381,18 @@ export function trainFlat(table: FlatTable, options: TrainFlatOptions = {}): Tra
     ...opts.gbtParams,
   };
   const gbtSub = fitGbt(
-    { x: takeRows(codes, inner.train), y: takeLabels(table.y, inner.train) },
+    { x: rowsOf(codes, inner.train), y: takeLabels(table.y, inner.train) },
     gbtParams,
-    (gbtParams.earlyStoppingRounds ?? 0) > 0
-      ? { validation: { x: takeRows(codes, inner.test), y: yVal } }
-      : {},
+    (gbtParams.earlyStoppingRounds ?? 0) > 0 ? { validation: { x: rowsOf(codes, inner.test), y: yVal } } : {},
   );
-  const gbtValRaw = predictRaw(gbtSub, takeRows(codes, inner.test));
+  const gbtValRaw = predictRaw(gbtSub, rowsOf(codes, inner.test));
   const gbtCal = calibrate(gbtValRaw, yVal, opts.seed, opts.allowIsotonic);
   const rounds = Math.max(1, gbtSub.bestIteration);
   const gbt: FittedCandidate = {
     name: 'gbt',
     view: 'codes',
     model: fitGbt(
-      { x: takeRows(codes, holdout.train), y: takeLabels(table.y, holdout.train) },
+      { x: rowsOf(codes, holdout.train), y: takeLabels(table.y, holdout.train) },
       { ...gbtParams, numIterations: rounds, earlyStoppingRounds: 0 },
     ),
     calibrator: gbtCal.calibrator,
@@ -427,12 +429,11 @@ export function trainFlat(table: FlatTable, options: TrainFlatOptions = {}): Tra
 
   // Scores of every row from the selected model; test evaluation of it and the baseline.
   t0 = performance.now();
-  const probaOf = (c: FittedCandidate, x: Frame) => applyCalibrator(c.calibrator, predictRaw(c.model, x));
-  const scores = probaOf(selected, viewOf(selected.view));
+  const scores = applyCalibrator(selected.calibrator, predictRawBlocks(selected, preprocessing, codes));
   const yTest = takeLabels(table.y, holdout.test);
   const evalOpts = { seed: opts.seed, nBoot: opts.nBoot, precisionAtK: opts.precisionAtK };
   const testScores = Float64Array.from(holdout.test, (i) => scores[i]!);
-  const baselineTest = selected === logreg ? testScores : probaOf(logreg, takeRows(oneHot, holdout.test));
+  const baselineTest = selected === logreg ? testScores : applyCalibrator(logreg.calibrator, lrTestRaw);
   let trainPos = 0;
   for (const i of holdout.train) trainPos += table.y[i]!;
   const trainRate = trainPos / holdout.train.length;
@@ -469,16 +470,11 @@ export function trainFlat(table: FlatTable, options: TrainFlatOptions = {}): Tra
 
   // Explanations: contributions on the original columns, per row and globally.
   t0 = performance.now();
-  const contributions = contributionsByFeature(
-    explain(selected.model, viewOf(selected.view)),
-    selected.view,
-    preprocessing,
-  );
-  const reasons = reasonsOf(contributions, preprocessing, codes);
+  const { reasons, testContributions } = explainRows(selected, preprocessing, codes, holdout.test);
   const importance = globalImportance(
     selected,
     preprocessing,
-    contributions,
+    testContributions,
     codes,
     holdout.test,
     yTest,
@@ -595,7 +591,7 @@ export const permutationLimits = { directionBytes: 256 * 2 ** 20, treesByValue: 
 function globalImportance(
   selected: FittedCandidate,
   prep: Preprocessing,
-  contributions: Contributions,
+  testContributions: readonly Float64Array[],
   codes: Frame,
   testRows: readonly number[],
   yTest: Uint8Array,
@@ -655,8 +651,8 @@ function globalImportance(
   const raw = new Float64Array(nTest);
   return prep.features.map((f, j) => {
     let sum = 0;
-    const col = contributions.columns[j]!;
-    for (const i of testRows) sum += Math.abs(col[i]!);
+    const col = testContributions[j]!;
+    for (let k = 0; k < nTest; k++) sum += Math.abs(col[k]!);
     let drop: number | null = null;
     if (base !== null) {
       const perm = new Uint32Array(nTest);
@@ -723,6 +719,100 @@ function globalImportance(
       permutation_pr_auc_drop: drop,
     };
   });
+}
+
+/**
+ * Rows per block when scoring and explaining every row (default 65,536): bounds the
+ * per-block copies (TreeSHAP's take about 5 × rows × features × 8 bytes). Any size gives
+ * the same values; tests lower it to take several blocks on small tables.
+ */
+export const explainLimits = { blockRows: 65_536 };
+
+/**
+ * `frame`'s rows `rows`: views of its columns when `rows` is a run of consecutive rows in
+ * order (a time-ordered split of a table in time order), else copies (takeRows). The same
+ * values either way; neither may be changed.
+ */
+function rowsOf(frame: Frame, rows: readonly number[]): Frame {
+  const n = rows.length;
+  const first = rows[0] ?? 0;
+  let run = true;
+  for (let k = 0; k < n && run; k++) run = rows[k] === first + k;
+  if (!run) return takeRows(frame, rows);
+  return { nRows: n, names: frame.names, columns: frame.columns.map((c) => c.subarray(first, first + n)) };
+}
+
+/** Rows [from, to) of `codes` in the view `c` reads (one-hot encoded for the logistic regression). */
+function blockOf(c: FittedCandidate, prep: Preprocessing, codes: Frame, from: number, to: number): Frame {
+  const block: Frame = {
+    nRows: to - from,
+    names: codes.names,
+    columns: codes.columns.map((col) => col.subarray(from, to)),
+  };
+  return c.view === 'codes' ? block : encodeOneHot(prep, block);
+}
+
+/**
+ * Raw scores of every row of `codes` by the candidate `c`, in row blocks: a row's raw score
+ * does not depend on the other rows scored with it, and the logistic regression's one-hot
+ * view and per-column terms then exist for one block at a time.
+ */
+function predictRawBlocks(c: FittedCandidate, prep: Preprocessing, codes: Frame): Float64Array {
+  if (c.view === 'codes') return predictRaw(c.model, codes);
+  const out = new Float64Array(codes.nRows);
+  const size = explainLimits.blockRows;
+  for (let from = 0; from < codes.nRows; from += size) {
+    const to = Math.min(codes.nRows, from + size);
+    out.set(predictRaw(c.model, blockOf(c, prep, codes, from, to)), from);
+  }
+  return out;
+}
+
+/**
+ * The selected model's contributions for every row, on the original columns, computed in
+ * row blocks: each block's top reasons are kept (compactly) and its test rows'
+ * contributions copied out, then the block is dropped. TreeSHAP is told whether to work
+ * by pattern as it would for all rows at once, so every value is the same as one call on
+ * all rows would give. `testContributions[j][k]` is feature j's contribution to row
+ * `testRows[k]`.
+ */
+function explainRows(
+  selected: FittedCandidate,
+  prep: Preprocessing,
+  codes: Frame,
+  testRows: readonly number[],
+): { reasons: ReasonTable; testContributions: Float64Array[] } {
+  const n = codes.nRows;
+  const reasons = reasonTable(n, prep);
+  const testAt = new Int32Array(n).fill(-1);
+  testRows.forEach((i, k) => {
+    testAt[i] = k;
+  });
+  const testContributions = prep.features.map(() => new Float64Array(testRows.length));
+  const byPattern = n >= PATTERN_MIN_ROWS;
+  const size = explainLimits.blockRows;
+  for (let from = 0; from < n; from += size) {
+    const to = Math.min(n, from + size);
+    const contributions = contributionsByFeature(
+      explain(selected.model, blockOf(selected, prep, codes, from, to), { byPattern }),
+      selected.view,
+      prep,
+    );
+    const codesBlock: Frame = {
+      nRows: to - from,
+      names: codes.names,
+      columns: codes.columns.map((col) => col.subarray(from, to)),
+    };
+    fillReasons(reasons, contributions, codesBlock, from);
+    contributions.columns.forEach((col, j) => {
+      const out = testContributions[j]!;
+      for (let i = from; i < to; i++) {
+        const k = testAt[i]!;
+        if (k >= 0) out[k] = col[i - from]!;
+      }
+    });
+  }
+  return { reasons, testContributions };
 }
 
 /** The leaf reached by following the directions in `bits` (see directionKeys). */

@@ -1,10 +1,11 @@
 // The features stage's TrainingSet as the train stage reads it: the flat examples table of
-// one target (as parsing training_examples.csv would give it), the population counts of
-// metrics.json and features.json.
+// one target (typed, or as parsing training_examples.csv would give it), the population
+// counts of metrics.json and features.json.
 
 import { type Target, type TrainingSet, trainingExamplesHeader } from '../features/index.js';
 import type { CsvTable } from './csv.js';
 import { jsonText } from './run-folder.js';
+import { type FlatTable, requireTwoClasses, type TypedFeatureColumn } from './table.js';
 
 /** The feature list with definitions and families, written into every snapshot-mode run folder. */
 export const FEATURES_FILE = 'features.json';
@@ -106,4 +107,52 @@ export function examplesTableOf(set: TrainingSet, target: Target): CsvTable {
     columns.push(column((r) => (l.eligible[r] ? (l.y[r] ? '1' : '0') : '')));
   }
   return { header: trainingExamplesHeader(set), columns, nRows: n, delimiter: ',' };
+}
+
+/** The id columns of a snapshot-mode examples table. */
+export const EXAMPLES_ID_COLS = ['org_id', 'enrollment_id'] as const;
+/** The time column of a snapshot-mode examples table. */
+export const EXAMPLES_TIME_COL = 'decision_ts_utc';
+
+/**
+ * The training examples of `target` as a typed flat table: what flatTableOf makes of
+ * {@link examplesTableOf} (same rows, ids, times, labels and feature values, so the same
+ * encodings, models and run files, bit for bit), without a string per cell. Features are
+ * typed columns (new arrays, one buffer each, so they can be transferred to a worker);
+ * the other targets' label columns are left out (they would be excluded). `source` names
+ * the table in messages. Throws `train.oneClass` when the eligible rows hold one class.
+ */
+export function examplesFlatTableOf(set: TrainingSet, target: Target, source: string): FlatTable {
+  const l = set.labels[target]!;
+  const eligible = l.eligible;
+  let n = 0;
+  for (let r = 0; r < set.nRows; r++) n += eligible[r] === 1 ? 1 : 0;
+  const rows = new Int32Array(n);
+  for (let r = 0, k = 0; r < set.nRows; r++) if (eligible[r] === 1) rows[k++] = r;
+  const take = <T>(values: readonly T[]): T[] => Array.from(rows, (r) => values[r]!);
+  // A Date's time value is what parsing its ISO text gives back (whole milliseconds).
+  const timeMs = Float64Array.from(rows, (r) => new Date(set.decisionTs[r]!).getTime());
+  const y = Uint8Array.from(rows, (r) => (l.y[r] ? 1 : 0));
+  // The labels read from "0"/"1" texts always map this way (see flatTableOf).
+  const labelMapping = { positive: '1', negative: '0' };
+  requireTwoClasses(y, target, labelMapping, source);
+  const features = set.features.columns.map((values, j): TypedFeatureColumn => {
+    const categories = set.featureDefs[j]!.categories;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = values[rows[i]!]!;
+    return categories ? { values: out, categories } : { values: out };
+  });
+  return {
+    source,
+    nRows: n,
+    labelCol: target,
+    timeCol: EXAMPLES_TIME_COL,
+    idCols: [...EXAMPLES_ID_COLS],
+    ids: [take(set.keys.orgId), take(set.keys.enrollmentId)],
+    timeMs,
+    y,
+    labelMapping,
+    featureCols: [...set.features.names],
+    features,
+  };
 }
