@@ -27,6 +27,8 @@ export interface RowFileInfo {
 const WRITE_BUFFER_BYTES = 16 << 20;
 /** Bytes of the chunks a RowWriter encodes rows into before handing them to the stream. */
 const CHUNK_BYTES = 1 << 20;
+/** Written chunks a RowWriter keeps for reuse: the write buffer's worth, and a few more. */
+const MAX_SPARE_CHUNKS = WRITE_BUFFER_BYTES / CHUNK_BYTES + 4;
 
 /**
  * Writes a row file. `write` buffers and respects backpressure through `flush`; call
@@ -42,7 +44,13 @@ export class RowWriter {
   // Rows are encoded as UTF-8 straight into a chunk: joining them into one string first
   // and encoding that cost twice as much (the joined string is copied, and becomes
   // two-byte as soon as one row has a character beyond Latin-1).
-  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private chunk: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  /**
+   * Chunks the stream has finished writing, reused for later rows. A new 1 MiB chunk per
+   * handover counted as external memory in V8 and set off a full collection every few
+   * tens of MB written (each one marking the whole heap, contacts state included).
+   */
+  private readonly spare: Buffer[] = [];
   private used = 0;
   private rows = 0;
   private bytes = 0;
@@ -111,12 +119,17 @@ export class RowWriter {
   // Feeds the encoded rows to the hash and the stream; the chunk is theirs from then on.
   private handOver(): void {
     if (this.used === 0) return;
-    const bytes = this.chunk.subarray(0, this.used);
-    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    const full = this.chunk;
+    const bytes = full.subarray(0, this.used);
+    this.chunk = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
     this.used = 0;
     this.hash?.update(bytes);
     this.bytes += bytes.length;
-    this.out.write(bytes);
+    // The stream is done with the bytes when its callback runs (written or failed);
+    // only standard-size chunks go back to the pool.
+    this.out.write(bytes, () => {
+      if (full.length === CHUNK_BYTES && this.spare.length < MAX_SPARE_CHUNKS) this.spare.push(full);
+    });
   }
 
   /** Flushes, closes and renames the file into place. */
