@@ -8,7 +8,7 @@ import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { SourceAdapter, SqlValue } from '../db/adapter.js';
+import type { RowStream, SourceAdapter, SqlValue } from '../db/adapter.js';
 import { type ExitCode, LeadliftError } from '../errors.js';
 import { type Progress, silentProgress } from '../progress.js';
 import {
@@ -37,7 +37,7 @@ import {
   isTestContact,
   type PiiHasher,
   phoneAreaCode,
-  redactText,
+  TextMasker,
 } from './pii.js';
 import type { Window } from './window.js';
 
@@ -385,13 +385,16 @@ export async function extractEntity(source: SourceAdapter, job: EntityJob): Prom
   const sink = job.sink?.create(job.sink.setup);
   // One array for every row: the writer serializes it and the sink copies it at once.
   const out: CellValue[] = [];
+  const masker = new TextMasker();
   try {
-    for await (const row of stream) {
+    for await (const batch of rowBatches(stream)) {
       plan ??= makePlan(def, query, await stream.columns());
-      writeRow(def, plan, row, job.hasher, state, writer, counts, sink, out);
-      if ((writer.rowCount & 4095) === 0) {
-        await writer.flush();
-        task.tick(4096);
+      for (let r = 0; r < batch.length; r++) {
+        writeRow(def, plan, batch[r]!, job.hasher, masker, state, writer, counts, sink, out);
+        if ((writer.rowCount & 4095) === 0) {
+          await writer.flush();
+          task.tick(4096);
+        }
       }
     }
     plan ??= makePlan(def, query, await stream.columns());
@@ -424,6 +427,36 @@ interface RowPlan {
   readonly ignored: readonly string[];
   /** Whether any column is masked text (which needs the row's contact). */
   readonly redacts: boolean;
+  /** What is done with each canonical column (an {@link Op}), decided once per entity. */
+  readonly ops: Uint8Array;
+}
+
+/** What {@link writeRow} does with a column: its PII rule and, for hashes, the identifier kind. */
+const Op = { drop: 0, hashEmail: 1, hashPhone: 2, hashId: 3, redact: 4, keep: 5 } as const;
+
+function opOf(c: EntityColumn): number {
+  switch (c.pii ?? 'keep') {
+    case 'drop':
+      return Op.drop;
+    case 'hash':
+    case 'pseudonym': {
+      const kind = hashKind(c);
+      return kind === 'email' ? Op.hashEmail : kind === 'phone' ? Op.hashPhone : Op.hashId;
+    }
+    case 'redact':
+      return Op.redact;
+    default:
+      return Op.keep;
+  }
+}
+
+/** The rows of a stream in batches, from the stream's own batches when it has them. */
+async function* rowBatches(stream: RowStream): AsyncGenerator<readonly (readonly SqlValue[])[]> {
+  if (stream.batches) {
+    yield* stream.batches();
+    return;
+  }
+  for await (const row of stream) yield [row];
 }
 
 function makePlan(def: EntityDef, query: QueryFile, returned: readonly string[]): RowPlan {
@@ -450,6 +483,7 @@ function makePlan(def: EntityDef, query: QueryFile, returned: readonly string[])
     byName: new Map(def.columns.map((c, i) => [c.name, indexes[i]!])),
     ignored,
     redacts: def.columns.some((c) => c.pii === 'redact'),
+    ops: Uint8Array.from(def.columns, opOf),
   };
 }
 
@@ -468,6 +502,7 @@ function writeRow(
   plan: RowPlan,
   row: readonly SqlValue[],
   hasher: PiiHasher,
+  masker: TextMasker,
   state: ExtractState,
   writer: RowWriter,
   counts: RowCounts,
@@ -485,25 +520,31 @@ function writeRow(
   } else if (def.name === 'messages' || def.name === 'outcomes') {
     contact = state.contacts.get(contactKey(raw('org_id'), raw('contact_id')));
   }
-  for (let i = 0; i < def.columns.length; i++) {
-    const c = def.columns[i]!;
-    const v = row[plan.indexes[i]!] ?? null;
-    switch (c.pii ?? 'keep') {
-      case 'drop':
+  const { ops, indexes } = plan;
+  const columns = def.columns;
+  for (let i = 0; i < ops.length; i++) {
+    const v = row[indexes[i]!] ?? null;
+    switch (ops[i]) {
+      case Op.drop:
         break;
-      case 'hash':
-      case 'pseudonym':
-        out.push(hasher.hash(hashKind(c), v));
+      case Op.hashEmail:
+        out.push(hasher.hash('email', v));
         break;
-      case 'redact':
+      case Op.hashPhone:
+        out.push(hasher.hash('phone', v));
+        break;
+      case Op.hashId:
+        out.push(hasher.hash('id', v));
+        break;
+      case Op.redact:
         // Without its contact's names, text can't be masked safely: it is withheld.
         if (contact === undefined && v !== null) {
           counts.withheld++;
           out.push(null);
-        } else out.push(redactText(v, contact));
+        } else out.push(masker.mask(v, contact));
         break;
       default: {
-        const converted = coerce(c, v);
+        const converted = coerce(columns[i]!, v);
         if (converted === undefined) {
           counts.coerced++;
           out.push(null);
