@@ -224,7 +224,7 @@ function wordsOf(c: ContactPii): (readonly [string, string])[] {
 export function redactText(text: unknown, contact: ContactPii | undefined): string | null {
   if (text === null || text === undefined) return null;
   const s = maskAddresses(String(text));
-  return contact ? maskNames(s, s.toLowerCase(), contact) : s;
+  return contact ? maskNames(s, s.toLowerCase(), contact.words ?? wordsOf(contact)) : s;
 }
 
 /** Any email address → [email], any phone-like number → [phone]: the part of masking that needs no contact. */
@@ -236,8 +236,7 @@ function maskAddresses(text: string): string {
 }
 
 /** The contact's names in `s` (whose lower-cased form is `lower`) → their tokens. */
-function maskNames(s: string, lower: string, contact: ContactPii): string {
-  const words = contact.words ?? wordsOf(contact);
+function maskNames(s: string, lower: string, words: readonly (readonly [string, string])[]): string {
   for (const [word, token] of words) {
     // Most texts hold none of the names: one search on the lower-cased text decides.
     if (lower.indexOf(word) < 0) continue;
@@ -245,6 +244,27 @@ function maskNames(s: string, lower: string, contact: ContactPii): string {
     lower = s.toLowerCase();
   }
   return s;
+}
+
+/** The tokens of the words {@link packNameWords} packs, in its order. */
+const NAME_TOKENS = ['[full_name]', '[first_name]', '[last_name]'] as const;
+
+/**
+ * A contact's masking words (those of {@link contactPii}) as one string: what extract
+ * keeps in memory per contact, a fraction of the objects of a ContactPii. Decode it with
+ * a {@link TextMasker}.
+ */
+export function packNameWords(
+  firstName: string | null,
+  lastName: string | null,
+  fullName: string | null,
+): string {
+  const words: string[] = [];
+  for (const name of [fullName, firstName, lastName]) {
+    const word = name?.trim().toLowerCase() ?? '';
+    words.push(word.length >= 2 ? word : '');
+  }
+  return JSON.stringify(words);
 }
 
 /** Texts a {@link TextMasker} remembers before it starts again. */
@@ -260,8 +280,15 @@ const MASKER_TEXTS = 1 << 14;
  */
 export class TextMasker {
   private readonly seen = new Map<string, { readonly masked: string; readonly lower: string }>();
+  // The last contact's words, decoded: a contact's rows mostly come one after another.
+  private lastNames = '';
+  private lastWords: (readonly [string, string])[] = [];
 
-  mask(text: unknown, contact: ContactPii | undefined): string | null {
+  /**
+   * Masks `text` for the contact whose words {@link packNameWords} packed into `names`
+   * (undefined: addresses and numbers only).
+   */
+  mask(text: unknown, names: string | undefined): string | null {
     if (text === null || text === undefined) return null;
     const raw = String(text);
     let known = this.seen.get(raw);
@@ -271,7 +298,21 @@ export class TextMasker {
       if (this.seen.size >= MASKER_TEXTS) this.seen.clear();
       this.seen.set(raw, known);
     }
-    return contact ? maskNames(known.masked, known.lower, contact) : known.masked;
+    return names === undefined ? known.masked : maskNames(known.masked, known.lower, this.words(names));
+  }
+
+  private words(names: string): readonly (readonly [string, string])[] {
+    if (names !== this.lastNames) {
+      const words = JSON.parse(names) as string[];
+      const out: (readonly [string, string])[] = [];
+      for (let i = 0; i < NAME_TOKENS.length; i++) {
+        const word = words[i] ?? '';
+        if (word !== '') out.push([word, NAME_TOKENS[i]!]);
+      }
+      this.lastNames = names;
+      this.lastWords = out;
+    }
+    return this.lastWords;
   }
 }
 
