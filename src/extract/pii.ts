@@ -280,9 +280,9 @@ const MASKER_TEXTS = 1 << 14;
  */
 export class TextMasker {
   private readonly seen = new Map<string, { readonly masked: string; readonly lower: string }>();
-  // The last contact's words, decoded: a contact's rows mostly come one after another.
-  private lastNames = '';
-  private lastWords: (readonly [string, string])[] = [];
+  // Contacts' words, decoded: the packed strings live as long as the extract's contact
+  // map, so a lookup hashes nothing new. Bounded like the texts.
+  private readonly decoded = new Map<string, readonly (readonly [string, string])[]>();
 
   /**
    * Masks `text` for the contact whose words {@link packNameWords} packed into `names`
@@ -302,17 +302,19 @@ export class TextMasker {
   }
 
   private words(names: string): readonly (readonly [string, string])[] {
-    if (names !== this.lastNames) {
-      const words = JSON.parse(names) as string[];
+    let words = this.decoded.get(names);
+    if (words === undefined) {
+      const packed = JSON.parse(names) as string[];
       const out: (readonly [string, string])[] = [];
       for (let i = 0; i < NAME_TOKENS.length; i++) {
-        const word = words[i] ?? '';
+        const word = packed[i] ?? '';
         if (word !== '') out.push([word, NAME_TOKENS[i]!]);
       }
-      this.lastNames = names;
-      this.lastWords = out;
+      if (this.decoded.size >= MASKER_TEXTS) this.decoded.clear();
+      this.decoded.set(names, out);
+      words = out;
     }
-    return this.lastWords;
+    return words;
   }
 }
 
