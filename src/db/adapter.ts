@@ -90,6 +90,11 @@ export interface QueryStream extends AsyncIterable<Row> {
 export interface RowStream extends AsyncIterable<readonly SqlValue[]> {
   /** Column names in result order; available after the first row or the end of an empty result. */
   columns(): Promise<readonly string[]>;
+  /**
+   * The same rows in the driver's batches: one await per batch instead of one per row.
+   * A stream is read once, either this way or row by row.
+   */
+  batches?(): AsyncIterable<readonly (readonly SqlValue[])[]>;
 }
 
 /** A connection that may write: used by demo-db and persist-scores, never by extract. */

@@ -46,7 +46,7 @@ function lazyStream<T>(
   open: () => Promise<BatchSource>,
   onClose: () => void,
   shape: (columns: readonly string[], values: unknown[], label?: string) => T,
-): AsyncIterable<T> & { columns(): Promise<readonly string[]> } {
+): AsyncIterable<T> & { columns(): Promise<readonly string[]>; batches(): AsyncIterable<T[]> } {
   let source: Promise<BatchSource> | undefined;
   let iterated = false;
   let closed = false;
@@ -71,23 +71,37 @@ function lazyStream<T>(
       onClose();
     }
   };
+  // Batches as the source gives them, each row shaped in place: a per-row `yield` costs a
+  // promise and a microtask per row, which readers of millions of rows feel.
+  const claim = (): void => {
+    if (iterated) throw new Error('a QueryStream can be iterated only once');
+    iterated = true;
+  };
+  async function* read(): AsyncGenerator<T[]> {
+    try {
+      const s = await start();
+      const { columns, label } = s;
+      for (;;) {
+        const batch = await s.next();
+        if (batch === null) break;
+        const shaped = new Array<T>(batch.length);
+        for (let i = 0; i < batch.length; i++) shaped[i] = shape(columns, batch[i]!, label);
+        yield shaped;
+      }
+    } finally {
+      await finish();
+    }
+  }
   return {
     columns: async () => (await start()).columns,
+    batches: () => {
+      claim();
+      return read();
+    },
     [Symbol.asyncIterator](): AsyncIterator<T> {
-      if (iterated) throw new Error('a QueryStream can be iterated only once');
-      iterated = true;
+      claim();
       return (async function* () {
-        try {
-          const s = await start();
-          const { columns, label } = s;
-          for (;;) {
-            const batch = await s.next();
-            if (batch === null) break;
-            for (const values of batch) yield shape(columns, values, label);
-          }
-        } finally {
-          await finish();
-        }
+        for await (const batch of read()) yield* batch;
       })();
     },
   };

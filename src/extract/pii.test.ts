@@ -1,6 +1,15 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { emailDomainType, hasPhone, isTestContact, PiiHasher, phoneAreaCode, redactText } from './pii.js';
+import {
+  emailDomainType,
+  hasPhone,
+  isTestContact,
+  PiiHasher,
+  packNameWords,
+  phoneAreaCode,
+  redactText,
+  TextMasker,
+} from './pii.js';
 
 describe('PiiHasher', () => {
   const hasher = new PiiHasher('0123456789abcdef0123');
@@ -130,5 +139,39 @@ describe('redactText', () => {
 
   it('when the text is null then null', () => {
     expect(redactText(null, contact)).toBeNull();
+  });
+});
+
+describe('TextMasker', () => {
+  const contacts = [
+    { firstName: 'Maria', lastName: 'Lopez', fullName: 'Maria Lopez' },
+    { firstName: 'Al', lastName: null, fullName: '  AL  ' },
+    { firstName: 'Jo', lastName: 'Lee', fullName: null },
+    { firstName: null, lastName: null, fullName: null },
+  ];
+  const texts = [
+    'Hi Maria, this is Cory. maria? MARIA!',
+    'Dear Maria Lopez, call +1 (415) 555-2671 or write maria@corp.io',
+    'Hi Al, Jo and Lee: Mariachi at 10:30',
+    'Hi Jo Lee, see you',
+    '',
+  ];
+
+  it('when texts repeat across contacts then each result equals redactText', () => {
+    const masker = new TextMasker();
+    // Every text for every contact, twice: the second round reads the remembered texts.
+    for (let round = 0; round < 2; round++) {
+      for (const text of texts) {
+        for (const c of contacts) {
+          const names = packNameWords(c.firstName, c.lastName, c.fullName);
+          expect(masker.mask(text, names)).toBe(redactText(text, c));
+        }
+        expect(masker.mask(text, undefined)).toBe(redactText(text, undefined));
+      }
+    }
+  });
+
+  it('when the text is null then null', () => {
+    expect(new TextMasker().mask(null, packNameWords('Maria', null, null))).toBeNull();
   });
 });

@@ -223,21 +223,99 @@ function wordsOf(c: ContactPii): (readonly [string, string])[] {
  */
 export function redactText(text: unknown, contact: ContactPii | undefined): string | null {
   if (text === null || text === undefined) return null;
-  let s = String(text);
+  const s = maskAddresses(String(text));
+  return contact ? maskNames(s, s.toLowerCase(), contact.words ?? wordsOf(contact)) : s;
+}
+
+/** Any email address → [email], any phone-like number → [phone]: the part of masking that needs no contact. */
+function maskAddresses(text: string): string {
+  let s = text;
   if (s.indexOf('@') >= 0) s = s.replace(EMAIL_IN_TEXT, '[email]');
   if (PHONE_HINT.test(s)) s = s.replace(PHONE_IN_TEXT, '[phone]');
-  if (contact) {
-    const words = contact.words ?? wordsOf(contact);
-    if (words.length === 0) return s;
-    let lower = s.toLowerCase();
-    for (const [word, token] of words) {
-      // Most texts hold none of the names: one search on the lower-cased text decides.
-      if (lower.indexOf(word) < 0) continue;
-      s = replaceWord(s, lower, word, token);
-      lower = s.toLowerCase();
-    }
+  return s;
+}
+
+/** The contact's names in `s` (whose lower-cased form is `lower`) → their tokens. */
+function maskNames(s: string, lower: string, words: readonly (readonly [string, string])[]): string {
+  for (const [word, token] of words) {
+    // Most texts hold none of the names: one search on the lower-cased text decides.
+    if (lower.indexOf(word) < 0) continue;
+    s = replaceWord(s, lower, word, token);
+    lower = s.toLowerCase();
   }
   return s;
+}
+
+/** The tokens of the words {@link packNameWords} packs, in its order. */
+const NAME_TOKENS = ['[full_name]', '[first_name]', '[last_name]'] as const;
+
+/**
+ * A contact's masking words (those of {@link contactPii}) as one string: what extract
+ * keeps in memory per contact, a fraction of the objects of a ContactPii. Decode it with
+ * a {@link TextMasker}.
+ */
+export function packNameWords(
+  firstName: string | null,
+  lastName: string | null,
+  fullName: string | null,
+): string {
+  const words: string[] = [];
+  for (const name of [fullName, firstName, lastName]) {
+    const word = name?.trim().toLowerCase() ?? '';
+    words.push(word.length >= 2 ? word : '');
+  }
+  return JSON.stringify(words);
+}
+
+/** Texts a {@link TextMasker} remembers before it starts again. */
+const MASKER_TEXTS = 1 << 14;
+
+/**
+ * {@link redactText} with a memory of the texts it has seen: generated messages and
+ * prompts repeat from row to row (the demo's 750k generated messages hold 18k distinct
+ * texts), and the address masking and lower-casing of a text depend on the text only, so
+ * a repeat costs one map lookup and the search for the contact's names. Same results as
+ * redactText. The raw texts stay in this thread's memory, are never written or logged,
+ * and at most {@link MASKER_TEXTS} are kept (the map is emptied when full). One per thread.
+ */
+export class TextMasker {
+  private readonly seen = new Map<string, { readonly masked: string; readonly lower: string }>();
+  // Contacts' words, decoded: the packed strings live as long as the extract's contact
+  // map, so a lookup hashes nothing new. Bounded like the texts.
+  private readonly decoded = new Map<string, readonly (readonly [string, string])[]>();
+
+  /**
+   * Masks `text` for the contact whose words {@link packNameWords} packed into `names`
+   * (undefined: addresses and numbers only).
+   */
+  mask(text: unknown, names: string | undefined): string | null {
+    if (text === null || text === undefined) return null;
+    const raw = String(text);
+    let known = this.seen.get(raw);
+    if (known === undefined) {
+      const masked = maskAddresses(raw);
+      known = { masked, lower: masked.toLowerCase() };
+      if (this.seen.size >= MASKER_TEXTS) this.seen.clear();
+      this.seen.set(raw, known);
+    }
+    return names === undefined ? known.masked : maskNames(known.masked, known.lower, this.words(names));
+  }
+
+  private words(names: string): readonly (readonly [string, string])[] {
+    let words = this.decoded.get(names);
+    if (words === undefined) {
+      const packed = JSON.parse(names) as string[];
+      const out: (readonly [string, string])[] = [];
+      for (let i = 0; i < NAME_TOKENS.length; i++) {
+        const word = packed[i] ?? '';
+        if (word !== '') out.push([word, NAME_TOKENS[i]!]);
+      }
+      if (this.decoded.size >= MASKER_TEXTS) this.decoded.clear();
+      this.decoded.set(names, out);
+      words = out;
+    }
+    return words;
+  }
 }
 
 /** Replaces whole-word, case-insensitive occurrences of `lowerWord` (already lower-cased) in `text`. */

@@ -12,6 +12,7 @@ import {
   type RowSink,
   unpackContacts,
   unpackEnrollmentContacts,
+  unpackEnrollmentNames,
   type WorkerInput,
   type WorkerMessage,
 } from './extract.js';
@@ -31,10 +32,17 @@ try {
       query: input.query,
       window: input.window,
       hasher: new PiiHasher(input.piiKey),
-      state: {
-        contacts: unpackContacts(input.contacts),
-        enrollmentContact: unpackEnrollmentContacts(input.enrollmentContact),
-      },
+      state:
+        input.entity === 'activities'
+          ? {
+              contacts: new Map(),
+              enrollmentContact: new Map(),
+              enrollmentNames: unpackEnrollmentNames(input.contacts, input.enrollmentContact),
+            }
+          : {
+              contacts: unpackContacts(input.contacts),
+              enrollmentContact: unpackEnrollmentContacts(input.enrollmentContact),
+            },
       path: input.path,
       progress: { task: () => ({ tick: (n = 1) => post({ kind: 'tick', rows: n }), done: () => {} }) },
       ...(input.sink && sink ? { sink: { setup: input.sink.setup, create: sink } } : {}),

@@ -104,6 +104,26 @@ describe('openRows', () => {
     expect(rows).toEqual([['x']]);
   });
 
+  it('when a few non-ASCII lines are spread over several read chunks then every line reads back as written', async () => {
+    // ~3 MiB of ASCII lines with a multi-byte line every 997 lines, some right at chunk
+    // edges' neighbourhood, plus empty lines (skipped) and a byte-order mark.
+    const written: string[] = [];
+    let text = '\uFEFF["h"]\n';
+    for (let i = 0; text.length < 3 << 20; i++) {
+      const line = JSON.stringify([i % 997 === 0 ? `é✓ 😀 ${i}` : `row ${i} ${'x'.repeat(i % 300)}`]);
+      written.push(line);
+      text += i % 5000 === 0 ? `${line}\n\n` : `${line}\n`;
+    }
+    text += '["last"]';
+    written.push('["last"]');
+    const path = join(dir, 'mixed.jsonl');
+    await writeFile(path, text);
+    const lines: string[] = [];
+    for await (const line of readLines(path)) lines.push(line);
+    expect(lines[0]).toBe('["h"]');
+    expect(lines.slice(1)).toEqual(written);
+  });
+
   it('when a line is malformed then reading fails with snapshot.badLine and the line number', async () => {
     const path = join(dir, 'bad.jsonl');
     await writeFile(path, '["a"]\n["x"]\n["y"\n');
