@@ -31,7 +31,9 @@ function randomDataset(seed: number, n: number): { x: Frame; y: Uint8Array } {
   const nGroups = 1 + rng.nextInt(3);
   for (let g = 0; g < nGroups; g++) {
     const levels = 2 + rng.nextInt(8);
-    const cat = Array.from({ length: n }, () => Math.min(levels - 1, Math.floor(levels * rng.nextFloat() ** 2)));
+    const cat = Array.from({ length: n }, () =>
+      Math.min(levels - 1, Math.floor(levels * rng.nextFloat() ** 2)),
+    );
     for (let c = 0; c < levels; c++) {
       columns[`cat${g}_${c}`] = Float64Array.from(cat, (v) => (v === c ? 1 : 0));
     }

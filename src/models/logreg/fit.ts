@@ -3,10 +3,10 @@
 // much tighter tolerance in a handful of steps (the Hessian is only p×p).
 
 import { LeadliftError, listSome } from '../../errors.js';
-import { type Dataset, validateFrame, validateLabels } from '../../numeric/frame.js';
+import { type Dataset, type Frame, validateFrame, validateLabels } from '../../numeric/frame.js';
 import { choleskySolve } from '../../numeric/linalg.js';
 import { log1pExp, sigmoid } from '../../numeric/logistic.js';
-import { fitStandardScaler, type StandardScaler, transformStandard } from '../scaler.js';
+import { fitStandardScaler, type StandardScaler } from '../scaler.js';
 import type { LogregModel } from './model.js';
 import { type LogregParams, resolveLogregParams } from './params.js';
 
@@ -19,7 +19,9 @@ import { type LogregParams, resolveLogregParams } from './params.js';
  * unpenalized intercept — scikit-learn's `LogisticRegression(C=c, penalty='l2')`. Missing
  * values are imputed with the training mean. Deterministic: no randomness. Throws
  * `models.oneClass` for one-class labels and `models.nonFinite` for ±Infinity features.
- * Memory: one standardized copy of the features.
+ * Memory: a standardized copy of the columns summed densely only; a two-valued column
+ * (one-hot, flag) whose minority value is on at most a quarter of the rows is kept as the
+ * list of those rows and its two values (see {@link standardizedColumns}).
  */
 export function fitLogreg(
   train: Dataset,
@@ -31,15 +33,9 @@ export function fitLogreg(
   validateLabels(train.y, train.x.nRows, 'fitLogreg');
   checkFinite(train.x.columns, train.x.names);
   const scaler = fitStandardScaler(train.x, { indicators: 'keepScale' });
-  const z = transformStandard(scaler, train.x, true).columns;
+  const layout = standardizedColumns(scaler, train.x, options.sparseColumns !== false);
   const start = options.warmStart ? warmStartOf(options.warmStart, scaler) : undefined;
-  const { w, b, iterations, converged } = newton(
-    z,
-    train.y,
-    resolved,
-    start,
-    options.sparseColumns !== false,
-  );
+  const { w, b, iterations, converged } = newton(layout, train.y, resolved, start);
   return Object.freeze({
     kind: 'logreg',
     formatVersion: 1,
@@ -98,16 +94,15 @@ interface NewtonResult {
   readonly converged: boolean;
 }
 
-/** Newton–Raphson on the penalized log-likelihood; columns `z` are already standardized. */
+/** Newton–Raphson on the penalized log-likelihood of the standardized columns of `layout`. */
 function newton(
-  z: readonly Float64Array[],
+  layout: ColumnLayout,
   y: Uint8Array,
   params: Readonly<LogregParams>,
   start: Float64Array | undefined,
-  sparseColumns: boolean,
 ): NewtonResult {
   const n = y.length;
-  const p = z.length;
+  const p = layout.z.length;
   const d = params.fitIntercept ? p + 1 : p;
   const lambda = 1 / params.c;
   const theta = new Float64Array(d); // w_0..w_{p−1}, then b
@@ -116,7 +111,7 @@ function newton(
     for (let j = 0; j < p; j++) theta[j] = start[j]!;
     if (d > p) theta[p] = start[p]!;
     eta.fill(d > p ? theta[p]! : 0);
-    addColumns(eta, z, theta, p, new Int32Array(p));
+    addColumns(eta, layout, theta, new Int32Array(p), new Float64Array(4 * BLOCK));
   }
   const resid = new Float64Array(n);
   const weight = new Float64Array(n);
@@ -127,7 +122,7 @@ function newton(
   const factor = new Float64Array(d * d);
   const step = new Float64Array(d);
   const moving = new Int32Array(p);
-  const layout = sparseLayout(z, n, sparseColumns);
+  const values = new Float64Array(4 * BLOCK);
   let loss = objective(eta, y, theta, p, lambda, 0, dir);
   let iterations = 0;
   let converged = false;
@@ -141,7 +136,7 @@ function newton(
     // Gradient and Hessian (lower triangle) of the objective: Zᵀr and Zᵀ·diag(w)·Z.
     hess.fill(0);
     grad.fill(0);
-    gradientAndHessian(layout, z, resid, weight, grad, hess, d, tmp);
+    gradientAndHessian(layout, resid, weight, grad, hess, d, tmp);
     for (let j = 0; j < p; j++) {
       grad[j] = grad[j]! + lambda * theta[j]!;
       hess[j * d + j] = hess[j * d + j]! + lambda;
@@ -162,7 +157,7 @@ function newton(
     }
     // eta changes by −t·dir along the step.
     dir.fill(d > p ? step[p]! : 0);
-    addColumns(dir, z, step, p, moving);
+    addColumns(dir, layout, step, moving, values);
     let slope = 0;
     for (let j = 0; j < d; j++) slope += grad[j]! * step[j]!;
     let t = 1;
@@ -193,38 +188,68 @@ function newton(
 /**
  * out[i] += Σⱼ coef[j]·z[j][i] over the columns with a non-zero coefficient, added one
  * column after another in column order (the same sums as a loop per column); four columns
- * per pass, so out is read and written once per four. `scratch` (length ≥ p) is reused.
+ * per pass, so out is read and written once per four. A column kept as a row list is
+ * written out block by block into `values` (4 × BLOCK), with its exact two values.
+ * `scratch` (length ≥ p) is reused.
  */
 function addColumns(
   out: Float64Array,
-  z: readonly Float64Array[],
+  layout: ColumnLayout,
   coef: Float64Array,
-  p: number,
   scratch: Int32Array,
+  values: Float64Array,
 ): void {
+  const { z, listed } = layout;
+  const p = z.length;
   let m = 0;
   for (let j = 0; j < p; j++) if (coef[j] !== 0) scratch[m++] = j;
   const n = out.length;
-  let a = 0;
-  for (; a + 3 < m; a += 4) {
-    const j0 = scratch[a]!;
-    const j1 = scratch[a + 1]!;
-    const j2 = scratch[a + 2]!;
-    const j3 = scratch[a + 3]!;
-    const z0 = z[j0]!;
-    const z1 = z[j1]!;
-    const z2 = z[j2]!;
-    const z3 = z[j3]!;
-    const c0 = coef[j0]!;
-    const c1 = coef[j1]!;
-    const c2 = coef[j2]!;
-    const c3 = coef[j3]!;
-    for (let i = 0; i < n; i++) out[i] = out[i]! + c0 * z0[i]! + c1 * z1[i]! + c2 * z2[i]! + c3 * z3[i]!;
-  }
-  for (; a < m; a++) {
-    const zj = z[scratch[a]!]!;
-    const cj = coef[scratch[a]!]!;
-    for (let i = 0; i < n; i++) out[i] = out[i]! + cj * zj[i]!;
+  const src: Float64Array[] = [values, values, values, values];
+  const shift = [0, 0, 0, 0];
+  const cursor = [0, 0, 0, 0];
+  for (let a = 0; a < m; a += 4) {
+    const width = Math.min(4, m - a);
+    for (let u = 0; u < width; u++) cursor[u] = 0;
+    for (let start = 0; start < n; start += BLOCK) {
+      const end = Math.min(n, start + BLOCK);
+      // Each column's values on rows [start, end) are src[u][i − shift[u]].
+      for (let u = 0; u < width; u++) {
+        const j = scratch[a + u]!;
+        const zj = z[j];
+        if (zj) {
+          src[u] = zj;
+          shift[u] = 0;
+          continue;
+        }
+        const c = listed[j]!;
+        const o = u * BLOCK;
+        values.fill(c.base, o, o + end - start);
+        let k = cursor[u]!;
+        for (; k < c.rows.length && c.rows[k]! < end; k++) values[o + c.rows[k]! - start] = c.other;
+        cursor[u] = k;
+        src[u] = values;
+        shift[u] = start - o;
+      }
+      if (width === 4) {
+        const [z0, z1, z2, z3] = src as [Float64Array, Float64Array, Float64Array, Float64Array];
+        const [o0, o1, o2, o3] = shift as [number, number, number, number];
+        const c0 = coef[scratch[a]!]!;
+        const c1 = coef[scratch[a + 1]!]!;
+        const c2 = coef[scratch[a + 2]!]!;
+        const c3 = coef[scratch[a + 3]!]!;
+        for (let i = start; i < end; i++) {
+          out[i] = out[i]! + c0 * z0[i - o0]! + c1 * z1[i - o1]! + c2 * z2[i - o2]! + c3 * z3[i - o3]!;
+        }
+      } else {
+        // The last one to three columns, one after another (as the loop per column did).
+        for (let u = 0; u < width; u++) {
+          const zu = src[u]!;
+          const ou = shift[u]!;
+          const cu = coef[scratch[a + u]!]!;
+          for (let i = start; i < end; i++) out[i] = out[i]! + cu * zu[i - ou]!;
+        }
+      }
+    }
   }
 }
 
@@ -232,16 +257,26 @@ function addColumns(
  * Columns that take two values, one on most rows (one-hot and 0/1 columns after
  * standardization): z = base + delta·[row in rows]. Their Hessian terms are sums over
  * their few `rows` instead of all rows, which makes the Hessian of a table with many
- * one-hot columns several times cheaper (same sums up to rounding).
+ * one-hot columns several times cheaper (same sums up to rounding). `other` is the exact
+ * value on `rows` (base + delta may differ from it in the last bit).
  */
 interface SparseColumn {
   readonly j: number;
   readonly base: number;
+  readonly other: number;
   readonly delta: number;
   readonly rows: Uint32Array;
 }
 
+/** The standardized columns of a fit: stored densely or as row lists, and how the Hessian sums them. */
 interface ColumnLayout {
+  /**
+   * Per column, its standardized values — null for a column kept only as its row list in
+   * `listed` (a sparse column whose two values are exact, sign of zero included).
+   */
+  readonly z: readonly (Float64Array | null)[];
+  /** Per column, its {@link SparseColumn} when it is summed sparsely. */
+  readonly listed: readonly (SparseColumn | undefined)[];
   /** Indices of the columns summed densely. */
   readonly dense: Int32Array;
   readonly sparse: readonly SparseColumn[];
@@ -253,10 +288,28 @@ interface ColumnLayout {
 /** A two-valued column is summed sparsely when its minority value is on at most this share of rows. */
 const SPARSE_SHARE = 0.25;
 
-function sparseLayout(z: readonly Float64Array[], n: number, allowSparse: boolean): ColumnLayout {
+/**
+ * Standardizes the columns of `x` (fitted `scaler`, missing → 0 — the training mean), one
+ * column at a time through a reused buffer: a column that takes two values with the
+ * minority one on at most {@link SPARSE_SHARE} of the rows (and `allowSparse`) is kept as
+ * the list of those rows; every other column gets its standardized copy. Values are
+ * (x − mean) / scale, the expression of `transformStandard`, so they are the same bits.
+ */
+function standardizedColumns(scaler: StandardScaler, x: Frame, allowSparse: boolean): ColumnLayout {
+  const n = x.nRows;
+  const buffer = new Float64Array(n);
+  const z: (Float64Array | null)[] = [];
+  const listed: (SparseColumn | undefined)[] = [];
   const dense: number[] = [];
   const sparse: SparseColumn[] = [];
-  z.forEach((col, j) => {
+  x.columns.forEach((raw, j) => {
+    const mean = scaler.mean[j]!;
+    const scale = scaler.scale[j]!;
+    for (let i = 0; i < n; i++) {
+      const v = (raw[i]! - mean) / scale;
+      buffer[i] = Number.isNaN(v) ? 0 : v;
+    }
+    const col = buffer;
     const a = col[0] ?? 0;
     let b = a;
     let nB = 0;
@@ -274,13 +327,26 @@ function sparseLayout(z: readonly Float64Array[], n: number, allowSparse: boolea
     const nA = n - nB;
     if (!allowSparse || !two || Math.min(nA, nB) > SPARSE_SHARE * n) {
       dense.push(j);
+      z.push(col.slice());
+      listed.push(undefined);
       return;
     }
     const [base, other] = nA >= nB ? [a, b] : [b, a];
     const rows = new Uint32Array(Math.min(nA, nB));
     let k = 0;
-    if (rows.length > 0) for (let i = 0; i < n; i++) if (col[i] === other) rows[k++] = i;
-    sparse.push({ j, base, delta: other - base, rows });
+    // Equal values may still differ in the sign of zero; such a column keeps its copy.
+    let exact = true;
+    for (let i = 0; i < n; i++) {
+      const v = col[i]!;
+      if (v === other && rows.length > 0) {
+        rows[k++] = i;
+        exact &&= Object.is(v, other);
+      } else exact &&= Object.is(v, base);
+    }
+    const c = { j, base, other, delta: other - base, rows };
+    sparse.push(c);
+    listed.push(c);
+    z.push(exact ? null : col.slice());
   });
   const counts = new Uint32Array(n + 1);
   for (const c of sparse) for (const i of c.rows) counts[i + 1] = counts[i + 1]! + 1;
@@ -293,7 +359,7 @@ function sparseLayout(z: readonly Float64Array[], n: number, allowSparse: boolea
       fill[i] = fill[i]! + 1;
     }
   });
-  return { dense: Int32Array.from(dense), sparse, activeStart: counts, active };
+  return { z, listed, dense: Int32Array.from(dense), sparse, activeStart: counts, active };
 }
 
 /**
@@ -304,7 +370,6 @@ function sparseLayout(z: readonly Float64Array[], n: number, allowSparse: boolea
  */
 function gradientAndHessian(
   layout: ColumnLayout,
-  z: readonly Float64Array[],
   resid: Float64Array,
   weight: Float64Array,
   grad: Float64Array,
@@ -313,8 +378,8 @@ function gradientAndHessian(
   tmp: Float64Array,
 ): void {
   const n = resid.length;
+  const { z, dense, sparse, activeStart, active } = layout;
   const p = z.length;
-  const { dense, sparse, activeStart, active } = layout;
   const nD = dense.length;
   const at = (j: number, k: number) => (j >= k ? j * d + k : k * d + j);
   let sumW = 0;
