@@ -19,9 +19,10 @@ import { type LogregParams, resolveLogregParams } from './params.js';
  * unpenalized intercept — scikit-learn's `LogisticRegression(C=c, penalty='l2')`. Missing
  * values are imputed with the training mean. Deterministic: no randomness. Throws
  * `models.oneClass` for one-class labels and `models.nonFinite` for ±Infinity features.
- * Memory: a standardized copy of the columns summed densely only; a two-valued column
- * (one-hot, flag) whose minority value is on at most a quarter of the rows is kept as the
- * list of those rows and its two values (see {@link standardizedColumns}).
+ * Memory: no standardized copy of the features — columns are standardized block by block
+ * where they are read, and a two-valued column (one-hot, flag) whose minority value is on
+ * at most a quarter of the rows is also kept as the list of those rows (see
+ * {@link standardizedColumns}); the rest is a few vectors of one value per row.
  */
 export function fitLogreg(
   train: Dataset,
@@ -102,7 +103,7 @@ function newton(
   start: Float64Array | undefined,
 ): NewtonResult {
   const n = y.length;
-  const p = layout.z.length;
+  const p = layout.x.length;
   const d = params.fitIntercept ? p + 1 : p;
   const lambda = 1 / params.c;
   const theta = new Float64Array(d); // w_0..w_{p−1}, then b
@@ -188,9 +189,9 @@ function newton(
 /**
  * out[i] += Σⱼ coef[j]·z[j][i] over the columns with a non-zero coefficient, added one
  * column after another in column order (the same sums as a loop per column); four columns
- * per pass, so out is read and written once per four. A column kept as a row list is
- * written out block by block into `values` (4 × BLOCK), with its exact two values.
- * `scratch` (length ≥ p) is reused.
+ * per pass, so out is read and written once per four. The columns' values are written
+ * out block by block into `values` (4 × BLOCK): from the row list of a sparse column, or
+ * standardized from the raw column. `scratch` (length ≥ p) is reused.
  */
 function addColumns(
   out: Float64Array,
@@ -199,8 +200,8 @@ function addColumns(
   scratch: Int32Array,
   values: Float64Array,
 ): void {
-  const { z, listed } = layout;
-  const p = z.length;
+  const { listed } = layout;
+  const p = layout.x.length;
   let m = 0;
   for (let j = 0; j < p; j++) if (coef[j] !== 0) scratch[m++] = j;
   const n = out.length;
@@ -215,18 +216,14 @@ function addColumns(
       // Each column's values on rows [start, end) are src[u][i − shift[u]].
       for (let u = 0; u < width; u++) {
         const j = scratch[a + u]!;
-        const zj = z[j];
-        if (zj) {
-          src[u] = zj;
-          shift[u] = 0;
-          continue;
-        }
-        const c = listed[j]!;
+        const c = listed[j];
         const o = u * BLOCK;
-        values.fill(c.base, o, o + end - start);
-        let k = cursor[u]!;
-        for (; k < c.rows.length && c.rows[k]! < end; k++) values[o + c.rows[k]! - start] = c.other;
-        cursor[u] = k;
+        if (c) {
+          values.fill(c.base, o, o + end - start);
+          let k = cursor[u]!;
+          for (; k < c.rows.length && c.rows[k]! < end; k++) values[o + c.rows[k]! - start] = c.other;
+          cursor[u] = k;
+        } else standardizeBlock(layout, j, start, end, values, o);
         src[u] = values;
         shift[u] = start - o;
       }
@@ -270,12 +267,14 @@ interface SparseColumn {
 
 /** The standardized columns of a fit: stored densely or as row lists, and how the Hessian sums them. */
 interface ColumnLayout {
+  /** The raw columns, standardized block by block where they are read: (x − mean) / scale, NaN → 0. */
+  readonly x: readonly Float64Array[];
+  readonly mean: readonly number[];
+  readonly scale: readonly number[];
   /**
-   * Per column, its standardized values — null for a column kept only as its row list in
-   * `listed` (a sparse column whose two values are exact, sign of zero included).
+   * Per column, its {@link SparseColumn} when its values are exactly its two values (sign
+   * of zero included), so they can be written from its row list.
    */
-  readonly z: readonly (Float64Array | null)[];
-  /** Per column, its {@link SparseColumn} when it is summed sparsely. */
   readonly listed: readonly (SparseColumn | undefined)[];
   /** Indices of the columns summed densely. */
   readonly dense: Int32Array;
@@ -291,14 +290,14 @@ const SPARSE_SHARE = 0.25;
 /**
  * Standardizes the columns of `x` (fitted `scaler`, missing → 0 — the training mean), one
  * column at a time through a reused buffer: a column that takes two values with the
- * minority one on at most {@link SPARSE_SHARE} of the rows (and `allowSparse`) is kept as
- * the list of those rows; every other column gets its standardized copy. Values are
- * (x − mean) / scale, the expression of `transformStandard`, so they are the same bits.
+ * minority one on at most {@link SPARSE_SHARE} of the rows (and `allowSparse`) is summed
+ * sparsely, over the list of those rows. No standardized column is kept: values are
+ * recomputed as (x − mean) / scale, the expression of `transformStandard`, so they are
+ * the same bits.
  */
 function standardizedColumns(scaler: StandardScaler, x: Frame, allowSparse: boolean): ColumnLayout {
   const n = x.nRows;
   const buffer = new Float64Array(n);
-  const z: (Float64Array | null)[] = [];
   const listed: (SparseColumn | undefined)[] = [];
   const dense: number[] = [];
   const sparse: SparseColumn[] = [];
@@ -327,7 +326,6 @@ function standardizedColumns(scaler: StandardScaler, x: Frame, allowSparse: bool
     const nA = n - nB;
     if (!allowSparse || !two || Math.min(nA, nB) > SPARSE_SHARE * n) {
       dense.push(j);
-      z.push(col.slice());
       listed.push(undefined);
       return;
     }
@@ -345,8 +343,7 @@ function standardizedColumns(scaler: StandardScaler, x: Frame, allowSparse: bool
     }
     const c = { j, base, other, delta: other - base, rows };
     sparse.push(c);
-    listed.push(c);
-    z.push(exact ? null : col.slice());
+    listed.push(exact ? c : undefined);
   });
   const counts = new Uint32Array(n + 1);
   for (const c of sparse) for (const i of c.rows) counts[i + 1] = counts[i + 1]! + 1;
@@ -359,7 +356,34 @@ function standardizedColumns(scaler: StandardScaler, x: Frame, allowSparse: bool
       fill[i] = fill[i]! + 1;
     }
   });
-  return { z, listed, dense: Int32Array.from(dense), sparse, activeStart: counts, active };
+  return {
+    x: x.columns,
+    mean: scaler.mean,
+    scale: scaler.scale,
+    listed,
+    dense: Int32Array.from(dense),
+    sparse,
+    activeStart: counts,
+    active,
+  };
+}
+
+/** out[o + i − start] = standardized value of column j on row i, for i in [start, end). */
+function standardizeBlock(
+  layout: ColumnLayout,
+  j: number,
+  start: number,
+  end: number,
+  out: Float64Array,
+  o: number,
+): void {
+  const col = layout.x[j]!;
+  const mean = layout.mean[j]!;
+  const scale = layout.scale[j]!;
+  for (let i = start; i < end; i++) {
+    const v = (col[i]! - mean) / scale;
+    out[o + i - start] = Number.isNaN(v) ? 0 : v;
+  }
 }
 
 /**
@@ -378,9 +402,10 @@ function gradientAndHessian(
   tmp: Float64Array,
 ): void {
   const n = resid.length;
-  const { z, dense, sparse, activeStart, active } = layout;
-  const p = z.length;
+  const { dense, sparse, activeStart, active } = layout;
+  const p = layout.x.length;
   const nD = dense.length;
+  const nS = sparse.length;
   const at = (j: number, k: number) => (j >= k ? j * d + k : k * d + j);
   let sumW = 0;
   let sumR = 0;
@@ -388,18 +413,25 @@ function gradientAndHessian(
     sumW += weight[i]!;
     sumR += resid[i]!;
   }
-  // Dense × dense, dense gradient and Σ w·z per dense column.
+  // Dense × dense, dense gradient and Σ w·z per dense column, on each block of rows
+  // standardized once into `zb` (column q at q·BLOCK); and, for each sparse column, Σ over
+  // its rows of w·z per dense column (`cross`, each summed in row order as a sum per column).
   const wz = new Float64Array(nD);
+  const cross = new Float64Array(nS * nD);
+  const zb = new Float64Array(nD * BLOCK);
+  const views = Array.from({ length: nD }, (_, q) => zb.subarray(q * BLOCK, (q + 1) * BLOCK));
   const pair2 = new Float64Array(2);
   for (let start = 0; start < n; start += BLOCK) {
     const end = Math.min(n, start + BLOCK);
+    const len = end - start;
+    for (let q = 0; q < nD; q++) standardizeBlock(layout, dense[q]!, start, end, zb, q * BLOCK);
     for (let q = 0; q < nD; q++) {
       const j = dense[q]!;
-      const zj = z[j]!;
+      const o = q * BLOCK;
       let g = 0;
       let hb = 0;
       for (let i = start; i < end; i++) {
-        const v = zj[i]!;
+        const v = zb[o + i - start]!;
         g += resid[i]! * v;
         const t = weight[i]! * v;
         tmp[i - start] = t;
@@ -412,22 +444,30 @@ function gradientAndHessian(
       for (; r + 1 <= q; r += 2) {
         const k1 = dense[r]!;
         const k2 = dense[r + 1]!;
-        dotBlock2(tmp, z[k1]!, z[k2]!, start, end, pair2);
+        dotBlock2(tmp, views[r]!, views[r + 1]!, len, pair2);
         hess[at(j, k1)] = hess[at(j, k1)]! + pair2[0]!;
         hess[at(j, k2)] = hess[at(j, k2)]! + pair2[1]!;
       }
       if (r === q) {
         const k = dense[r]!;
-        hess[at(j, k)] = hess[at(j, k)]! + dotBlock(tmp, z[k]!, start, end);
+        hess[at(j, k)] = hess[at(j, k)]! + dotBlock(tmp, views[r]!, len);
+      }
+    }
+    if (nS === 0 || nD === 0) continue;
+    for (let i = start; i < end; i++) {
+      const a1 = activeStart[i + 1]!;
+      const wi = weight[i]!;
+      const r = i - start;
+      for (let x = activeStart[i]!; x < a1; x++) {
+        const out = active[x]! * nD;
+        for (let q = 0; q < nD; q++) cross[out + q] = cross[out + q]! + wi * zb[q * BLOCK + r]!;
       }
     }
   }
   if (d > p) for (let q = 0; q < nD; q++) hess[p * d + dense[q]!] = hess[p * d + dense[q]!]! + wz[q]!;
-  const nS = sparse.length;
   if (nS === 0) return;
-  // Sparse columns: Σ over their rows of w, of resid, of w·z_dense, and of w on pairs of them.
+  // Sparse columns: Σ over their rows of w, of resid, and of w on pairs of them.
   const sw = new Float64Array(nS);
-  const cross = new Float64Array(nS * nD);
   for (let s = 0; s < nS; s++) {
     const c = sparse[s]!;
     const rows = c.rows;
@@ -441,41 +481,6 @@ function gradientAndHessian(
     }
     sw[s] = ws;
     grad[c.j] = grad[c.j]! + c.base * sumR + c.delta * rs;
-    // Σ over the column's rows of w·z for four dense columns per pass, each summed in row
-    // order in a register (no store per row).
-    const out = s * nD;
-    let q = 0;
-    for (; q + 3 < nD; q += 4) {
-      const z0 = z[dense[q]!]!;
-      const z1 = z[dense[q + 1]!]!;
-      const z2 = z[dense[q + 2]!]!;
-      const z3 = z[dense[q + 3]!]!;
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      for (let k = 0; k < m; k++) {
-        const i = rows[k]!;
-        const wi = weight[i]!;
-        a0 += wi * z0[i]!;
-        a1 += wi * z1[i]!;
-        a2 += wi * z2[i]!;
-        a3 += wi * z3[i]!;
-      }
-      cross[out + q] = a0;
-      cross[out + q + 1] = a1;
-      cross[out + q + 2] = a2;
-      cross[out + q + 3] = a3;
-    }
-    for (; q < nD; q++) {
-      const zq = z[dense[q]!]!;
-      let a = 0;
-      for (let k = 0; k < m; k++) {
-        const i = rows[k]!;
-        a += weight[i]! * zq[i]!;
-      }
-      cross[out + q] = a;
-    }
   }
   const pair = new Float64Array(nS * nS);
   for (let i = 0; i < n; i++) {
@@ -513,23 +518,22 @@ function gradientAndHessian(
 }
 
 /**
- * Σᵢ a[i − start]·b[i] over i in [start, end), with four accumulators so the additions
- * do not wait on each other (a single running sum is latency-bound).
+ * Σᵢ a[i]·b[i] over i in [0, len), with four accumulators so the additions do not wait
+ * on each other (a single running sum is latency-bound).
  */
-function dotBlock(a: Float64Array, b: Float64Array, start: number, end: number): number {
+function dotBlock(a: Float64Array, b: Float64Array, len: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
-  let i = start;
-  for (; i + 3 < end; i += 4) {
-    const o = i - start;
-    s0 += a[o]! * b[i]!;
-    s1 += a[o + 1]! * b[i + 1]!;
-    s2 += a[o + 2]! * b[i + 2]!;
-    s3 += a[o + 3]! * b[i + 3]!;
+  let i = 0;
+  for (; i + 3 < len; i += 4) {
+    s0 += a[i]! * b[i]!;
+    s1 += a[i + 1]! * b[i + 1]!;
+    s2 += a[i + 2]! * b[i + 2]!;
+    s3 += a[i + 3]! * b[i + 3]!;
   }
-  for (; i < end; i++) s0 += a[i - start]! * b[i]!;
+  for (; i < len; i++) s0 += a[i]! * b[i]!;
   return s0 + s1 + (s2 + s3);
 }
 
@@ -538,8 +542,7 @@ function dotBlock2(
   a: Float64Array,
   b1: Float64Array,
   b2: Float64Array,
-  start: number,
-  end: number,
+  len: number,
   out: Float64Array,
 ): void {
   let s0 = 0;
@@ -550,13 +553,12 @@ function dotBlock2(
   let t1 = 0;
   let t2 = 0;
   let t3 = 0;
-  let i = start;
-  for (; i + 3 < end; i += 4) {
-    const o = i - start;
-    const a0 = a[o]!;
-    const a1 = a[o + 1]!;
-    const a2 = a[o + 2]!;
-    const a3 = a[o + 3]!;
+  let i = 0;
+  for (; i + 3 < len; i += 4) {
+    const a0 = a[i]!;
+    const a1 = a[i + 1]!;
+    const a2 = a[i + 2]!;
+    const a3 = a[i + 3]!;
     s0 += a0 * b1[i]!;
     s1 += a1 * b1[i + 1]!;
     s2 += a2 * b1[i + 2]!;
@@ -566,8 +568,8 @@ function dotBlock2(
     t2 += a2 * b2[i + 2]!;
     t3 += a3 * b2[i + 3]!;
   }
-  for (; i < end; i++) {
-    const ai = a[i - start]!;
+  for (; i < len; i++) {
+    const ai = a[i]!;
     s0 += ai * b1[i]!;
     t0 += ai * b2[i]!;
   }
