@@ -332,7 +332,8 @@ function standardizedColumns(scaler: StandardScaler, x: Frame, allowSparse: bool
     const [base, other] = nA >= nB ? [a, b] : [b, a];
     const rows = new Uint32Array(Math.min(nA, nB));
     let k = 0;
-    // Equal values may still differ in the sign of zero; such a column keeps its copy.
+    // Equal values may still differ in the sign of zero; such a column is then standardized
+    // from its raw values where it is read instead of written from its row list.
     let exact = true;
     for (let i = 0; i < n; i++) {
       const v = col[i]!;
