@@ -3,10 +3,10 @@
 // much tighter tolerance in a handful of steps (the Hessian is only p×p).
 
 import { LeadliftError, listSome } from '../../errors.js';
-import { type Dataset, validateFrame, validateLabels } from '../../numeric/frame.js';
+import { type Dataset, type Frame, validateFrame, validateLabels } from '../../numeric/frame.js';
 import { choleskySolve } from '../../numeric/linalg.js';
 import { log1pExp, sigmoid } from '../../numeric/logistic.js';
-import { fitStandardScaler, type StandardScaler, transformStandard } from '../scaler.js';
+import { fitStandardScaler, type StandardScaler } from '../scaler.js';
 import type { LogregModel } from './model.js';
 import { type LogregParams, resolveLogregParams } from './params.js';
 
@@ -19,7 +19,10 @@ import { type LogregParams, resolveLogregParams } from './params.js';
  * unpenalized intercept — scikit-learn's `LogisticRegression(C=c, penalty='l2')`. Missing
  * values are imputed with the training mean. Deterministic: no randomness. Throws
  * `models.oneClass` for one-class labels and `models.nonFinite` for ±Infinity features.
- * Memory: one standardized copy of the features.
+ * Memory: no standardized copy of the features — columns are standardized block by block
+ * where they are read, and a two-valued column (one-hot, flag) whose minority value is on
+ * at most a quarter of the rows is also kept as the list of those rows (see
+ * {@link standardizedColumns}); the rest is a few vectors of one value per row.
  */
 export function fitLogreg(
   train: Dataset,
@@ -31,15 +34,9 @@ export function fitLogreg(
   validateLabels(train.y, train.x.nRows, 'fitLogreg');
   checkFinite(train.x.columns, train.x.names);
   const scaler = fitStandardScaler(train.x, { indicators: 'keepScale' });
-  const z = transformStandard(scaler, train.x, true).columns;
+  const layout = standardizedColumns(scaler, train.x, options.sparseColumns !== false);
   const start = options.warmStart ? warmStartOf(options.warmStart, scaler) : undefined;
-  const { w, b, iterations, converged } = newton(
-    z,
-    train.y,
-    resolved,
-    start,
-    options.sparseColumns !== false,
-  );
+  const { w, b, iterations, converged } = newton(layout, train.y, resolved, start);
   return Object.freeze({
     kind: 'logreg',
     formatVersion: 1,
@@ -98,16 +95,15 @@ interface NewtonResult {
   readonly converged: boolean;
 }
 
-/** Newton–Raphson on the penalized log-likelihood; columns `z` are already standardized. */
+/** Newton–Raphson on the penalized log-likelihood of the standardized columns of `layout`. */
 function newton(
-  z: readonly Float64Array[],
+  layout: ColumnLayout,
   y: Uint8Array,
   params: Readonly<LogregParams>,
   start: Float64Array | undefined,
-  sparseColumns: boolean,
 ): NewtonResult {
   const n = y.length;
-  const p = z.length;
+  const p = layout.x.length;
   const d = params.fitIntercept ? p + 1 : p;
   const lambda = 1 / params.c;
   const theta = new Float64Array(d); // w_0..w_{p−1}, then b
@@ -116,7 +112,7 @@ function newton(
     for (let j = 0; j < p; j++) theta[j] = start[j]!;
     if (d > p) theta[p] = start[p]!;
     eta.fill(d > p ? theta[p]! : 0);
-    addColumns(eta, z, theta, p, new Int32Array(p));
+    addColumns(eta, layout, theta, new Int32Array(p), new Float64Array(4 * BLOCK));
   }
   const resid = new Float64Array(n);
   const weight = new Float64Array(n);
@@ -127,7 +123,7 @@ function newton(
   const factor = new Float64Array(d * d);
   const step = new Float64Array(d);
   const moving = new Int32Array(p);
-  const layout = sparseLayout(z, n, sparseColumns);
+  const values = new Float64Array(4 * BLOCK);
   let loss = objective(eta, y, theta, p, lambda, 0, dir);
   let iterations = 0;
   let converged = false;
@@ -141,7 +137,7 @@ function newton(
     // Gradient and Hessian (lower triangle) of the objective: Zᵀr and Zᵀ·diag(w)·Z.
     hess.fill(0);
     grad.fill(0);
-    gradientAndHessian(layout, z, resid, weight, grad, hess, d, tmp);
+    gradientAndHessian(layout, resid, weight, grad, hess, d, tmp);
     for (let j = 0; j < p; j++) {
       grad[j] = grad[j]! + lambda * theta[j]!;
       hess[j * d + j] = hess[j * d + j]! + lambda;
@@ -162,7 +158,7 @@ function newton(
     }
     // eta changes by −t·dir along the step.
     dir.fill(d > p ? step[p]! : 0);
-    addColumns(dir, z, step, p, moving);
+    addColumns(dir, layout, step, moving, values);
     let slope = 0;
     for (let j = 0; j < d; j++) slope += grad[j]! * step[j]!;
     let t = 1;
@@ -193,38 +189,64 @@ function newton(
 /**
  * out[i] += Σⱼ coef[j]·z[j][i] over the columns with a non-zero coefficient, added one
  * column after another in column order (the same sums as a loop per column); four columns
- * per pass, so out is read and written once per four. `scratch` (length ≥ p) is reused.
+ * per pass, so out is read and written once per four. The columns' values are written
+ * out block by block into `values` (4 × BLOCK): from the row list of a sparse column, or
+ * standardized from the raw column. `scratch` (length ≥ p) is reused.
  */
 function addColumns(
   out: Float64Array,
-  z: readonly Float64Array[],
+  layout: ColumnLayout,
   coef: Float64Array,
-  p: number,
   scratch: Int32Array,
+  values: Float64Array,
 ): void {
+  const { listed } = layout;
+  const p = layout.x.length;
   let m = 0;
   for (let j = 0; j < p; j++) if (coef[j] !== 0) scratch[m++] = j;
   const n = out.length;
-  let a = 0;
-  for (; a + 3 < m; a += 4) {
-    const j0 = scratch[a]!;
-    const j1 = scratch[a + 1]!;
-    const j2 = scratch[a + 2]!;
-    const j3 = scratch[a + 3]!;
-    const z0 = z[j0]!;
-    const z1 = z[j1]!;
-    const z2 = z[j2]!;
-    const z3 = z[j3]!;
-    const c0 = coef[j0]!;
-    const c1 = coef[j1]!;
-    const c2 = coef[j2]!;
-    const c3 = coef[j3]!;
-    for (let i = 0; i < n; i++) out[i] = out[i]! + c0 * z0[i]! + c1 * z1[i]! + c2 * z2[i]! + c3 * z3[i]!;
-  }
-  for (; a < m; a++) {
-    const zj = z[scratch[a]!]!;
-    const cj = coef[scratch[a]!]!;
-    for (let i = 0; i < n; i++) out[i] = out[i]! + cj * zj[i]!;
+  const src: Float64Array[] = [values, values, values, values];
+  const shift = [0, 0, 0, 0];
+  const cursor = [0, 0, 0, 0];
+  for (let a = 0; a < m; a += 4) {
+    const width = Math.min(4, m - a);
+    for (let u = 0; u < width; u++) cursor[u] = 0;
+    for (let start = 0; start < n; start += BLOCK) {
+      const end = Math.min(n, start + BLOCK);
+      // Each column's values on rows [start, end) are src[u][i − shift[u]].
+      for (let u = 0; u < width; u++) {
+        const j = scratch[a + u]!;
+        const c = listed[j];
+        const o = u * BLOCK;
+        if (c) {
+          values.fill(c.base, o, o + end - start);
+          let k = cursor[u]!;
+          for (; k < c.rows.length && c.rows[k]! < end; k++) values[o + c.rows[k]! - start] = c.other;
+          cursor[u] = k;
+        } else standardizeBlock(layout, j, start, end, values, o);
+        src[u] = values;
+        shift[u] = start - o;
+      }
+      if (width === 4) {
+        const [z0, z1, z2, z3] = src as [Float64Array, Float64Array, Float64Array, Float64Array];
+        const [o0, o1, o2, o3] = shift as [number, number, number, number];
+        const c0 = coef[scratch[a]!]!;
+        const c1 = coef[scratch[a + 1]!]!;
+        const c2 = coef[scratch[a + 2]!]!;
+        const c3 = coef[scratch[a + 3]!]!;
+        for (let i = start; i < end; i++) {
+          out[i] = out[i]! + c0 * z0[i - o0]! + c1 * z1[i - o1]! + c2 * z2[i - o2]! + c3 * z3[i - o3]!;
+        }
+      } else {
+        // The last one to three columns, one after another (as the loop per column did).
+        for (let u = 0; u < width; u++) {
+          const zu = src[u]!;
+          const ou = shift[u]!;
+          const cu = coef[scratch[a + u]!]!;
+          for (let i = start; i < end; i++) out[i] = out[i]! + cu * zu[i - ou]!;
+        }
+      }
+    }
   }
 }
 
@@ -232,16 +254,28 @@ function addColumns(
  * Columns that take two values, one on most rows (one-hot and 0/1 columns after
  * standardization): z = base + delta·[row in rows]. Their Hessian terms are sums over
  * their few `rows` instead of all rows, which makes the Hessian of a table with many
- * one-hot columns several times cheaper (same sums up to rounding).
+ * one-hot columns several times cheaper (same sums up to rounding). `other` is the exact
+ * value on `rows` (base + delta may differ from it in the last bit).
  */
 interface SparseColumn {
   readonly j: number;
   readonly base: number;
+  readonly other: number;
   readonly delta: number;
   readonly rows: Uint32Array;
 }
 
+/** The standardized columns of a fit: stored densely or as row lists, and how the Hessian sums them. */
 interface ColumnLayout {
+  /** The raw columns, standardized block by block where they are read: (x − mean) / scale, NaN → 0. */
+  readonly x: readonly Float64Array[];
+  readonly mean: readonly number[];
+  readonly scale: readonly number[];
+  /**
+   * Per column, its {@link SparseColumn} when its values are exactly its two values (sign
+   * of zero included), so they can be written from its row list.
+   */
+  readonly listed: readonly (SparseColumn | undefined)[];
   /** Indices of the columns summed densely. */
   readonly dense: Int32Array;
   readonly sparse: readonly SparseColumn[];
@@ -253,10 +287,28 @@ interface ColumnLayout {
 /** A two-valued column is summed sparsely when its minority value is on at most this share of rows. */
 const SPARSE_SHARE = 0.25;
 
-function sparseLayout(z: readonly Float64Array[], n: number, allowSparse: boolean): ColumnLayout {
+/**
+ * Standardizes the columns of `x` (fitted `scaler`, missing → 0 — the training mean), one
+ * column at a time through a reused buffer: a column that takes two values with the
+ * minority one on at most {@link SPARSE_SHARE} of the rows (and `allowSparse`) is summed
+ * sparsely, over the list of those rows. No standardized column is kept: values are
+ * recomputed as (x − mean) / scale, the expression of `transformStandard`, so they are
+ * the same bits.
+ */
+function standardizedColumns(scaler: StandardScaler, x: Frame, allowSparse: boolean): ColumnLayout {
+  const n = x.nRows;
+  const buffer = new Float64Array(n);
+  const listed: (SparseColumn | undefined)[] = [];
   const dense: number[] = [];
   const sparse: SparseColumn[] = [];
-  z.forEach((col, j) => {
+  x.columns.forEach((raw, j) => {
+    const mean = scaler.mean[j]!;
+    const scale = scaler.scale[j]!;
+    for (let i = 0; i < n; i++) {
+      const v = (raw[i]! - mean) / scale;
+      buffer[i] = Number.isNaN(v) ? 0 : v;
+    }
+    const col = buffer;
     const a = col[0] ?? 0;
     let b = a;
     let nB = 0;
@@ -274,13 +326,25 @@ function sparseLayout(z: readonly Float64Array[], n: number, allowSparse: boolea
     const nA = n - nB;
     if (!allowSparse || !two || Math.min(nA, nB) > SPARSE_SHARE * n) {
       dense.push(j);
+      listed.push(undefined);
       return;
     }
     const [base, other] = nA >= nB ? [a, b] : [b, a];
     const rows = new Uint32Array(Math.min(nA, nB));
     let k = 0;
-    if (rows.length > 0) for (let i = 0; i < n; i++) if (col[i] === other) rows[k++] = i;
-    sparse.push({ j, base, delta: other - base, rows });
+    // Equal values may still differ in the sign of zero; such a column is then standardized
+    // from its raw values where it is read instead of written from its row list.
+    let exact = true;
+    for (let i = 0; i < n; i++) {
+      const v = col[i]!;
+      if (v === other && rows.length > 0) {
+        rows[k++] = i;
+        exact &&= Object.is(v, other);
+      } else exact &&= Object.is(v, base);
+    }
+    const c = { j, base, other, delta: other - base, rows };
+    sparse.push(c);
+    listed.push(exact ? c : undefined);
   });
   const counts = new Uint32Array(n + 1);
   for (const c of sparse) for (const i of c.rows) counts[i + 1] = counts[i + 1]! + 1;
@@ -293,7 +357,34 @@ function sparseLayout(z: readonly Float64Array[], n: number, allowSparse: boolea
       fill[i] = fill[i]! + 1;
     }
   });
-  return { dense: Int32Array.from(dense), sparse, activeStart: counts, active };
+  return {
+    x: x.columns,
+    mean: scaler.mean,
+    scale: scaler.scale,
+    listed,
+    dense: Int32Array.from(dense),
+    sparse,
+    activeStart: counts,
+    active,
+  };
+}
+
+/** out[o + i − start] = standardized value of column j on row i, for i in [start, end). */
+function standardizeBlock(
+  layout: ColumnLayout,
+  j: number,
+  start: number,
+  end: number,
+  out: Float64Array,
+  o: number,
+): void {
+  const col = layout.x[j]!;
+  const mean = layout.mean[j]!;
+  const scale = layout.scale[j]!;
+  for (let i = start; i < end; i++) {
+    const v = (col[i]! - mean) / scale;
+    out[o + i - start] = Number.isNaN(v) ? 0 : v;
+  }
 }
 
 /**
@@ -304,7 +395,6 @@ function sparseLayout(z: readonly Float64Array[], n: number, allowSparse: boolea
  */
 function gradientAndHessian(
   layout: ColumnLayout,
-  z: readonly Float64Array[],
   resid: Float64Array,
   weight: Float64Array,
   grad: Float64Array,
@@ -313,9 +403,10 @@ function gradientAndHessian(
   tmp: Float64Array,
 ): void {
   const n = resid.length;
-  const p = z.length;
   const { dense, sparse, activeStart, active } = layout;
+  const p = layout.x.length;
   const nD = dense.length;
+  const nS = sparse.length;
   const at = (j: number, k: number) => (j >= k ? j * d + k : k * d + j);
   let sumW = 0;
   let sumR = 0;
@@ -323,18 +414,25 @@ function gradientAndHessian(
     sumW += weight[i]!;
     sumR += resid[i]!;
   }
-  // Dense × dense, dense gradient and Σ w·z per dense column.
+  // Dense × dense, dense gradient and Σ w·z per dense column, on each block of rows
+  // standardized once into `zb` (column q at q·BLOCK); and, for each sparse column, Σ over
+  // its rows of w·z per dense column (`cross`, each summed in row order as a sum per column).
   const wz = new Float64Array(nD);
+  const cross = new Float64Array(nS * nD);
+  const zb = new Float64Array(nD * BLOCK);
+  const views = Array.from({ length: nD }, (_, q) => zb.subarray(q * BLOCK, (q + 1) * BLOCK));
   const pair2 = new Float64Array(2);
   for (let start = 0; start < n; start += BLOCK) {
     const end = Math.min(n, start + BLOCK);
+    const len = end - start;
+    for (let q = 0; q < nD; q++) standardizeBlock(layout, dense[q]!, start, end, zb, q * BLOCK);
     for (let q = 0; q < nD; q++) {
       const j = dense[q]!;
-      const zj = z[j]!;
+      const o = q * BLOCK;
       let g = 0;
       let hb = 0;
       for (let i = start; i < end; i++) {
-        const v = zj[i]!;
+        const v = zb[o + i - start]!;
         g += resid[i]! * v;
         const t = weight[i]! * v;
         tmp[i - start] = t;
@@ -347,22 +445,30 @@ function gradientAndHessian(
       for (; r + 1 <= q; r += 2) {
         const k1 = dense[r]!;
         const k2 = dense[r + 1]!;
-        dotBlock2(tmp, z[k1]!, z[k2]!, start, end, pair2);
+        dotBlock2(tmp, views[r]!, views[r + 1]!, len, pair2);
         hess[at(j, k1)] = hess[at(j, k1)]! + pair2[0]!;
         hess[at(j, k2)] = hess[at(j, k2)]! + pair2[1]!;
       }
       if (r === q) {
         const k = dense[r]!;
-        hess[at(j, k)] = hess[at(j, k)]! + dotBlock(tmp, z[k]!, start, end);
+        hess[at(j, k)] = hess[at(j, k)]! + dotBlock(tmp, views[r]!, len);
+      }
+    }
+    if (nS === 0 || nD === 0) continue;
+    for (let i = start; i < end; i++) {
+      const a1 = activeStart[i + 1]!;
+      const wi = weight[i]!;
+      const r = i - start;
+      for (let x = activeStart[i]!; x < a1; x++) {
+        const out = active[x]! * nD;
+        for (let q = 0; q < nD; q++) cross[out + q] = cross[out + q]! + wi * zb[q * BLOCK + r]!;
       }
     }
   }
   if (d > p) for (let q = 0; q < nD; q++) hess[p * d + dense[q]!] = hess[p * d + dense[q]!]! + wz[q]!;
-  const nS = sparse.length;
   if (nS === 0) return;
-  // Sparse columns: Σ over their rows of w, of resid, of w·z_dense, and of w on pairs of them.
+  // Sparse columns: Σ over their rows of w, of resid, and of w on pairs of them.
   const sw = new Float64Array(nS);
-  const cross = new Float64Array(nS * nD);
   for (let s = 0; s < nS; s++) {
     const c = sparse[s]!;
     const rows = c.rows;
@@ -376,41 +482,6 @@ function gradientAndHessian(
     }
     sw[s] = ws;
     grad[c.j] = grad[c.j]! + c.base * sumR + c.delta * rs;
-    // Σ over the column's rows of w·z for four dense columns per pass, each summed in row
-    // order in a register (no store per row).
-    const out = s * nD;
-    let q = 0;
-    for (; q + 3 < nD; q += 4) {
-      const z0 = z[dense[q]!]!;
-      const z1 = z[dense[q + 1]!]!;
-      const z2 = z[dense[q + 2]!]!;
-      const z3 = z[dense[q + 3]!]!;
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      for (let k = 0; k < m; k++) {
-        const i = rows[k]!;
-        const wi = weight[i]!;
-        a0 += wi * z0[i]!;
-        a1 += wi * z1[i]!;
-        a2 += wi * z2[i]!;
-        a3 += wi * z3[i]!;
-      }
-      cross[out + q] = a0;
-      cross[out + q + 1] = a1;
-      cross[out + q + 2] = a2;
-      cross[out + q + 3] = a3;
-    }
-    for (; q < nD; q++) {
-      const zq = z[dense[q]!]!;
-      let a = 0;
-      for (let k = 0; k < m; k++) {
-        const i = rows[k]!;
-        a += weight[i]! * zq[i]!;
-      }
-      cross[out + q] = a;
-    }
   }
   const pair = new Float64Array(nS * nS);
   for (let i = 0; i < n; i++) {
@@ -448,23 +519,22 @@ function gradientAndHessian(
 }
 
 /**
- * Σᵢ a[i − start]·b[i] over i in [start, end), with four accumulators so the additions
- * do not wait on each other (a single running sum is latency-bound).
+ * Σᵢ a[i]·b[i] over i in [0, len), with four accumulators so the additions do not wait
+ * on each other (a single running sum is latency-bound).
  */
-function dotBlock(a: Float64Array, b: Float64Array, start: number, end: number): number {
+function dotBlock(a: Float64Array, b: Float64Array, len: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
-  let i = start;
-  for (; i + 3 < end; i += 4) {
-    const o = i - start;
-    s0 += a[o]! * b[i]!;
-    s1 += a[o + 1]! * b[i + 1]!;
-    s2 += a[o + 2]! * b[i + 2]!;
-    s3 += a[o + 3]! * b[i + 3]!;
+  let i = 0;
+  for (; i + 3 < len; i += 4) {
+    s0 += a[i]! * b[i]!;
+    s1 += a[i + 1]! * b[i + 1]!;
+    s2 += a[i + 2]! * b[i + 2]!;
+    s3 += a[i + 3]! * b[i + 3]!;
   }
-  for (; i < end; i++) s0 += a[i - start]! * b[i]!;
+  for (; i < len; i++) s0 += a[i]! * b[i]!;
   return s0 + s1 + (s2 + s3);
 }
 
@@ -473,8 +543,7 @@ function dotBlock2(
   a: Float64Array,
   b1: Float64Array,
   b2: Float64Array,
-  start: number,
-  end: number,
+  len: number,
   out: Float64Array,
 ): void {
   let s0 = 0;
@@ -485,13 +554,12 @@ function dotBlock2(
   let t1 = 0;
   let t2 = 0;
   let t3 = 0;
-  let i = start;
-  for (; i + 3 < end; i += 4) {
-    const o = i - start;
-    const a0 = a[o]!;
-    const a1 = a[o + 1]!;
-    const a2 = a[o + 2]!;
-    const a3 = a[o + 3]!;
+  let i = 0;
+  for (; i + 3 < len; i += 4) {
+    const a0 = a[i]!;
+    const a1 = a[i + 1]!;
+    const a2 = a[i + 2]!;
+    const a3 = a[i + 3]!;
     s0 += a0 * b1[i]!;
     s1 += a1 * b1[i + 1]!;
     s2 += a2 * b1[i + 2]!;
@@ -501,8 +569,8 @@ function dotBlock2(
     t2 += a2 * b2[i + 2]!;
     t3 += a3 * b2[i + 3]!;
   }
-  for (; i < end; i++) {
-    const ai = a[i - start]!;
+  for (; i < len; i++) {
+    const ai = a[i]!;
     s0 += ai * b1[i]!;
     t0 += ai * b2[i]!;
   }
