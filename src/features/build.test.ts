@@ -281,12 +281,14 @@ describe('buildTrainingSet', () => {
       featureWindowHours: -1,
       targets: ['booked_call_within_7days'],
       asOf: 'yesterday',
+      readThreads: 3,
     }).catch((e: unknown) => e);
     expect(isLeadliftError(err, 'features.badOption')).toBe(true);
     const msg = (err as Error).message;
     expect(msg).toContain('featureWindowHours');
     expect(msg).toContain('did you mean "booked_call_within_7d"');
     expect(msg).toContain('asOf');
+    expect(msg).toContain('readThreads is 3');
   });
 
   it('when a cleaned file lacks a column then features.missingColumn names it', async () => {

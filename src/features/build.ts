@@ -49,6 +49,12 @@ export function resolveFeatureOptions(tables: CleanTables, options: FeatureOptio
   const asOf = typeof raw === 'number' ? raw : Date.parse(raw);
   if (!Number.isFinite(asOf))
     problems.push(`asOf "${String(raw)}" is not a time; use ISO-8601 (2026-03-01T00:00:00Z) or ms`);
+  const threads = options.readThreads;
+  if (threads !== undefined && threads !== 1 && threads !== 2) {
+    problems.push(
+      `readThreads is ${threads}; use 1 (all on this thread) or 2 (the activities in a worker thread)`,
+    );
+  }
   if (problems.length > 0) {
     throw new LeadliftError('features.badOption', `Invalid feature options: ${problems.join('; ')}.`, {
       details: { problems },

@@ -16,6 +16,7 @@ import type { DemoTruth } from '../demo/truth.js';
 import { parseWindow } from '../extract/window.js';
 import { SeededRng } from '../numeric/rng.js';
 import { runExtract } from '../pipeline/extract.js';
+import type { Progress } from '../progress.js';
 import { openSnapshot } from '../snapshot/manifest.js';
 import { tempDir } from '../test-support/snapshot.js';
 import { parseCsv } from '../train/csv.js';
@@ -23,6 +24,7 @@ import { examplesTableOf } from '../train/training-set.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { RATE_PRIOR_WEIGHT, smoothedRate } from './campaign.js';
 import { buildTrainingSet, type TrainingSet, writeTrainingExamplesCsv } from './index.js';
+import { activitiesWorkerAvailable, activitiesWorkerStats } from './load-parallel.js';
 
 let work: string;
 let cleanup: () => Promise<void>;
@@ -364,6 +366,17 @@ describe('buildTrainingSet (demo)', () => {
   });
 });
 
+describe('buildTrainingSet from the TypeScript sources with readThreads 2', () => {
+  it('when the worker is not compiled then one thread reads every table once, no worker started', async () => {
+    expect(activitiesWorkerAvailable()).toBe(false);
+    const { started, retried } = activitiesWorkerStats;
+    const two = await buildTrainingSet(tables, { readThreads: 2 });
+    expect(activitiesWorkerStats.started).toBe(started);
+    expect(activitiesWorkerStats.retried).toBe(retried);
+    expect(two).toEqual(base);
+  });
+});
+
 /** Worker threads load only compiled code: `npm ci` builds it (prepare) before `npm test`. */
 const COMPILED = join(PACKAGE_ROOT, 'dist/features');
 const workerBuilt = existsSync(join(COMPILED, 'load-worker.js'));
@@ -371,10 +384,10 @@ if (!workerBuilt)
   console.warn(`worker-thread features test skipped: ${COMPILED} is not built (npm run build)`);
 
 describe('buildTrainingSet with the activities read in a worker thread', () => {
+  const load = (f: string) => import(pathToFileURL(join(COMPILED, f)).href);
   it.skipIf(!workerBuilt)(
     'when two threads read the files then the training set equals one thread bit for bit',
     async () => {
-      const load = (f: string) => import(pathToFileURL(join(COMPILED, f)).href);
       const { buildTrainingSet: build } = await load('build.js');
       const { activitiesWorkerStats } = await load('load-parallel.js');
       const before = activitiesWorkerStats.done;
@@ -382,6 +395,63 @@ describe('buildTrainingSet with the activities read in a worker thread', () => {
       expect(activitiesWorkerStats.done).toBe(before + 1);
       const one: TrainingSet = await build(tables, { readThreads: 1 });
       expect(activitiesWorkerStats.done).toBe(before + 1);
+      expect(two).toEqual(one);
+      expect(two.features).toEqual(base.features);
+      expect(two.labels).toEqual(base.labels);
+    },
+  );
+
+  it.skipIf(!workerBuilt)(
+    'when the contacts file is missing then the load rejects and the worker is stopped at once',
+    async () => {
+      const { loadTables } = await load('load.js');
+      const { activitiesWorkerStats } = await load('load-parallel.js');
+      const missing: CleanTables = {
+        ...tables,
+        path: (e) => (e === 'contacts' ? join(work, 'no-such-contacts.jsonl') : tables.path(e)),
+      };
+      const seen: string[] = [];
+      const progress: Progress = {
+        task: (label) => ({ tick: () => seen.push(label), done: () => seen.push(`${label}: done`) }),
+      };
+      const started = activitiesWorkerStats.started;
+      const err = await loadTables(missing, progress, { threads: 2 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(activitiesWorkerStats.started).toBe(started + 1);
+      expect(activitiesWorkerStats.live).toBe(0);
+      const after = seen.length;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seen.length).toBe(after);
+    },
+  );
+
+  it.skipIf(!workerBuilt)(
+    'when the manifest lists fewer activities than the file then two threads fall back to one, same result',
+    async () => {
+      const { buildTrainingSet: build } = await load('build.js');
+      const { activitiesWorkerStats, ACTIVITIES_TASK_LABEL } = await load('load-parallel.js');
+      const manifest = JSON.parse(JSON.stringify(tables.manifest)) as CleanTables['manifest'];
+      (manifest.entities.activities as { rows: number }).rows -= 50;
+      const fewer: CleanTables = { dir: tables.dir, manifest, path: (e) => tables.path(e) };
+      const summaries: string[] = [];
+      const progress: Progress = {
+        task: (label) => ({
+          tick: () => {},
+          done: (summary) => {
+            if (label === ACTIVITIES_TASK_LABEL) summaries.push(summary ?? '');
+          },
+        }),
+      };
+      const { started, done, retried } = activitiesWorkerStats;
+      const two: TrainingSet = await build(fewer, { readThreads: 2 }, progress);
+      expect(activitiesWorkerStats.started).toBe(started + 1);
+      expect(activitiesWorkerStats.retried).toBe(retried + 1);
+      expect(activitiesWorkerStats.done).toBe(done);
+      expect(activitiesWorkerStats.live).toBe(0);
+      // The worker's task says why its result was not used; then the re-read shows its own.
+      expect(summaries[0]).toMatch(/^not used \(the activities outgrew the rows their manifest lists\)/);
+      expect(summaries).toHaveLength(2);
+      const one: TrainingSet = await build(fewer, { readThreads: 1 });
       expect(two).toEqual(one);
       expect(two.features).toEqual(base.features);
       expect(two.labels).toEqual(base.labels);

@@ -5,7 +5,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CleanTables } from '../clean/tables.js';
 import type { Progress } from '../progress.js';
-import type { ActivitiesWorkerInput, ActivitiesWorkerMessage } from './load-parallel.js';
+import {
+  ACTIVITIES_TASK_LABEL,
+  type ActivitiesWorkerInput,
+  type ActivitiesWorkerMessage,
+} from './load-parallel.js';
 
 const d = workerData as ActivitiesWorkerInput;
 const post = (m: ActivitiesWorkerMessage, transfer: ArrayBuffer[] = []) =>
@@ -27,13 +31,14 @@ try {
   const progress: Progress = {
     task: (label) => ({
       tick: (n = 1) => {
-        if (label === 'features: read activities') post({ type: 'tick', n });
+        if (label === ACTIVITIES_TASK_LABEL) post({ type: 'tick', n });
       },
       done: () => {},
     }),
   };
   const st = await loadSteps(tables, progress);
   const enrKeys = await loadEnrollmentKeys(tables, progress);
+  // Views of [0, capacity) only: more activities grow into this thread's own memory.
   const events = new EventTable(d.capacity, false, d.buffers);
   const decision = new Float64Array(enrKeys.size).fill(Number.NaN);
   const unlinkedActivities = await loadActivities(tables, progress, enrKeys, st, events, decision);

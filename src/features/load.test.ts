@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoMs } from './load.js';
+import { EventTable, isoMs } from './load.js';
 
 describe('isoMs', () => {
   it.each(['2026-01-05T10:00:00.000Z', '1999-12-31T23:59:59.999Z', '2024-02-29T12:34:56.789Z'])(
@@ -33,5 +33,21 @@ describe('isoMs', () => {
       const s = `${pad(year, 4)}-${pad(1 + next(12), 2)}-${pad(1 + next(31), 2)}T${pad(next(24), 2)}:${pad(next(60), 2)}:${pad(next(60), 2)}.${pad(next(1000), 3)}Z`;
       if (!Object.is(isoMs(s), Date.parse(s))) expect(`${s} → ${isoMs(s)}`).toBe(`${s} → ${Date.parse(s)}`);
     }
+  });
+});
+
+describe('EventTable on buffers of another table', () => {
+  it('when it outgrows its capacity then it grows into new memory, not past record capacity', () => {
+    const owner = new EventTable(10, true);
+    owner.enr.fill(-7);
+    const view = new EventTable(4, false, owner.buffers());
+    expect(view.capacity).toBe(4);
+    for (let k = 0; k < 6; k++) {
+      const i = view.add();
+      view.enr[i] = k;
+    }
+    expect(Array.from(owner.enr)).toEqual([0, 1, 2, 3, -7, -7, -7, -7, -7, -7]);
+    expect(Array.from(view.enr.subarray(0, view.n))).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(view.enr.buffer).not.toBe(owner.buffers().enr);
   });
 });

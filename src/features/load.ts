@@ -1,6 +1,7 @@
-// Streams the cleaned row files once per entity into typed-array state: contacts and
-// enrollments in dense indexes, every engagement event as one compact record (time,
-// kind, channel, outcome, text measures) and every outcome linked to an enrollment.
+// Streams the cleaned row files into typed-array state (once per entity on one thread;
+// see loadTables for the worker thread's share): contacts and enrollments in dense
+// indexes, every engagement event as one compact record (time, kind, channel, outcome,
+// text measures) and every outcome linked to an enrollment.
 // Events are not sorted by enrollment in the files, so nothing here depends on order;
 // the families later read each enrollment's events through a sorted index.
 
@@ -8,10 +9,18 @@ import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import type { CleanTables } from '../clean/tables.js';
 import { LeadliftError } from '../errors.js';
-import { type Progress, silentProgress } from '../progress.js';
+import type { Progress } from '../progress.js';
 import type { EntityName } from '../schema/entities.js';
 import { badLine, type CellValue, openRows, RowScanner } from '../snapshot/rows.js';
-import { activitiesWorkerAvailable, activitiesWorkerStats, readActivitiesInWorker } from './load-parallel.js';
+import { daysFromCivil } from '../snapshot/values.js';
+import {
+  ACTIVITIES_TASK_LABEL,
+  type ActivitiesWorker,
+  activitiesWorkerAvailable,
+  activitiesWorkerStats,
+  readTaskLabel,
+  startActivitiesWorker,
+} from './load-parallel.js';
 import { INTENTS, type OutboundTextStats, outboundTextStats, replyIntent, replySentiment } from './text.js';
 
 /**
@@ -89,30 +98,34 @@ export class EventTable {
    * `capacity`: records allocated up front. The loader passes the manifest's row counts, so
    * a big load allocates once instead of doubling (a doubling copy briefly holds 3× the data).
    * `shared`: columns on SharedArrayBuffers (see {@link EventTable.buffers}) so a worker
-   * thread can fill a range of them; `buffers` instead views such buffers.
+   * thread can fill a range of them; `buffers` instead views records [0, capacity) of such
+   * buffers (which may be longer), so a table that outgrows them grows into new memory and
+   * never writes past record `capacity`.
    */
   constructor(capacity = 1024, shared = false, buffers?: EventBuffers) {
-    const col = <T>(name: EventColumn, make: (b: ArrayBufferLike | number) => T, bytes: number): T =>
-      make(buffers ? buffers[name] : shared ? new SharedArrayBuffer(capacity * bytes) : capacity);
-    this.enr = col('enr', (b) => new Int32Array(b as ArrayBuffer), 4);
-    this.t = col('t', (b) => new Float64Array(b as ArrayBuffer), 8);
-    this.known = col('known', (b) => new Float64Array(b as ArrayBuffer), 8);
-    this.kind = col('kind', (b) => new Uint8Array(b as ArrayBuffer), 1);
-    this.channel = col('channel', (b) => new Uint8Array(b as ArrayBuffer), 1);
-    this.outcome = col('outcome', (b) => new Uint8Array(b as ArrayBuffer), 1);
-    this.duration = col('duration', (b) => new Float32Array(b as ArrayBuffer), 4);
-    this.step = col('step', (b) => new Int32Array(b as ArrayBuffer), 4);
-    this.variant = col('variant', (b) => new Int32Array(b as ArrayBuffer), 4);
-    this.textLen = col('textLen', (b) => new Float32Array(b as ArrayBuffer), 4);
-    this.questions = col('questions', (b) => new Uint8Array(b as ArrayBuffer), 1);
-    this.personalization = col('personalization', (b) => new Uint8Array(b as ArrayBuffer), 1);
-    this.links = col('links', (b) => new Uint8Array(b as ArrayBuffer), 1);
-    this.timeOffers = col('timeOffers', (b) => new Uint8Array(b as ArrayBuffer), 1);
-    this.flags = col('flags', (b) => new Uint8Array(b as ArrayBuffer), 1);
-    this.intent = col('intent', (b) => new Uint8Array(b as ArrayBuffer), 1);
-    this.sentiment = col('sentiment', (b) => new Int8Array(b as ArrayBuffer), 1);
-    this.promptLen = col('promptLen', (b) => new Float32Array(b as ArrayBuffer), 4);
-    this.promptOffers = col('promptOffers', (b) => new Uint8Array(b as ArrayBuffer), 1);
+    const col = <T>(name: EventColumn, make: (b: ArrayBuffer, length: number) => T, bytes: number): T => {
+      const b = buffers ? buffers[name] : shared ? new SharedArrayBuffer(capacity * bytes) : capacity * bytes;
+      return make((typeof b === 'number' ? new ArrayBuffer(b) : b) as ArrayBuffer, capacity);
+    };
+    this.enr = col('enr', (b, n) => new Int32Array(b, 0, n), 4);
+    this.t = col('t', (b, n) => new Float64Array(b, 0, n), 8);
+    this.known = col('known', (b, n) => new Float64Array(b, 0, n), 8);
+    this.kind = col('kind', (b, n) => new Uint8Array(b, 0, n), 1);
+    this.channel = col('channel', (b, n) => new Uint8Array(b, 0, n), 1);
+    this.outcome = col('outcome', (b, n) => new Uint8Array(b, 0, n), 1);
+    this.duration = col('duration', (b, n) => new Float32Array(b, 0, n), 4);
+    this.step = col('step', (b, n) => new Int32Array(b, 0, n), 4);
+    this.variant = col('variant', (b, n) => new Int32Array(b, 0, n), 4);
+    this.textLen = col('textLen', (b, n) => new Float32Array(b, 0, n), 4);
+    this.questions = col('questions', (b, n) => new Uint8Array(b, 0, n), 1);
+    this.personalization = col('personalization', (b, n) => new Uint8Array(b, 0, n), 1);
+    this.links = col('links', (b, n) => new Uint8Array(b, 0, n), 1);
+    this.timeOffers = col('timeOffers', (b, n) => new Uint8Array(b, 0, n), 1);
+    this.flags = col('flags', (b, n) => new Uint8Array(b, 0, n), 1);
+    this.intent = col('intent', (b, n) => new Uint8Array(b, 0, n), 1);
+    this.sentiment = col('sentiment', (b, n) => new Int8Array(b, 0, n), 1);
+    this.promptLen = col('promptLen', (b, n) => new Float32Array(b, 0, n), 4);
+    this.promptOffers = col('promptOffers', (b, n) => new Uint8Array(b, 0, n), 1);
   }
 
   /** The records allocated. */
@@ -274,8 +287,8 @@ const ms = (v: unknown): number => (typeof v === 'string' ? isoMs(v) : Number.Na
 
 /**
  * Milliseconds of a timestamp. Clean writes every timestamp as YYYY-MM-DDTHH:MM:SS.mmmZ;
- * that form is decoded from its digits and the day number computed directly (Date.parse
- * was a tenth of the load time, Date.UTC half of what remained), any other goes through
+ * that form is decoded from its digits and the day number computed by daysFromCivil
+ * (Date.parse was a tenth of the load time, Date.UTC half of what remained), any other goes through
  * Date.parse; on the cleaned form the result equals Date.parse's (tested on random times of
  * years 0–9999).
  */
@@ -333,15 +346,9 @@ export function isoMs(s: string): number {
   }
   const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
   const msPart = f0 * 100 + f1 * 10 + f2;
-  // Years 0–99 go to Date.parse (Date.UTC, used here before, read them as 1900–1999).
-  if (year < 100) return Date.parse(s);
-  // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const days = era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
-  return days * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + msPart;
+  return (
+    daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + msPart
+  );
 }
 
 interface Columns {
@@ -378,7 +385,7 @@ async function scan(
       return i;
     },
   };
-  const task = progress.task(`features: read ${entity}`, tables.manifest.entities[entity].rows);
+  const task = progress.task(readTaskLabel(entity), tables.manifest.entities[entity].rows);
   const scanner = new RowScanner();
   const width = reader.columns.length;
   const cell: Cell = (i) => scanner.value(i);
@@ -528,9 +535,9 @@ export async function loadActivities(
 export interface LoadOptions {
   /**
    * 2: the activities are read in a worker thread while this thread reads the other tables
-   * (same result); 1: all on this thread. Default 2 when the compiled worker exists, there
-   * are two cores, this is the main thread and the activities file holds at least
-   * {@link PARALLEL_MIN_ACTIVITIES} rows.
+   * (same result), when the compiled worker exists (else 1); 1: all on this thread.
+   * Default 2 when the compiled worker exists, there are two cores, this is the main
+   * thread and the activities file holds at least {@link PARALLEL_MIN_ACTIVITIES} rows.
    */
   readonly threads?: number;
 }
@@ -538,27 +545,70 @@ export interface LoadOptions {
 /** Activity rows from which reading them in a worker thread pays for its start-up. */
 export const PARALLEL_MIN_ACTIVITIES = 100_000;
 
-/** Reads every entity once and returns the dense state. */
+/** What a load with the worker returns when its result can't be used. */
+const RETRY = Symbol('read again on one thread');
+
+/**
+ * Reads the cleaned tables into the dense state. On one thread every entity is read once.
+ * With the worker (see {@link LoadOptions.threads}) the worker also reads campaign_steps,
+ * step_variants and the enrollment keys, so those are read on both threads; and when the
+ * worker fails, or a file holds more rows than its manifest lists, everything is read
+ * again on this thread, once the first attempt's state has been let go.
+ */
 export async function loadTables(
   tables: CleanTables,
   progress: Progress,
   options: LoadOptions = {},
 ): Promise<Loaded> {
-  const activityRows = tables.manifest.entities.activities.rows;
   const threads =
     options.threads ??
-    (activityRows >= PARALLEL_MIN_ACTIVITIES &&
+    (tables.manifest.entities.activities.rows >= PARALLEL_MIN_ACTIVITIES &&
     availableParallelism() >= 2 &&
-    isMainThread &&
-    activitiesWorkerAvailable()
+    isMainThread
       ? 2
       : 1);
-  const parallel = threads > 1;
-  const events = new EventTable(activityRows + tables.manifest.entities.messages.rows + 1, parallel);
-  const shared = parallel ? events.buffers() : undefined;
-  const inWorker = shared ? readActivitiesInWorker(tables, shared, activityRows, progress) : undefined;
-  // A failed worker is seen after this thread's share; keep its rejection from going unhandled until then.
-  inWorker?.catch(() => {});
+  if (threads > 1 && activitiesWorkerAvailable()) {
+    const loaded = await loadWithWorker(tables, progress);
+    if (loaded !== RETRY) return loaded;
+    activitiesWorkerStats.retried++;
+  }
+  return readTables(tables, progress);
+}
+
+/** Reads with the activities in a worker thread; the worker is stopped however this ends. */
+async function loadWithWorker(tables: CleanTables, progress: Progress): Promise<Loaded | typeof RETRY> {
+  const rows = tables.manifest.entities;
+  const events = new EventTable(rows.activities.rows + rows.messages.rows + 1, true);
+  const shared = events.buffers();
+  const worker = startActivitiesWorker(tables, shared, rows.activities.rows);
+  try {
+    return await readTables(tables, progress, { worker, events, shared });
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** The worker reading the activities into `events` (whose buffers were `shared`). */
+interface WithWorker {
+  readonly worker: ActivitiesWorker;
+  readonly events: EventTable;
+  readonly shared: EventBuffers;
+}
+
+async function readTables(tables: CleanTables, progress: Progress): Promise<Loaded>;
+async function readTables(
+  tables: CleanTables,
+  progress: Progress,
+  parallel: WithWorker,
+): Promise<Loaded | typeof RETRY>;
+async function readTables(
+  tables: CleanTables,
+  progress: Progress,
+  parallel?: WithWorker,
+): Promise<Loaded | typeof RETRY> {
+  const activityRows = tables.manifest.entities.activities.rows;
+  const events =
+    parallel?.events ?? new EventTable(activityRows + tables.manifest.entities.messages.rows + 1);
 
   const dicts = {
     leadSource: new Dict(),
@@ -752,19 +802,30 @@ export async function loadTables(
     oT.push(t);
   });
 
-  if (inWorker) {
+  if (parallel) {
+    // This thread's reads are done: show the worker's progress from here on (two tasks
+    // drawing at once would overwrite each other's line).
+    const task = progress.task(ACTIVITIES_TASK_LABEL, activityRows);
+    parallel.worker.follow(task);
+    const r = await parallel.worker.result.catch((e: unknown) =>
+      e instanceof Error ? e : new Error(String(e)),
+    );
     const moved = events.buffers();
-    const r = await inWorker.catch(() => undefined);
-    // The worker failed, or a table had more rows than its manifest says (the shared
-    // columns were outgrown): read everything on this thread instead.
-    if (
-      !r ||
-      r.nEnr !== nEnr ||
-      r.nEvents > messagesFrom ||
-      EVENT_COLUMNS.some((c) => moved[c] !== shared![c])
-    ) {
-      return loadTables(tables, silentProgress, { threads: 1 });
+    const why =
+      r instanceof Error
+        ? r.message
+        : r.nEnr !== nEnr
+          ? 'the threads read different enrollments'
+          : r.nEvents > messagesFrom
+            ? 'the activities outgrew the rows their manifest lists'
+            : EVENT_COLUMNS.some((c) => moved[c] !== parallel.shared[c])
+              ? 'the messages outgrew the rows their manifest lists'
+              : undefined;
+    if (why !== undefined || r instanceof Error) {
+      task.done(`not used (${why}); reading every table again on this thread`);
+      return RETRY;
     }
+    task.done(`${r.nEvents.toLocaleString('en-US')} events`);
     const nMessages = events.n - messagesFrom;
     events.moveRange(messagesFrom, r.nEvents, nMessages);
     events.n = r.nEvents + nMessages;

@@ -36,10 +36,11 @@ export interface FeatureOptions {
    */
   readonly asOf?: string | number;
   /**
-   * Threads reading the cleaned files: 2 reads the activities in a worker thread while this
-   * thread reads the other tables, 1 reads everything here; the result is the same. Default
-   * 2 when the compiled worker exists, there are two cores, this is the main thread and
-   * there are at least 100,000 activity rows, else 1.
+   * Threads reading the cleaned files, 1 or 2: 2 reads the activities in a worker thread
+   * while this thread reads the other tables, when the compiled worker exists (when running
+   * the TypeScript sources it does not, and one thread reads); 1 reads everything here; the
+   * result is the same. Default 2 when the compiled worker exists, there are two cores,
+   * this is the main thread and there are at least 100,000 activity rows, else 1.
    */
   readonly readThreads?: number;
 }

@@ -90,7 +90,8 @@ describe('sortedFloat64', () => {
       -5e-324,
       -Number.MAX_VALUE,
     ];
-    for (const n of [10, 2048, 5000, 40000]) {
+    // Both sides of the radix threshold (8,192 values).
+    for (const n of [10, 2048, 8191, 8192, 9000, 40000]) {
       const v = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const u = next();
@@ -108,14 +109,14 @@ describe('sortedFloat64', () => {
   });
 
   it('when a long array holds NaN then NaN sorts last as in the built-in sort', () => {
-    const v = Float64Array.from({ length: 3000 }, (_, i) => (i % 7 === 0 ? Number.NaN : 1500 - i));
+    const v = Float64Array.from({ length: 12_000 }, (_, i) => (i % 7 === 0 ? Number.NaN : 6000 - i));
     const got = sortedFloat64(v);
     expect(Array.from(got)).toEqual(Array.from(v.slice().sort()));
     expect(Number.isNaN(got[got.length - 1]!)).toBe(true);
   });
 
   it('when every value is the same then it returns them unchanged', () => {
-    expect(Array.from(sortedFloat64(new Float64Array(4000).fill(-3)))).toEqual(new Array(4000).fill(-3));
+    expect(Array.from(sortedFloat64(new Float64Array(10_000).fill(-3)))).toEqual(new Array(10_000).fill(-3));
   });
 });
 

@@ -1,8 +1,21 @@
 // Stable index sorts and quantiles on typed arrays: the ranking primitives of metrics,
 // binning and calibration.
 
-/** Below this length the comparator sort is faster than four radix passes. */
+/**
+ * Below this length the comparator argsort is faster than the radix argsort (measured,
+ * CPU time: at 2,048 values the radix sort is 0.8× as fast on random reals and 1.3× on
+ * small integers; at 4,096, 1.7× and 2.3×).
+ */
 const RADIX_MIN = 2048;
+
+/**
+ * Below this length the built-in sort of {@link sortedFloat64} is faster than its radix
+ * sort, whose passes each clear and sum 65,536 counts (measured, CPU time: at 4,096 values
+ * the radix sort is 0.6× as fast as the built-in on random reals and 0.8× on small
+ * integers; at 8,192, 1.0× and 1.2×; at 16,384, 1.45× and 1.7×). The result is the same
+ * either way.
+ */
+const SORTED_RADIX_MIN = 8192;
 
 /**
  * Indices of `values` sorted by value, descending; equal values keep index order, so the
@@ -99,16 +112,17 @@ function radixArgsort(values: Float64Array, descending: boolean): Uint32Array {
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
- * A sorted copy of NaN-free `values`, ascending, equal element for element to
- * `values.slice().sort()` (-0 before +0). Long arrays go through an LSD radix sort on the
- * IEEE-754 bits (four 16-bit passes; a pass whose digit is the same for every value is
- * skipped, so integer-valued columns take two): about 4× faster than the built-in sort
- * on a feature column. Arrays holding NaN take the built-in sort.
+ * A sorted copy of `values`, ascending, equal element for element to
+ * `values.slice().sort()` (-0 before +0, NaN last). Arrays of at least
+ * {@link SORTED_RADIX_MIN} values go through an LSD radix sort on the IEEE-754 bits (four
+ * 16-bit passes; a pass whose digit is the same for every value is skipped, so
+ * integer-valued columns take two): about 2× faster than the built-in sort at 65,536
+ * values. Arrays holding NaN, and short ones, take the built-in sort.
  */
 export function sortedFloat64(values: Float64Array): Float64Array {
   const n = values.length;
   const out = values.slice();
-  if (n < RADIX_MIN || !LITTLE_ENDIAN) return out.sort();
+  if (n < SORTED_RADIX_MIN || !LITTLE_ENDIAN) return out.sort();
   const words = new Uint32Array(out.buffer, out.byteOffset, 2 * n);
   let hi = new Uint32Array(n);
   let lo = new Uint32Array(n);

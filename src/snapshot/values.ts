@@ -556,9 +556,11 @@ function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: numbe
   return (((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60 + s) * 1000 + ms;
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil):
-// plain arithmetic, several times faster than Date.UTC, and right for years 0–99 too.
-function daysFromCivil(year: number, month: number, day: number): number {
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil):
+ * plain arithmetic, several times faster than Date.UTC, and right for years 0–99 too.
+ */
+export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;

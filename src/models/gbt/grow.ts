@@ -66,7 +66,10 @@ export class TreeLearner {
   private readonly goesLeft = new Uint8Array(256);
 
   constructor(
-    /** Row-major global bin indices (see binIndexOf), for histograms. */
+    /**
+     * Row-major histogram entry indices: each row's global bin index times HIST_STRIDE (the
+     * three sums of a bin), see binIndexOf; for histograms.
+     */
     private readonly binIndex: BinIndex,
     /** The same bins per column, for partitioning a leaf on one feature. */
     private readonly binnedColumns: readonly Uint8Array[],
