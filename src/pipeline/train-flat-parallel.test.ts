@@ -159,7 +159,9 @@ describe('threadsForMemory', () => {
     expect(threadsForMemory({ rows: 10, width: 10, heldBytes: 4 * GiB, budgetBytes: 3 * GiB })).toBe(0);
     const one = threadBytes(1_000_000, 100);
     expect(threadsForMemory({ rows: 1_000_000, width: 100, heldBytes: GiB, budgetBytes: GiB + one })).toBe(1);
-    expect(threadsForMemory({ rows: 1_000_000, width: 100, heldBytes: GiB, budgetBytes: GiB + one - 1 })).toBe(0);
+    expect(
+      threadsForMemory({ rows: 1_000_000, width: 100, heldBytes: GiB, budgetBytes: GiB + one - 1 }),
+    ).toBe(0);
   });
 
   it('when a thread costs a fixed part and a part per cell then doubling rows or width doubles only the second', () => {

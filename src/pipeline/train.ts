@@ -172,7 +172,9 @@ async function readInput(
     return { table: t, columns: input.columns, inputFacts: { ...input.facts } };
   }
   const { csv, inputFacts } =
-    input.kind === 'csv' ? await readCsvInput(abs(input.path), input.path) : await readQueryInput(input, o.cwd);
+    input.kind === 'csv'
+      ? await readCsvInput(abs(input.path), input.path)
+      : await readQueryInput(input, o.cwd);
   const source = input.kind === 'csv' ? input.path : input.queryFile;
   return { table: flatTableOf(csv, o.spec, source), columns: csv.header.length, inputFacts };
 }
