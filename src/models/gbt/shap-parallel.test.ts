@@ -44,6 +44,51 @@ describe('shapValues on two threads', () => {
   );
 
   it.skipIf(!built)(
+    'when blocks are explained one after another without yielding then they share one worker, ended when the thread yields',
+    async () => {
+      const load = (f: string) => import(pathToFileURL(join(COMPILED, f)).href);
+      const { fitGbt } = await load('fit.js');
+      const { shapValues } = await load('shap.js');
+      const { shapWorkerStats } = await load('shap-parallel.js');
+      const { SeededRng } = await import(pathToFileURL(join(PACKAGE_ROOT, 'dist/numeric/rng.js')).href);
+      const rng = new SeededRng(5);
+      const n = 2000;
+      const columns = Array.from({ length: 4 }, () =>
+        Float64Array.from({ length: n }, () => Math.round(rng.nextNormal() * 5)),
+      );
+      const y = Uint8Array.from({ length: n }, (_, i) =>
+        rng.nextFloat() < (columns[0]![i]! > 0 ? 0.7 : 0.2) ? 1 : 0,
+      );
+      const x = { nRows: n, names: columns.map((_, j) => `f${j}`), columns };
+      const model = fitGbt({ x, y }, { numIterations: 12, numLeaves: 7 });
+      const block = (from: number, to: number) => ({
+        nRows: to - from,
+        names: x.names,
+        columns: columns.map((c) => c.subarray(from, to)),
+      });
+      const started = shapWorkerStats.started;
+      const done = shapWorkerStats.done;
+      const blocks = [block(0, 700), block(700, 1400), block(1400, n)].map((b) =>
+        shapValues(model, b, { threads: 2, byPattern: true }),
+      );
+      expect(shapWorkerStats.started).toBe(started + 1);
+      expect(shapWorkerStats.done).toBe(done + 3);
+      const one = shapValues(model, x, { threads: 1, byPattern: true });
+      blocks.forEach((b, k) => {
+        b.columns.forEach((col: Float64Array, j: number) => {
+          expect(Array.from(col)).toEqual(
+            Array.from(one.columns[j]!.subarray(700 * k, 700 * k + col.length)),
+          );
+        });
+      });
+      // After this thread yields, the next call starts a new worker.
+      await new Promise((r) => setImmediate(r));
+      shapValues(model, block(0, 10), { threads: 2 });
+      expect(shapWorkerStats.started).toBe(started + 2);
+    },
+  );
+
+  it.skipIf(!built)(
     'when called in a worker thread then the default is one thread, on the main thread two (with 2+ cores)',
     async () => {
       const url = pathToFileURL(join(COMPILED, 'shap-parallel.js')).href;
