@@ -91,14 +91,14 @@ function categoricalOf(
 }
 
 /**
- * The mean of the values `valueOf(row)` over `trainRows` that are not NaN, summed in row
+ * The mean of the values `valueAt(row)` over `trainRows` that are not NaN, summed in row
  * order (0 when there are none): a numeric feature's mean, whatever holds its values.
  */
-function meanOver(trainRows: ArrayLike<number>, valueOf: (row: number) => number): number {
+function meanOver(trainRows: ArrayLike<number>, valueAt: (row: number) => number): number {
   let sum = 0;
   let n = 0;
   for (let k = 0; k < trainRows.length; k++) {
-    const x = valueOf(trainRows[k]!);
+    const x = valueAt(trainRows[k]!);
     if (!Number.isNaN(x)) {
       sum += x;
       n++;
