@@ -29,30 +29,26 @@ export interface RowReasons {
  * feature order, so the result is deterministic.
  */
 export function topReasons(contributions: Contributions, row: number, k = 3): RowReasons {
-  // One pass keeping the k best of each sign by insertion (no per-feature objects: this
-  // runs for every row of a run). A later feature with an equal value goes after earlier ones.
-  const posJ: number[] = [];
-  const posV: number[] = [];
-  const negJ: number[] = [];
-  const negV: number[] = [];
-  const cols = contributions.columns;
-  for (let j = 0; j < cols.length; j++) {
-    const v = cols[j]![row]!;
-    if (v > 0) insertTop(posJ, posV, j, v, k, 1);
-    else if (v < 0) insertTop(negJ, negV, j, v, k, -1);
-  }
+  const js = new Int32Array(2 * k);
+  const vs = new Float64Array(2 * k);
+  topReasonSlots(contributions, row, k, js, vs, 0);
   const names = contributions.names;
-  return {
-    positive: posJ.map((j, q) => ({ feature: names[j]!, contribution: posV[q]! })),
-    negative: negJ.map((j, q) => ({ feature: names[j]!, contribution: negV[q]! })),
+  const side = (from: number): Reason[] => {
+    const out: Reason[] = [];
+    for (let q = from; q < from + k && js[q]! >= 0; q++) {
+      out.push({ feature: names[js[q]!]!, contribution: vs[q]! });
+    }
+    return out;
   };
+  return { positive: side(0), negative: side(k) };
 }
 
 /**
- * {@link topReasons} of row `row` as feature indices and values written into `outJ` and
- * `outV` from `at`: k positive slots (descending), then k negative slots (ascending); an
- * unused slot gets feature -1 and value 0. Same choice and order as topReasons, without
- * an object per reason (it runs for every row of a run).
+ * The top `k` positive and top `k` negative contributions of row `row` (those of
+ * {@link topReasons}) as feature indices and values written into `outJ` and `outV` from
+ * `at`: k positive slots (descending), then k negative slots (ascending); an unused slot
+ * gets feature -1 and value 0. Ties keep feature order. One pass keeping the k best of
+ * each sign by insertion, without an object per reason (it runs for every row of a run).
  */
 export function topReasonSlots(
   contributions: Contributions,

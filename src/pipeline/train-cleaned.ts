@@ -14,6 +14,7 @@ import {
   trainingExamplesHeader,
 } from '../features/index.js';
 import { type Progress, silentProgress } from '../progress.js';
+import { DEFAULT_MAX_ONE_HOT } from '../train/encoding.js';
 import type { TrainFlatOptions } from '../train/index.js';
 import { sha256 } from '../train/run-folder.js';
 import {
@@ -31,7 +32,12 @@ import {
   summaryOf,
   type TrainRunSummary,
 } from './train.js';
-import { defaultTargetThreads, mapLimited, runTrainFlatInWorker } from './train-flat-parallel.js';
+import {
+  defaultTargetThreads,
+  mapLimited,
+  oneHotWidth,
+  runTrainFlatInWorker,
+} from './train-flat-parallel.js';
 
 export interface RunTrainCleanedOptions {
   /**
@@ -97,7 +103,12 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
     o.threads ??
     defaultTargetThreads(
       set.targets.map((t) => set.labels[t]!.nEligible),
-      set.features.names.length,
+      oneHotWidth(
+        set.featureDefs.map((d) => d.categories?.length),
+        o.train?.maxOneHot ?? DEFAULT_MAX_ONE_HOT,
+      ),
+      undefined,
+      (line) => progress.task('warning').done(line),
     );
   // Options are built inside the call, not held in a variable across the await: the
   // examples table can then be collected while a worker trains on its copy.

@@ -8,7 +8,16 @@ import { captureIo } from '../cli/io.js';
 import { runCli } from '../cli/run.js';
 import { isLeadliftError, LeadliftError } from '../errors.js';
 import { PACKAGE_ROOT } from '../version.js';
-import { mapLimited } from './train-flat-parallel.js';
+import {
+  defaultTargetThreads,
+  mapLimited,
+  oneHotWidth,
+  ownsBuffer,
+  THREAD_MEMORY,
+  TRAIN_MEMORY_BUDGET,
+  threadBytes,
+  threadsForMemory,
+} from './train-flat-parallel.js';
 
 describe('mapLimited', () => {
   it('when calls finish out of order then the results are in item order and no more than the limit ran at once', async () => {
@@ -134,24 +143,89 @@ describe('runTrainCleaned on worker threads', () => {
   );
 });
 
+describe('threadsForMemory', () => {
+  const MiB = 2 ** 20;
+  const GiB = 2 ** 30;
+  it('when two threads fit beside what is held then 2; one row more, 1', () => {
+    const { fixedBytes, bytesPerCell } = THREAD_MEMORY;
+    const budgetBytes = 3 * GiB;
+    const heldBytes = GiB;
+    const rows = Math.floor((budgetBytes - heldBytes - 2 * fixedBytes) / (2 * 100 * bytesPerCell));
+    expect(threadsForMemory({ rows, width: 100, heldBytes, budgetBytes })).toBe(2);
+    expect(threadsForMemory({ rows: rows + 1, width: 100, heldBytes, budgetBytes })).toBe(1);
+  });
+
+  it('when not even one thread fits then 0', () => {
+    expect(threadsForMemory({ rows: 10, width: 10, heldBytes: 4 * GiB, budgetBytes: 3 * GiB })).toBe(0);
+    const one = threadBytes(1_000_000, 100);
+    expect(threadsForMemory({ rows: 1_000_000, width: 100, heldBytes: GiB, budgetBytes: GiB + one })).toBe(1);
+    expect(
+      threadsForMemory({ rows: 1_000_000, width: 100, heldBytes: GiB, budgetBytes: GiB + one - 1 }),
+    ).toBe(0);
+  });
+
+  it('when a thread costs a fixed part and a part per cell then doubling rows or width doubles only the second', () => {
+    const { fixedBytes } = THREAD_MEMORY;
+    expect(threadBytes(0, 111)).toBe(fixedBytes);
+    expect(threadBytes(2000, 111) - fixedBytes).toBe(2 * (threadBytes(1000, 111) - fixedBytes));
+    expect(threadBytes(1000, 222) - fixedBytes).toBe(2 * (threadBytes(1000, 111) - fixedBytes));
+  });
+
+  it('when measured demo sizes are given then 200k trains two targets at once and 1M one, within the budget', () => {
+    // 200k demo enrollments: ~185k rows per target, one-hot width 111, ~350 MiB held.
+    const at = (rows: number, heldBytes: number) =>
+      threadsForMemory({ rows, width: 111, heldBytes, budgetBytes: TRAIN_MEMORY_BUDGET });
+    expect(at(184_723, 350 * MiB)).toBeGreaterThanOrEqual(2);
+    // 1M: ~925k rows per target beside a training set of ~1.5 GiB.
+    expect(at(925_000, 1.5 * GiB)).toBe(1);
+  });
+});
+
+describe('oneHotWidth', () => {
+  it('when features are numeric or categorical then 1 each, or their categories up to maxOneHot', () => {
+    expect(oneHotWidth([undefined, 3, 40, undefined, 1], 32)).toBe(1 + 3 + 32 + 1 + 1);
+    expect(oneHotWidth([], 32)).toBe(0);
+  });
+});
+
+describe('ownsBuffer', () => {
+  it('when an array covers its whole buffer then true; a view of part of one, false', () => {
+    const whole = new Float64Array(8);
+    expect(ownsBuffer(whole)).toBe(true);
+    expect(ownsBuffer(whole.subarray(2, 4))).toBe(false);
+    expect(ownsBuffer(whole.subarray(0, 4))).toBe(false);
+    expect(ownsBuffer(new Float64Array(new SharedArrayBuffer(64)))).toBe(false);
+  });
+});
+
 describe('defaultTargetThreads', () => {
+  it('when not even one thread fits the budget then it warns once in one line', () => {
+    const lines: string[] = [];
+    expect(defaultTargetThreads([5_000_000, 10], 111, 3 * 2 ** 30, (l) => lines.push(l))).toBe(1);
+    expect(lines.length).toBe(1);
+    expect(lines[0]).toMatch(/^memory may pass the 3\.5 GiB budget/);
+    expect(lines[0]).not.toContain('\n');
+    defaultTargetThreads([1000, 10], 111, 0, (l) => lines.push(l));
+    expect(lines.length).toBe(1);
+  });
+
   it.skipIf(!built || availableParallelism() < 2)(
     'when two training threads fit the memory budget beside what is held then 2, else 1',
     async () => {
-      const { defaultTargetThreads, THREAD_BYTES_PER_CELL, TRAIN_MEMORY_BUDGET } = await import(
+      const { defaultTargetThreads, threadBytes, TRAIN_MEMORY_BUDGET } = await import(
         pathToFileURL(join(COMPILED, 'train-flat-parallel.js')).href
       );
       const GiB = 2 ** 30;
-      // 200k demo enrollments: ~185k rows per target, 60 features, ~350 MB held.
-      expect(defaultTargetThreads([184_723, 182_966, 165_182], 60, 0.35 * GiB)).toBe(2);
+      // 200k demo enrollments: ~185k rows per target, one-hot width 111, ~350 MB held.
+      expect(defaultTargetThreads([184_723, 182_966, 165_182], 111, 0.35 * GiB)).toBe(2);
       // 1M: ~925k rows per target beside a training set of ~1.5 GB.
-      expect(defaultTargetThreads([925_000, 915_000, 826_000], 60, 1.5 * GiB)).toBe(1);
-      // At the budget exactly, two; one row more, one. The largest target decides.
-      const rows = Math.floor((TRAIN_MEMORY_BUDGET - GiB) / (2 * 60 * THREAD_BYTES_PER_CELL));
-      expect(defaultTargetThreads([10, rows], 60, GiB)).toBe(2);
-      expect(defaultTargetThreads([10, rows + 1], 60, GiB)).toBe(1);
+      expect(defaultTargetThreads([925_000, 915_000, 826_000], 111, 1.5 * GiB)).toBe(1);
+      // The largest target decides.
+      const held = TRAIN_MEMORY_BUDGET - 2 * threadBytes(100_000, 111);
+      expect(defaultTargetThreads([10, 100_000], 111, held)).toBe(2);
+      expect(defaultTargetThreads([10, 100_001], 111, held)).toBe(1);
       // One target has nothing to share the cores with.
-      expect(defaultTargetThreads([1000], 60, 0)).toBe(1);
+      expect(defaultTargetThreads([1000], 111, 0)).toBe(1);
     },
   );
 });

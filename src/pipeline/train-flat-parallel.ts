@@ -1,6 +1,7 @@
 // runTrainFlat in a worker thread, so that several targets of one cleaned snapshot train at
 // once (one target per thread; see runTrainCleaned). The worker gets the same examples
-// table (its typed columns' buffers moved, the rest by structured clone), runs the same code with the same options and writes the same run folder as a
+// table (the buffers of its typed columns, labels and times moved, the rest by structured
+// clone), runs the same code with the same options and writes the same run folder as a
 // call on this thread would: the files are identical bit for bit (tested). The run's summary
 // (summaryOf) comes back by structured clone; progress is forwarded with the worker's labels prefixed.
 
@@ -27,30 +28,83 @@ export function trainWorkerAvailable(): boolean {
 export const TRAIN_MEMORY_BUDGET = 3.5 * 2 ** 30;
 
 /**
- * What one target's training thread adds to the process's peak memory, per eligible row
- * and feature column: its typed table and codes, the one-hot columns and the logistic
- * regression's working copies while it is fit (the largest part), TreeSHAP blocks and the
- * run files' text. Measured at 200k demo enrollments (184,723 rows × 60 features, 11.1M
- * cells): one target alone peaked at 747 MiB against about 350 MiB held when training
- * starts (38 bytes a cell); two at once at 1,073 MiB (34 each). 44 leaves headroom.
+ * What one target's training thread adds to the process's peak memory: a fixed part plus
+ * a part per cell, a cell being one eligible row × one column of the logistic regression's
+ * one-hot view ({@link oneHotWidth}). Per thread are allocated: its typed table and category
+ * codes (a Float64 per row and feature), the one-hot columns and the logistic regression's
+ * working copies while it is fit (the largest part, per one-hot column), the GBT's binned
+ * columns, and, bounded by the 65,536-row blocks whatever the row count, the scores',
+ * TreeSHAP's and reasons' block copies plus the worker's own heap and code (the fixed part).
+ *
+ * Measured at 200k demo enrollments (184,723 rows × 60 features, one-hot width 111:
+ * 20.5M cells) with `/usr/bin/time -v node dist/cli/bin.js train --cleaned …`: one target
+ * alone peaked at 747 MiB against about 350 MiB held when training starts (397 MiB for
+ * the thread); two at once at 1,073 MiB (361 each). The split between the two parts is
+ * not measured (one size only): the fixed part is an estimate of the block copies and a
+ * worker's heap, the per-cell part makes their sum 441 MiB at that size (about 10%
+ * headroom). Re-measure at another size (e.g. 1M) before relying on the split.
  */
-export const THREAD_BYTES_PER_CELL = 44;
+export const THREAD_MEMORY = {
+  /** Bytes per thread whatever the rows. */
+  fixedBytes: 128 * 2 ** 20,
+  /** Bytes per eligible row and one-hot column. */
+  bytesPerCell: 16,
+} as const;
+
+/**
+ * The logistic regression's one-hot width of a feature list: per categorical,
+ * min(its categories, `maxOneHot`); 1 per numeric feature (`categories` undefined).
+ */
+export function oneHotWidth(categoryCounts: readonly (number | undefined)[], maxOneHot: number): number {
+  let width = 0;
+  for (const c of categoryCounts) width += c === undefined ? 1 : Math.min(c, maxOneHot);
+  return width;
+}
+
+/** The estimated peak memory one training thread adds for `rows` eligible rows of one-hot width `width`. */
+export function threadBytes(rows: number, width: number): number {
+  return THREAD_MEMORY.fixedBytes + rows * width * THREAD_MEMORY.bytesPerCell;
+}
+
+/**
+ * How many training threads of `rows` rows and one-hot width `width` fit in `budgetBytes`
+ * beside the `heldBytes` the process holds: the largest k with heldBytes + k ×
+ * {@link threadBytes} ≤ budgetBytes; 0 when not even one fits.
+ */
+export function threadsForMemory(o: {
+  readonly rows: number;
+  readonly width: number;
+  readonly heldBytes: number;
+  readonly budgetBytes: number;
+}): number {
+  const free = o.budgetBytes - o.heldBytes;
+  return free <= 0 ? 0 : Math.floor(free / threadBytes(o.rows, o.width));
+}
 
 /**
  * Targets trained at once: 2 when there are several targets, two cores, the compiled
  * worker, and memory for two training threads beside what the process holds now
- * (`heldBytes`, default its resident set: the training set and what building it left):
- * heldBytes + 2 × (most eligible rows × features × {@link THREAD_BYTES_PER_CELL}) within
- * {@link TRAIN_MEMORY_BUDGET}; else 1. The run folders are the same either way.
+ * (`heldBytes`, default its resident set: the training set and what building it left) —
+ * see {@link threadsForMemory} with the most eligible rows and {@link TRAIN_MEMORY_BUDGET};
+ * else 1. When not even one thread fits, `warn` gets a one-line warning. The run folders
+ * are the same either way.
  */
 export function defaultTargetThreads(
   eligibleRows: readonly number[],
-  nFeatures: number,
+  width: number,
   heldBytes: number = process.memoryUsage().rss,
+  warn: (line: string) => void = () => {},
 ): number {
+  const rows = Math.max(0, ...eligibleRows);
+  const fit = threadsForMemory({ rows, width, heldBytes, budgetBytes: TRAIN_MEMORY_BUDGET });
+  if (fit === 0) {
+    const gib = (b: number) => (b / 2 ** 30).toFixed(1);
+    warn(
+      `memory may pass the ${gib(TRAIN_MEMORY_BUDGET)} GiB budget: ${gib(heldBytes)} GiB held plus about ${gib(threadBytes(rows, width))} GiB to train ${rows.toLocaleString('en-US')} rows × ${width} one-hot columns`,
+    );
+  }
   if (eligibleRows.length < 2 || availableParallelism() < 2 || !trainWorkerAvailable()) return 1;
-  const perThread = Math.max(...eligibleRows) * nFeatures * THREAD_BYTES_PER_CELL;
-  return heldBytes + 2 * perThread <= TRAIN_MEMORY_BUDGET ? 2 : 1;
+  return fit >= 2 ? 2 : 1;
 }
 
 /** What the worker posts: progress events, then the run or the error. */
@@ -72,7 +126,10 @@ export interface WorkerError {
 }
 
 /**
- * {@link runTrainFlat} in a new worker thread. `o.progress` receives the worker's tasks,
+ * {@link runTrainFlat} in a new worker thread. The typed columns, labels and times of a
+ * 'flat' input whose arrays each cover their whole buffer are moved to the worker, not
+ * copied: after this call they are detached (length 0) here, so the caller must not read
+ * the table again. `o.progress` receives the worker's tasks,
  * their labels prefixed with `labelPrefix`; `o.train.progress` is not used. A
  * LeadliftError thrown in the worker is thrown again here with its code, exit code and
  * details.
@@ -140,6 +197,8 @@ function startWorker(o: RunTrainFlatOptions): Worker {
 /**
  * The buffers of a typed input table, moved to the worker rather than copied: the caller
  * builds the table for this worker only (see runTrainCleaned) and must not read it after.
+ * Only a buffer that an array covers whole is moved (moving it detaches every view of
+ * it); an array that is a view of part of a buffer is copied by the structured clone.
  */
 function transferablesOf(o: RunTrainFlatOptions): ArrayBuffer[] {
   if (o.input.kind !== 'flat') return [];
@@ -147,8 +206,13 @@ function transferablesOf(o: RunTrainFlatOptions): ArrayBuffer[] {
   const arrays: ArrayBufferView[] = [t.y, ...(t.timeMs ? [t.timeMs] : [])];
   for (const c of t.features) if (isTypedColumn(c)) arrays.push(c.values);
   const buffers = new Set<ArrayBuffer>();
-  for (const a of arrays) if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
+  for (const a of arrays) if (ownsBuffer(a)) buffers.add(a.buffer);
   return [...buffers];
+}
+
+/** True when `a` covers its whole (non-shared) buffer, so moving the buffer moves only `a`. */
+export function ownsBuffer(a: ArrayBufferView): a is ArrayBufferView & { buffer: ArrayBuffer } {
+  return a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength;
 }
 
 const SPLIT_NAMES = { train: 'train', validation: 'validation', test: 'test' } as const;

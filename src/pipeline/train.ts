@@ -23,19 +23,11 @@ export type FlatTableInput =
   | { readonly kind: 'csv'; readonly path: string }
   | { readonly kind: 'query'; readonly queryFile: string; readonly sourceUrl: string }
   /**
-   * A table already in memory (snapshot mode builds it from the training set); `source`
-   * names it in messages and `facts` are the manifest's `input` keys.
-   */
-  | {
-      readonly kind: 'table';
-      readonly table: CsvTable;
-      readonly source: string;
-      readonly facts: Readonly<Record<string, unknown>>;
-    }
-  /**
    * A flat table already typed (snapshot mode builds it from the training set without
    * cell texts); `columns` is the width of the table it stands for (the manifest's
-   * `input.columns`). Its roles must be those of the spec.
+   * `input.columns`). Its roles must be those of the spec (else `train.specMismatch`).
+   * Handed to a worker thread (runTrainFlatInWorker), the buffers of its typed columns,
+   * labels and times are moved, not copied: the caller must not read it afterwards.
    */
   | {
       readonly kind: 'flat';
@@ -182,10 +174,8 @@ async function readInput(
   const { csv, inputFacts } =
     input.kind === 'csv'
       ? await readCsvInput(abs(input.path), input.path)
-      : input.kind === 'query'
-        ? await readQueryInput(input, o.cwd)
-        : { csv: input.table, inputFacts: { ...input.facts } };
-  const source = input.kind === 'csv' ? input.path : input.kind === 'query' ? input.queryFile : input.source;
+      : await readQueryInput(input, o.cwd);
+  const source = input.kind === 'csv' ? input.path : input.queryFile;
   return { table: flatTableOf(csv, o.spec, source), columns: csv.header.length, inputFacts };
 }
 

@@ -64,16 +64,8 @@ export function fitPreprocessing(
     const col = columnTexts(given);
     const numeric = col.every((v) => isMissingCell(v) || NUMBER.test(v.trim()));
     if (numeric) {
-      let sum = 0;
-      let n = 0;
-      for (let k = 0; k < trainRows.length; k++) {
-        const v = col[trainRows[k]!]!;
-        if (!isMissingCell(v)) {
-          sum += Number(v);
-          n++;
-        }
-      }
-      return { name, type: 'numeric', mean: n > 0 ? sum / n : 0 };
+      const mean = meanOver(trainRows, (r) => (isMissingCell(col[r]!) ? Number.NaN : Number(col[r]!)));
+      return { name, type: 'numeric', mean };
     }
     const counts = new Map<string, number>();
     for (let k = 0; k < trainRows.length; k++) {
@@ -99,20 +91,39 @@ function categoricalOf(
 }
 
 /**
+ * The mean of the values `valueAt(row)` over `trainRows` that are not NaN, summed in row
+ * order (0 when there are none): a numeric feature's mean, whatever holds its values.
+ */
+function meanOver(trainRows: ArrayLike<number>, valueAt: (row: number) => number): number {
+  let sum = 0;
+  let n = 0;
+  for (let k = 0; k < trainRows.length; k++) {
+    const x = valueAt(trainRows[k]!);
+    if (!Number.isNaN(x)) {
+      sum += x;
+      n++;
+    }
+  }
+  return n > 0 ? sum / n : 0;
+}
+
+/**
  * How each category text of a typed categorical column reads as a cell: missing, its
- * trimmed text, and its number when it looks like one (else NaN).
+ * trimmed text, whether it looks like a decimal number (what makes a column numeric), and
+ * the number a numeric encoding reads from it: Number(text), as for a text cell (so
+ * "0x10" reads as 16 and "Infinity" as Infinity; NaN when missing or not a number).
  */
 function categoryCells(categories: readonly string[]): {
   missing: boolean[];
   trimmed: string[];
+  decimal: boolean[];
   number: Float64Array;
 } {
   const missing = categories.map((t) => isMissingCell(t));
   const trimmed = categories.map((t) => t.trim());
-  const number = Float64Array.from(categories, (t, k) =>
-    !missing[k] && NUMBER.test(trimmed[k]!) ? Number(t) : Number.NaN,
-  );
-  return { missing, trimmed, number };
+  const decimal = trimmed.map((t, k) => !missing[k] && NUMBER.test(t));
+  const number = Float64Array.from(categories, (t, k) => (missing[k] ? Number.NaN : Number(t)));
+  return { missing, trimmed, decimal, number };
 }
 
 /** True when every non-missing category used by the column looks like a number (the column is then numeric). */
@@ -120,7 +131,7 @@ function categoriesNumeric(col: TypedFeatureColumn, cells: ReturnType<typeof cat
   const used = new Uint8Array(cells.missing.length);
   const v = col.values;
   for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i]!)) used[v[i]!] = 1;
-  return cells.missing.every((m, k) => used[k] === 0 || m || !Number.isNaN(cells.number[k]!));
+  return cells.missing.every((m, k) => used[k] === 0 || m || cells.decimal[k]);
 }
 
 /**
@@ -138,29 +149,15 @@ function fitTyped(
   if (!col.categories) {
     for (let i = 0; i < v.length; i++) if (v[i] === Infinity || v[i] === -Infinity) return null;
     // Number(String(x)) is x for finite x (−0 reads as 0, which adds the same to a sum from 0).
-    let sum = 0;
-    let n = 0;
-    for (let k = 0; k < trainRows.length; k++) {
-      const x = v[trainRows[k]!]!;
-      if (!Number.isNaN(x)) {
-        sum += x;
-        n++;
-      }
-    }
-    return { name, type: 'numeric', mean: n > 0 ? sum / n : 0 };
+    return { name, type: 'numeric', mean: meanOver(trainRows, (r) => v[r]!) };
   }
   const cells = categoryCells(col.categories);
   if (categoriesNumeric(col, cells)) {
-    let sum = 0;
-    let n = 0;
-    for (let k = 0; k < trainRows.length; k++) {
-      const x = v[trainRows[k]!]!;
-      if (!Number.isNaN(x) && !cells.missing[x]) {
-        sum += cells.number[x]!;
-        n++;
-      }
-    }
-    return { name, type: 'numeric', mean: n > 0 ? sum / n : 0 };
+    const mean = meanOver(trainRows, (r) => {
+      const x = v[r]!;
+      return Number.isNaN(x) ? Number.NaN : cells.number[x]!;
+    });
+    return { name, type: 'numeric', mean };
   }
   const perCode = new Float64Array(col.categories.length);
   for (let k = 0; k < trainRows.length; k++) {

@@ -738,17 +738,16 @@ function rowsOf(frame: Frame, rows: readonly number[]): Frame {
   const first = rows[0] ?? 0;
   let run = true;
   for (let k = 0; k < n && run; k++) run = rows[k] === first + k;
-  if (!run) return takeRows(frame, rows);
-  return { nRows: n, names: frame.names, columns: frame.columns.map((c) => c.subarray(first, first + n)) };
+  return run ? rangeOf(frame, first, first + n) : takeRows(frame, rows);
 }
 
-/** Rows [from, to) of `codes` in the view `c` reads (one-hot encoded for the logistic regression). */
-function blockOf(c: FittedCandidate, prep: Preprocessing, codes: Frame, from: number, to: number): Frame {
-  const block: Frame = {
-    nRows: to - from,
-    names: codes.names,
-    columns: codes.columns.map((col) => col.subarray(from, to)),
-  };
+/** Rows [from, to) of `frame` as views of its columns (no copy; neither may be changed). */
+function rangeOf(frame: Frame, from: number, to: number): Frame {
+  return { nRows: to - from, names: frame.names, columns: frame.columns.map((c) => c.subarray(from, to)) };
+}
+
+/** A block of the code view in the view `c` reads (one-hot encoded for the logistic regression). */
+function viewOf(c: FittedCandidate, prep: Preprocessing, block: Frame): Frame {
   return c.view === 'codes' ? block : encodeOneHot(prep, block);
 }
 
@@ -763,7 +762,7 @@ function predictRawBlocks(c: FittedCandidate, prep: Preprocessing, codes: Frame)
   const size = explainLimits.blockRows;
   for (let from = 0; from < codes.nRows; from += size) {
     const to = Math.min(codes.nRows, from + size);
-    out.set(predictRaw(c.model, blockOf(c, prep, codes, from, to)), from);
+    out.set(predictRaw(c.model, viewOf(c, prep, rangeOf(codes, from, to))), from);
   }
   return out;
 }
@@ -793,17 +792,13 @@ function explainRows(
   const size = explainLimits.blockRows;
   for (let from = 0; from < n; from += size) {
     const to = Math.min(n, from + size);
+    const block = rangeOf(codes, from, to);
     const contributions = contributionsByFeature(
-      explain(selected.model, blockOf(selected, prep, codes, from, to), { byPattern }),
+      explain(selected.model, viewOf(selected, prep, block), { byPattern }),
       selected.view,
       prep,
     );
-    const codesBlock: Frame = {
-      nRows: to - from,
-      names: codes.names,
-      columns: codes.columns.map((col) => col.subarray(from, to)),
-    };
-    fillReasons(reasons, contributions, codesBlock, from);
+    fillReasons(reasons, contributions, block, from);
     contributions.columns.forEach((col, j) => {
       const out = testContributions[j]!;
       for (let i = from; i < to; i++) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isLeadliftError } from '../errors.js';
 import type { FeatureDef, Target, TargetLabels, TrainingSet } from '../features/index.js';
 import { SeededRng } from '../numeric/rng.js';
 import { encodeCodes, fitPreprocessing } from './encoding.js';
@@ -12,20 +13,24 @@ const T2: Target = 'qualified_within_14d';
 
 /**
  * A training set built by hand with the values that are easy to get wrong when typed
- * values stand in for cell texts: −0, large and tiny numbers, missing values, category
- * texts that read as missing ("NA", " none") or as numbers, and ones with spaces.
+ * values stand in for cell texts: −0, large and tiny numbers, ±Infinity (whose texts are
+ * not decimal numbers: the column is categorical), missing values, category texts that
+ * read as missing ("NA", " none") or as numbers, ones with spaces, two that are the same
+ * once trimmed (" west", "west "), and a non-numeric category no row uses ("x").
  */
 function handSet(n: number, seed = 3): TrainingSet {
   const rng = new SeededRng(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng.nextFloat() * xs.length)]!;
-  const region = ['east', ' west', 'NA', 'north ', 'south'];
-  const digits = ['1', '2', ' 3', 'none'];
+  const region = ['east', ' west', 'NA', 'north ', 'south', 'west '];
+  const digits = ['1', '2', ' 3', 'none', 'x'];
+  const infinite = [1, Number.POSITIVE_INFINITY, 2.5, Number.NEGATIVE_INFINITY, Number.NaN];
   const tricky = [0, -0, 1e21, 1.5e-7, 0.1, -3, 2 ** 40 + 0.5, Number.NaN];
   const cols = {
     a: new Float64Array(n),
     tricky: new Float64Array(n),
     region: new Float64Array(n),
     digits: new Float64Array(n),
+    infinite: new Float64Array(n),
   };
   const y1 = new Uint8Array(n);
   const y2 = new Uint8Array(n);
@@ -36,7 +41,9 @@ function handSet(n: number, seed = 3): TrainingSet {
     cols.a[i] = i % 17 === 0 ? Number.NaN : a;
     cols.tricky[i] = pick(tricky);
     cols.region[i] = rng.nextFloat() < 0.1 ? Number.NaN : Math.floor(rng.nextFloat() * region.length);
-    cols.digits[i] = Math.floor(rng.nextFloat() * digits.length);
+    // "x" (the last) is never used: the column still reads as numbers.
+    cols.digits[i] = Math.floor(rng.nextFloat() * (digits.length - 1));
+    cols.infinite[i] = pick(infinite);
     y1[i] = rng.nextFloat() < 0.2 + 0.5 * a ? 1 : 0;
     y2[i] = rng.nextFloat() < 0.3 ? 1 : 0;
     el1[i] = i % 7 === 3 ? 0 : 1;
@@ -47,6 +54,7 @@ function handSet(n: number, seed = 3): TrainingSet {
     { name: 'tricky', family: 'timing', definition: 'awkward numbers' },
     { name: 'region', family: 'contact', definition: 'a category', categories: region },
     { name: 'digits', family: 'contact', definition: 'numbers as categories', categories: digits },
+    { name: 'infinite', family: 'timing', definition: 'numbers with infinities' },
   ];
   const labels = (target: Target, y: Uint8Array, eligible: Uint8Array): TargetLabels => {
     let nEligible = 0;
@@ -130,8 +138,17 @@ describe('examplesFlatTableOf', () => {
     const prepText = fitPreprocessing(text.featureCols, text.features, train, 2);
     const prepTyped = fitPreprocessing(typed.featureCols, typed.features, train, 2);
     expect(prepTyped).toEqual(prepText);
-    // The texts "1", "2", " 3" and "none" read as a numeric column; the regions as categories.
-    expect(prepTyped.features.map((f) => f.type)).toEqual(['numeric', 'numeric', 'categorical', 'numeric']);
+    // The texts "1", "2", " 3" and "none" read as a numeric column; the regions as categories,
+    // " west" and "west " as one; "Infinity" is not a decimal number, so a category.
+    expect(prepTyped.features.map((f) => f.type)).toEqual([
+      'numeric',
+      'numeric',
+      'categorical',
+      'numeric',
+      'categorical',
+    ]);
+    const regions = prepTyped.features[2]!;
+    expect(regions.type === 'categorical' && regions.categories).toEqual(['east', 'north', 'south', 'west']);
     const a = encodeCodes(prepText, text.features);
     const b = encodeCodes(prepTyped, typed.features);
     a.columns.forEach((col, j) => {
@@ -155,6 +172,26 @@ describe('examplesFlatTableOf', () => {
     const set = handSet(60);
     const l = set.labels[T1]!;
     l.y.fill(0);
-    expect(() => examplesFlatTableOf(set, T1, 'examples')).toThrow(/both classes/);
+    let error: unknown;
+    try {
+      examplesFlatTableOf(set, T1, 'examples');
+    } catch (e) {
+      error = e;
+    }
+    expect(isLeadliftError(error, 'train.oneClass')).toBe(true);
+  });
+});
+
+describe('encodeCodes', () => {
+  it('when a typed categorical column is encoded as numeric then every category reads as Number of its text, as the texts do', () => {
+    // A model whose column was numbers meets category texts that are not decimal numbers.
+    const categories = ['1', '0x10', 'Infinity', '-Infinity', ' 2.5 ', 'abc', 'NA', ''];
+    const typed = { values: Float64Array.from([0, 1, 2, 3, 4, 5, 6, 7, Number.NaN]), categories };
+    const prep = fitPreprocessing(['v'], [['1', '2']], [0, 1]);
+    expect(prep.features[0]!.type).toBe('numeric');
+    const a = encodeCodes(prep, [columnTexts(typed)]).columns[0]!;
+    const b = encodeCodes(prep, [typed]).columns[0]!;
+    expect([...b]).toEqual([1, 16, Infinity, -Infinity, 2.5, Number.NaN, Number.NaN, Number.NaN, Number.NaN]);
+    expect([...b]).toEqual([...a]);
   });
 });

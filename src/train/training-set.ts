@@ -51,6 +51,9 @@ const SMALL_INTS = 4096;
  * for it, in decision order, with the columns and cell texts of training_examples.csv
  * (keys, decision time, features, one label column per target) as parsing that CSV would
  * give them. Equal values share one string, so a column costs about a pointer per row.
+ * Training does not use it (it uses {@link examplesFlatTableOf}): it is the tests'
+ * reference, the texts that the typed table must read as, and the features tests' view
+ * of a training set as the CSV.
  */
 export function examplesTableOf(set: TrainingSet, target: Target): CsvTable {
   const eligible = set.labels[target]!.eligible;

@@ -11,27 +11,33 @@ const COMPILED = join(PACKAGE_ROOT, 'dist/models/gbt');
 const built = existsSync(join(COMPILED, 'shap-worker.js'));
 if (!built) console.warn(`worker-thread TreeSHAP test skipped: ${COMPILED} is not built (npm run build)`);
 
+/** The compiled shapValues and its worker stats, with a model fitted on 3,001 seeded rows. */
+async function fitted() {
+  const load = (f: string) => import(pathToFileURL(join(COMPILED, f)).href);
+  const { fitGbt } = await load('fit.js');
+  const { shapValues } = await load('shap.js');
+  const { shapWorkerStats } = await load('shap-parallel.js');
+  const { SeededRng } = await import(pathToFileURL(join(PACKAGE_ROOT, 'dist/numeric/rng.js')).href);
+  const rng = new SeededRng(3);
+  const n = 3001;
+  const columns = Array.from({ length: 6 }, () =>
+    Float64Array.from({ length: n }, () =>
+      rng.nextFloat() < 0.05 ? Number.NaN : Math.round(rng.nextNormal() * 8),
+    ),
+  );
+  const y = Uint8Array.from({ length: n }, (_, i) =>
+    rng.nextFloat() < 1 / (1 + Math.exp(-(columns[0]![i]! / 4 - (columns[1]![i]! > 0 ? 1 : 0)))) ? 1 : 0,
+  );
+  const x = { nRows: n, names: columns.map((_, j) => `f${j}`), columns };
+  const model = fitGbt({ x, y }, { numIterations: 15, numLeaves: 15 });
+  return { shapValues, shapWorkerStats, x, model };
+}
+
 describe('shapValues on two threads', () => {
   it.skipIf(!built)(
     'when half the rows are explained in a worker then every value equals one thread bit for bit',
     async () => {
-      const load = (f: string) => import(pathToFileURL(join(COMPILED, f)).href);
-      const { fitGbt } = await load('fit.js');
-      const { shapValues } = await load('shap.js');
-      const { shapWorkerStats } = await load('shap-parallel.js');
-      const { SeededRng } = await import(pathToFileURL(join(PACKAGE_ROOT, 'dist/numeric/rng.js')).href);
-      const rng = new SeededRng(3);
-      const n = 3001;
-      const columns = Array.from({ length: 6 }, () =>
-        Float64Array.from({ length: n }, () =>
-          rng.nextFloat() < 0.05 ? Number.NaN : Math.round(rng.nextNormal() * 8),
-        ),
-      );
-      const y = Uint8Array.from({ length: n }, (_, i) =>
-        rng.nextFloat() < 1 / (1 + Math.exp(-(columns[0]![i]! / 4 - (columns[1]![i]! > 0 ? 1 : 0)))) ? 1 : 0,
-      );
-      const x = { nRows: n, names: columns.map((_, j) => `f${j}`), columns };
-      const model = fitGbt({ x, y }, { numIterations: 15, numLeaves: 15 });
+      const { shapValues, shapWorkerStats, x, model } = await fitted();
       const one = shapValues(model, x, { threads: 1 });
       const before = shapWorkerStats.done;
       const two = shapValues(model, x, { threads: 2 });
@@ -40,6 +46,37 @@ describe('shapValues on two threads', () => {
       two.columns.forEach((col: Float64Array, j: number) => {
         expect(Array.from(col)).toEqual(Array.from(one.columns[j]!));
       });
+    },
+  );
+
+  it.skipIf(!built)(
+    'when blocks are explained one after another without yielding then they share one worker, ended when the thread yields',
+    async () => {
+      const { shapValues, shapWorkerStats, x, model } = await fitted();
+      const block = (from: number, to: number) => ({
+        nRows: to - from,
+        names: x.names,
+        columns: x.columns.map((c: Float64Array) => c.subarray(from, to)),
+      });
+      const started = shapWorkerStats.started;
+      const done = shapWorkerStats.done;
+      const blocks = [block(0, 1000), block(1000, 2000), block(2000, x.nRows)].map((b) =>
+        shapValues(model, b, { threads: 2, byPattern: true }),
+      );
+      expect(shapWorkerStats.started).toBe(started + 1);
+      expect(shapWorkerStats.done).toBe(done + 3);
+      const one = shapValues(model, x, { threads: 1, byPattern: true });
+      blocks.forEach((b, k) => {
+        b.columns.forEach((col: Float64Array, j: number) => {
+          expect(Array.from(col)).toEqual(
+            Array.from(one.columns[j]!.subarray(1000 * k, 1000 * k + col.length)),
+          );
+        });
+      });
+      // After this thread yields, the next call starts a new worker.
+      await new Promise((r) => setImmediate(r));
+      shapValues(model, block(0, 10), { threads: 2 });
+      expect(shapWorkerStats.started).toBe(started + 2);
     },
   );
 

@@ -2,7 +2,7 @@
 // thread explains the rest, both reading the features from and writing the values into
 // shared memory. shapValues stays synchronous — this thread waits on an Atomics flag —
 // and one thread computes the same two halves and sums them the same way, so the values
-// are the same bit for bit.
+// are the same bit for bit. The row blocks of one explanation share one worker.
 
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -30,9 +30,13 @@ export function workerAvailable(): boolean {
   return WORKER_URL.pathname.endsWith('.js') && existsSync(fileURLToPath(WORKER_URL));
 }
 
-/** What the worker receives: the model, shared feature columns and output columns, its rows. */
-export interface ShapWorkerInput {
+/** What the worker is started with: the model it explains, prepared once. */
+export interface ShapWorkerData {
   readonly model: GbtModel;
+}
+
+/** What the worker receives per call: shared feature columns and output columns, its rows. */
+export interface ShapWorkerInput {
   readonly nRows: number;
   readonly nFeatures: number;
   /** nFeatures × nRows float64, column after column. */
@@ -45,16 +49,49 @@ export interface ShapWorkerInput {
   readonly byPattern: boolean;
 }
 
-/** How many worker halves finished, and how many were redone here (failed or late); for tests and benchmarks. */
-export const shapWorkerStats = { done: 0, redone: 0 };
+/**
+ * How many worker halves finished, how many were redone here (failed or late) and how many
+ * workers were started; for tests and benchmarks.
+ */
+export const shapWorkerStats = { done: 0, redone: 0, started: 0 };
 
 /** Longest wait for the worker beyond this thread's own share (it does the same amount). */
 const WAIT_FLOOR_MS = 120_000;
 
 /**
+ * The worker of the model being explained. Calls made one after another without this
+ * thread yielding (the row blocks of one explanation: train explains them in one
+ * synchronous loop) share it; it is ended as soon as this thread yields (an immediate set
+ * when it is started), so it holds no model copy past that loop and never keeps the
+ * process alive (unref).
+ */
+let kept: { readonly model: GbtModel; readonly worker: Worker } | null = null;
+
+function workerFor(model: GbtModel): Worker {
+  if (kept?.model === model) return kept.worker;
+  dropWorker();
+  const data: ShapWorkerData = { model };
+  const worker = new Worker(WORKER_URL, { workerData: data });
+  worker.unref();
+  // An error ends only that worker; the call waiting on it redoes its share (see below).
+  worker.on('error', () => {});
+  shapWorkerStats.started++;
+  kept = { model, worker };
+  setImmediate(() => {
+    if (kept?.worker === worker) dropWorker();
+  }).unref();
+  return worker;
+}
+
+function dropWorker(): void {
+  if (kept) void kept.worker.terminate();
+  kept = null;
+}
+
+/**
  * Contributions of the trees [0, split) for every row, computed in a worker thread while
  * `ownShare` (the other trees) runs in this one. If the worker fails or does not finish in
- * time, its trees are explained here (same values).
+ * time, its trees are explained here (same values) and the worker is ended.
  */
 export function shapInWorkers(
   model: GbtModel,
@@ -74,8 +111,8 @@ export function shapInWorkers(
     new Float64Array(input, f * nRows * 8, nRows).set(c);
   });
   const columns = Array.from({ length: nF }, (_, f) => new Float64Array(output, f * nRows * 8, nRows));
-  const data: ShapWorkerInput = { model, nRows, nFeatures: nF, input, output, flag, trees: split, byPattern };
-  const worker = new Worker(WORKER_URL, { workerData: data });
+  const data: ShapWorkerInput = { nRows, nFeatures: nF, input, output, flag, trees: split, byPattern };
+  workerFor(model).postMessage(data);
   const t0 = performance.now();
   ownShare();
   const own = performance.now() - t0;
@@ -85,10 +122,10 @@ export function shapInWorkers(
     Atomics.wait(state, 0, 0, 1000);
   }
   const status = Atomics.load(state, 0);
-  void worker.terminate();
   if (status === 1) shapWorkerStats.done++;
   else {
-    // The worker failed or is late: explain its trees here, from zeroed columns.
+    // The worker failed or is late: end it and explain its trees here, from zeroed columns.
+    dropWorker();
     shapWorkerStats.redone++;
     const fresh = Array.from({ length: nF }, () => new Float64Array(nRows));
     shapRows(prepared, cols, 0, nRows, fresh, byPattern, 0, split);
