@@ -141,23 +141,11 @@ describe.skipIf(!existsSync(COMPILED_CLI))('extractSnapshot with worker threads 
       expect(sql).toContain(from);
       writeFileSync(file, sql.replace(from, to));
       const out = join(work, 'runs', `snap-${entity}`);
+      const flags = { since: window.since, until: window.until, 'query-dir': packDir, out };
+      const args = Object.entries(flags).flatMap(([flag, value]) => [`--${flag}`, value]);
       const r = spawnSync(
         process.execPath,
-        [
-          COMPILED_CLI,
-          'extract',
-          '--source-url',
-          `sqlite:${dbFile}`,
-          '--since',
-          window.since,
-          '--until',
-          window.until,
-          '--query-dir',
-          packDir,
-          '--out',
-          out,
-          '--quiet',
-        ],
+        [COMPILED_CLI, 'extract', '--source-url', `sqlite:${dbFile}`, ...args, '--quiet'],
         { cwd: work, encoding: 'utf8' },
       );
       expect(r.status, r.stderr).toBe(2);

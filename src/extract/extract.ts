@@ -423,8 +423,11 @@ function extractInWorker(
       }
     });
     worker.on('error', reject);
+    // A worker that exits without its result (terminated, even with code 0, or crashed)
+    // still settles the promise: the extract waits for every worker before it cleans up.
+    // After the result, the rejection is a no-op.
     worker.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`the extract worker for ${job.def.name} stopped with code ${code}`));
+      reject(new Error(`the extract worker for ${job.def.name} stopped with code ${code} before it finished`));
     });
   });
 }
