@@ -186,6 +186,8 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
       else await timed(def, () => extractEntity(options.source, job(def)));
       if (def.name === 'contacts' && reopen) packed = packContacts(state.contacts);
     }
+    // Every worker has its copy: the string need not outlive the wait.
+    packed = undefined;
     await group.all();
     timings.total = Date.now() - started;
     const createdAt = now();
@@ -427,7 +429,9 @@ function extractInWorker(
     // still settles the promise: the extract waits for every worker before it cleans up.
     // After the result, the rejection is a no-op.
     worker.on('exit', (code) => {
-      reject(new Error(`the extract worker for ${job.def.name} stopped with code ${code} before it finished`));
+      reject(
+        new Error(`the extract worker for ${job.def.name} stopped with code ${code} before it finished`),
+      );
     });
   });
 }
