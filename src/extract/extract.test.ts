@@ -1,11 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shippedPackDir } from '../db/index.js';
-import { writeDemoSqlite } from '../demo/sqlite-file.js';
+import { type DemoDb, demoDb } from '../test-support/demo-db.js';
 import { PACKAGE_ROOT } from '../version.js';
 import {
   packContacts,
@@ -113,18 +111,11 @@ describe('WorkGroup', () => {
 const COMPILED_CLI = join(PACKAGE_ROOT, 'dist/cli/bin.js');
 
 describe.skipIf(!existsSync(COMPILED_CLI))('extractSnapshot with worker threads (compiled CLI)', () => {
-  let work: string;
-  let dbFile: string;
-  let window: { since: string; until: string };
+  let db: DemoDb;
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'leadlift-extract-workers-'));
-    dbFile = join(work, 'agent-cory.sqlite');
-    const { truth } = await writeDemoSqlite(dbFile, { enrollments: 300, seed: 5 }, { cwd: work });
-    window = { since: truth.window.start.slice(0, 10), until: truth.window.as_of.slice(0, 10) };
+    db = await demoDb('leadlift-extract-workers-', 300, 5);
   });
-  afterAll(async () => {
-    await rm(work, { recursive: true, force: true });
-  });
+  afterAll(() => db.cleanup());
 
   // messages run in a worker started after the contacts; outcomes in one started at once.
   it.each([
@@ -133,6 +124,7 @@ describe.skipIf(!existsSync(COMPILED_CLI))('extractSnapshot with worker threads 
   ])(
     'when the %s worker fails then its error is reported and no folder is left',
     (entity, from, to, column) => {
+      const { work, dbFile, window } = db;
       const packDir = join(work, `pack-${entity}`);
       mkdirSync(packDir);
       cpSync(shippedPackDir('sqlite'), packDir, { recursive: true });
