@@ -129,7 +129,7 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
   const sunk: Partial<Record<EntityName, unknown>> = {};
   const entities = found;
   const state: ExtractState = { contacts: new Map(), enrollmentContact: new Map() };
-  const workers: Worker[] = [];
+  const group = new WorkGroup();
   try {
     const job = (def: EntityDef): EntityJob => ({
       def,
@@ -139,6 +139,7 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
       state,
       path: join(tmpDir, entityFile(def.name)),
       progress,
+      signal: group.signal,
       ...(options.sinks?.setups[def.name] !== undefined
         ? { sink: { setup: options.sinks.setups[def.name], create: options.sinks.create } }
         : {}),
@@ -151,32 +152,43 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
       timings[def.name] = Date.now() - t0;
     };
     const reopen = options.reopen && canUseWorker(options.reopen.sourceUrl) ? options.reopen : undefined;
-    const inWorker = (def: EntityDef): Promise<void> => {
-      const p = timed(def, () =>
-        extractInWorker(job(def), reopen!, options.sinks?.module, (w) => workers.push(w)),
+    // The contacts' masking words, packed once when the main thread has read every contact;
+    // the workers that mask text start after that and all get this one string.
+    let packed: string | undefined;
+    const inWorker = (def: EntityDef): void => {
+      const redacts = def.columns.some((c) => c.pii === 'redact');
+      if (redacts && packed === undefined) {
+        throw new Error(`extract: ${def.name} masks text but was started before the contacts were read`);
+      }
+      // Only masking needs the names.
+      const contacts = redacts ? packed! : '[]';
+      group.add(
+        timed(def, () =>
+          extractInWorker(job(def), contacts, reopen!, options.sinks?.module, (w) => group.track(w)),
+        ),
       );
-      // Keep a rejection from going unhandled while the main thread works on.
-      p.catch(() => {});
-      return p;
     };
     // Entities that need no contact names start in their own worker at once, beside the
-    // contacts; activities need the names and start in a worker once enrollments are done.
-    const early = new Map<EntityName, Promise<void>>();
+    // contacts. Activities and messages need the names (and activities the enrollments):
+    // they start in workers once the main thread has read those.
+    const early = new Set<EntityName>();
     if (reopen)
-      for (const def of ENTITIES) if (EARLY_ENTITIES.has(def.name)) early.set(def.name, inWorker(def));
-    // The biggest entities that need the contacts' names start in workers once the
-    // main thread has the names (and, for activities, the enrollments).
-    const parallel: Promise<void>[] = [];
+      for (const def of ENTITIES)
+        if (EARLY_ENTITIES.has(def.name)) {
+          inWorker(def);
+          early.add(def.name);
+        }
     for (const def of ENTITIES) {
       if (early.has(def.name)) continue;
-      if (WORKER_ENTITIES.has(def.name) && reopen) {
-        parallel.push(inWorker(def));
-        continue;
-      }
-      await timed(def, () => extractEntity(options.source, job(def)));
+      // A worker that failed stops the work at once: its error is the one reported.
+      group.signal.throwIfAborted();
+      if (WORKER_ENTITIES.has(def.name) && reopen) inWorker(def);
+      else await timed(def, () => extractEntity(options.source, job(def)));
+      if (def.name === 'contacts' && reopen) packed = packContacts(state.contacts);
     }
-    for (const p of parallel) await p;
-    for (const p of early.values()) await p;
+    // Every worker has its copy: the string need not outlive the wait.
+    packed = undefined;
+    await group.all();
     timings.total = Date.now() - started;
     const createdAt = now();
     const manifest: SnapshotManifest = {
@@ -205,10 +217,14 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
     await rename(tmpDir, outDir);
     return { dir: outDir, manifest, staleTempsRemoved: stale, sunk };
   } catch (e) {
+    // Every worker is stopped, and all work has settled, before the folder they write into
+    // is removed: removing it first raced their writes (and could fail, hiding `e`).
+    await group.stop();
     await rm(tmpDir, { recursive: true, force: true });
     throw e;
   } finally {
-    for (const w of workers) await w.terminate();
+    // Workers that succeeded may still be closing their connection.
+    await group.stop();
     state.contacts.clear();
     state.enrollmentContact.clear();
   }
@@ -267,20 +283,6 @@ export function packContacts(contacts: ReadonlyMap<string, string>): string {
   return JSON.stringify(flat);
 }
 
-/**
- * Contacts maps already packed, with their size then: the workers started once the
- * contacts are complete all get the same string (a map that grew since is packed again).
- */
-const PACKED = new WeakMap<ReadonlyMap<string, string>, { readonly size: number; readonly packed: string }>();
-
-function packedContacts(contacts: ReadonlyMap<string, string>): string {
-  const known = PACKED.get(contacts);
-  if (known !== undefined && known.size === contacts.size) return known.packed;
-  const packed = packContacts(contacts);
-  PACKED.set(contacts, { size: contacts.size, packed });
-  return packed;
-}
-
 /** Reverses {@link packContacts}. */
 export function unpackContacts(packed: string): Map<string, string> {
   const flat = JSON.parse(packed) as string[];
@@ -334,8 +336,57 @@ export type WorkerMessage =
       };
     };
 
+/** Something that runs in a thread of its own and can be stopped: a Worker. */
+export interface Terminable {
+  terminate(): Promise<unknown>;
+}
+
+/**
+ * The work extract runs beside the main thread: every worker and the promise of its
+ * result. The first failure aborts {@link signal} at once (the main thread checks it
+ * between batches), {@link all} awaits every result together, and {@link stop} ends every
+ * worker and waits until all work has settled, so the caller can then remove the folder
+ * they write into.
+ */
+export class WorkGroup {
+  private readonly failure = new AbortController();
+  private readonly workers: Terminable[] = [];
+  private readonly running: Promise<void>[] = [];
+
+  /** Aborted, with the first failure as its reason, when any work fails. */
+  get signal(): AbortSignal {
+    return this.failure.signal;
+  }
+
+  /** A worker to stop with the group. */
+  track(worker: Terminable): void {
+    this.workers.push(worker);
+  }
+
+  /** The result of work running in the background; its failure aborts the group. */
+  add(work: Promise<void>): void {
+    this.running.push(work);
+    // Handled here, so a failure is never unhandled while the main thread works on.
+    work.catch((e: unknown) => {
+      if (!this.failure.signal.aborted) this.failure.abort(e);
+    });
+  }
+
+  /** Resolves when all work has succeeded; rejects with the first failure as soon as it happens. */
+  async all(): Promise<void> {
+    await Promise.all(this.running);
+  }
+
+  /** Terminates every worker, then waits for every piece of work to settle. Never rejects. */
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.workers.map((w) => w.terminate()));
+    await Promise.allSettled(this.running);
+  }
+}
+
 function extractInWorker(
   job: EntityJob,
+  contacts: string,
   reopen: NonNullable<ExtractOptions['reopen']>,
   sinkModule: string | undefined,
   started: (w: Worker) => void,
@@ -346,8 +397,7 @@ function extractInWorker(
     query: job.query,
     window: job.window,
     path: job.path,
-    // Only masking needs the names.
-    contacts: job.def.columns.some((c) => c.pii === 'redact') ? packedContacts(job.state.contacts) : '[]',
+    contacts,
     enrollmentContact: packEnrollmentContacts(
       job.def.name === 'activities' ? job.state.enrollmentContact : new Map(),
     ),
@@ -375,8 +425,13 @@ function extractInWorker(
       }
     });
     worker.on('error', reject);
+    // A worker that exits without its result (terminated, even with code 0, or crashed)
+    // still settles the promise: the extract waits for every worker before it cleans up.
+    // After the result, the rejection is a no-op.
     worker.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`the extract worker for ${job.def.name} stopped with code ${code}`));
+      reject(
+        new Error(`the extract worker for ${job.def.name} stopped with code ${code} before it finished`),
+      );
     });
   });
 }
@@ -403,6 +458,8 @@ export interface EntityJob {
   /** Final path of the row file (written under a temporary name first). */
   readonly path: string;
   readonly progress: Progress;
+  /** Aborted when other work of the extract failed: the entity then stops at its next batch. */
+  readonly signal?: AbortSignal;
   /** A sink to build for this entity: its setup and, in this thread, its factory. */
   readonly sink?: { readonly setup: unknown; readonly create: (setup: unknown) => RowSink };
 }
@@ -429,10 +486,12 @@ export async function extractEntity(source: SourceAdapter, job: EntityJob): Prom
   const masker = new TextMasker();
   try {
     for await (const batch of rowBatches(stream)) {
+      job.signal?.throwIfAborted();
       plan ??= makePlan(def, query, await stream.columns());
       for (let r = 0; r < batch.length; r++) {
         writeRow(def, plan, batch[r]!, job.hasher, masker, state, writer, counts, sink, out);
         if ((writer.rowCount & 4095) === 0) {
+          job.signal?.throwIfAborted();
           await writer.flush();
           task.tick(4096);
         }

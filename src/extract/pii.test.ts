@@ -4,6 +4,7 @@ import {
   emailDomainType,
   hasPhone,
   isTestContact,
+  MASKER_MAX_TEXT,
   PiiHasher,
   packNameWords,
   phoneAreaCode,
@@ -169,6 +170,27 @@ describe('TextMasker', () => {
         expect(masker.mask(text, undefined)).toBe(redactText(text, undefined));
       }
     }
+  });
+
+  it('when texts are longer than the longest remembered then they bypass the memory and results equal redactText', () => {
+    const masker = new TextMasker();
+    const c = contacts[0]!;
+    const names = packNameWords(c.firstName, c.lastName, c.fullName);
+    const short = texts[1]!;
+    const long = `${short} `.repeat(Math.ceil((MASKER_MAX_TEXT + 1) / (short.length + 1)));
+    const edge = 'x'.repeat(MASKER_MAX_TEXT - short.length) + short;
+    expect(long.length).toBeGreaterThan(MASKER_MAX_TEXT);
+    expect(edge.length).toBe(MASKER_MAX_TEXT);
+    for (let round = 0; round < 2; round++) {
+      expect(masker.mask(long, names)).toBe(redactText(long, c));
+      expect(masker.mask(long, undefined)).toBe(redactText(long, undefined));
+      expect(masker.rememberedTexts).toBe(0);
+    }
+    expect(masker.mask(edge, names)).toBe(redactText(edge, c));
+    expect(masker.mask(short, names)).toBe(redactText(short, c));
+    expect(masker.rememberedTexts).toBe(2);
+    expect(masker.mask(long, names)).toBe(redactText(long, c));
+    expect(masker.rememberedTexts).toBe(2);
   });
 
   it('when the text is null then null', () => {

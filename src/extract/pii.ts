@@ -189,31 +189,6 @@ export interface ContactPii {
   readonly firstName: string | null;
   readonly lastName: string | null;
   readonly fullName: string | null;
-  /** The names lower-cased and trimmed, with their tokens (see {@link contactPii}); derived when absent. */
-  readonly words?: readonly (readonly [string, string])[];
-}
-
-/** A contact's names with their masking words computed once, since every text of the contact uses them. */
-export function contactPii(
-  firstName: string | null,
-  lastName: string | null,
-  fullName: string | null,
-): ContactPii {
-  const c = { firstName, lastName, fullName };
-  return { ...c, words: wordsOf(c) };
-}
-
-function wordsOf(c: ContactPii): (readonly [string, string])[] {
-  const out: (readonly [string, string])[] = [];
-  for (const [name, token] of [
-    [c.fullName, '[full_name]'],
-    [c.firstName, '[first_name]'],
-    [c.lastName, '[last_name]'],
-  ] as const) {
-    const word = name?.trim().toLowerCase() ?? '';
-    if (word.length >= 2) out.push([word, token]);
-  }
-  return out;
 }
 
 /**
@@ -224,7 +199,13 @@ function wordsOf(c: ContactPii): (readonly [string, string])[] {
 export function redactText(text: unknown, contact: ContactPii | undefined): string | null {
   if (text === null || text === undefined) return null;
   const s = maskAddresses(String(text));
-  return contact ? maskNames(s, s.toLowerCase(), contact.words ?? wordsOf(contact)) : s;
+  return contact
+    ? maskNames(
+        s,
+        s.toLowerCase(),
+        unpackNameWords(packNameWords(contact.firstName, contact.lastName, contact.fullName)),
+      )
+    : s;
 }
 
 /** Any email address → [email], any phone-like number → [phone]: the part of masking that needs no contact. */
@@ -250,9 +231,10 @@ function maskNames(s: string, lower: string, words: readonly (readonly [string, 
 const NAME_TOKENS = ['[full_name]', '[first_name]', '[last_name]'] as const;
 
 /**
- * A contact's masking words (those of {@link contactPii}) as one string: what extract
- * keeps in memory per contact, a fraction of the objects of a ContactPii. Decode it with
- * a {@link TextMasker}.
+ * A contact's masking words as one string: each name trimmed and lower-cased, or '' when
+ * shorter than two characters, in the order of {@link NAME_TOKENS}. The one place of the
+ * rule; extract keeps this string in memory per contact (a fraction of the objects of the
+ * decoded words), and {@link unpackNameWords} decodes it.
  */
 export function packNameWords(
   firstName: string | null,
@@ -267,22 +249,48 @@ export function packNameWords(
   return JSON.stringify(words);
 }
 
+/** The words {@link packNameWords} packed, each with its token, empty ones left out. */
+function unpackNameWords(names: string): (readonly [string, string])[] {
+  const packed = JSON.parse(names) as string[];
+  const out: (readonly [string, string])[] = [];
+  for (let i = 0; i < NAME_TOKENS.length; i++) {
+    const word = packed[i] ?? '';
+    if (word !== '') out.push([word, NAME_TOKENS[i]!]);
+  }
+  return out;
+}
+
 /** Texts a {@link TextMasker} remembers before it starts again. */
 const MASKER_TEXTS = 1 << 14;
+/** Characters of the texts a {@link TextMasker} remembers before it starts again. */
+const MASKER_CHARS = 1 << 23;
+/**
+ * Longest text (characters) a {@link TextMasker} remembers: generated messages and
+ * prompts are far shorter, and a long text (a pasted email thread) rarely repeats.
+ */
+export const MASKER_MAX_TEXT = 2048;
 
 /**
  * {@link redactText} with a memory of the texts it has seen: generated messages and
  * prompts repeat from row to row (the demo's 750k generated messages hold 18k distinct
  * texts), and the address masking and lower-casing of a text depend on the text only, so
  * a repeat costs one map lookup and the search for the contact's names. Same results as
- * redactText. The raw texts stay in this thread's memory, are never written or logged,
- * and at most {@link MASKER_TEXTS} are kept (the map is emptied when full). One per thread.
+ * redactText. The raw texts stay in this thread's memory, are never written or logged;
+ * only texts of at most {@link MASKER_MAX_TEXT} characters are kept, at most
+ * {@link MASKER_TEXTS} of them and {@link MASKER_CHARS} characters in all (the memory is
+ * emptied when full). Extract uses one per entity it extracts.
  */
 export class TextMasker {
   private readonly seen = new Map<string, { readonly masked: string; readonly lower: string }>();
+  private seenChars = 0;
   // Contacts' words, decoded: the packed strings live as long as the extract's contact
   // map, so a lookup hashes nothing new. Bounded like the texts.
   private readonly decoded = new Map<string, readonly (readonly [string, string])[]>();
+
+  /** Number of texts remembered (for tests). */
+  get rememberedTexts(): number {
+    return this.seen.size;
+  }
 
   /**
    * Masks `text` for the contact whose words {@link packNameWords} packed into `names`
@@ -295,8 +303,14 @@ export class TextMasker {
     if (known === undefined) {
       const masked = maskAddresses(raw);
       known = { masked, lower: masked.toLowerCase() };
-      if (this.seen.size >= MASKER_TEXTS) this.seen.clear();
-      this.seen.set(raw, known);
+      if (raw.length <= MASKER_MAX_TEXT) {
+        if (this.seen.size >= MASKER_TEXTS || this.seenChars + raw.length > MASKER_CHARS) {
+          this.seen.clear();
+          this.seenChars = 0;
+        }
+        this.seen.set(raw, known);
+        this.seenChars += raw.length;
+      }
     }
     return names === undefined ? known.masked : maskNames(known.masked, known.lower, this.words(names));
   }
@@ -304,15 +318,9 @@ export class TextMasker {
   private words(names: string): readonly (readonly [string, string])[] {
     let words = this.decoded.get(names);
     if (words === undefined) {
-      const packed = JSON.parse(names) as string[];
-      const out: (readonly [string, string])[] = [];
-      for (let i = 0; i < NAME_TOKENS.length; i++) {
-        const word = packed[i] ?? '';
-        if (word !== '') out.push([word, NAME_TOKENS[i]!]);
-      }
+      words = unpackNameWords(names);
       if (this.decoded.size >= MASKER_TEXTS) this.decoded.clear();
-      this.decoded.set(names, out);
-      words = out;
+      this.decoded.set(names, words);
     }
     return words;
   }

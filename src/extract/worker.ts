@@ -1,6 +1,8 @@
 // The extract worker thread: opens the source again (read-only) and extracts one entity
-// while the main thread extracts another. It receives the contacts' names for masking
-// text in memory, and the PII key, never from disk.
+// (outcomes, activities or messages) beside the main thread and the other workers. It
+// receives the contacts' masking words (packed into one string) and, for activities, the
+// enrollment → contact map in memory, and the PII key, never from disk. On a failure
+// elsewhere the main thread terminates it before removing the snapshot's temporary folder.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSource } from '../db/index.js';

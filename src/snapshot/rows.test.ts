@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -221,6 +222,61 @@ describe('RowWriter', () => {
     expect((await readFile(final)).equals(want)).toBe(true);
     expect(info.bytes).toBe(want.length);
     expect(await fileSha256(final)).toBe(sha(want));
+  });
+
+  it('when many chunks are written with flushes between writes then chunks are reused and bytes and sha256 equal a one-shot write', async () => {
+    // ~24 MiB in rounds of ~1.5 MiB: each round hands the stream a chunk or two, and every
+    // other round waits until the stream is done with them, so they come back to the pool
+    // and later rounds encode into them (rows differ from round to round, so a chunk reused
+    // while the stream still wrote it, or stale bytes past a row, would change the file).
+    const chars = ['a', 'é', '😀', '\u2028', 'z'];
+    const rows: CellValue[][] = [];
+    const w = new RowWriter(join(dir, 'reuse.jsonl'), ['round', 'i', 't']);
+    let reused = 0;
+    let pooled = 0;
+    for (let round = 0; round < 16; round++) {
+      const before = w.spareChunks;
+      let bytes = 0;
+      for (let i = 0; bytes < 1_500_000; i++) {
+        const text = Array.from(
+          { length: (round * 131 + i * 37) % 900 },
+          (_, j) => chars[(round + i + j) % 5],
+        ).join('');
+        const row: CellValue[] = [round, i, text];
+        rows.push(row);
+        w.write(row);
+        bytes += Buffer.byteLength(JSON.stringify(row)) + 1;
+      }
+      // Writing handed over at least one chunk: one taken from the pool when it had any.
+      if (w.spareChunks < before) reused++;
+      await w.flush();
+      if (round % 2 === 0) {
+        for (let t = 0; t < 200 && w.spareChunks === 0; t++) await new Promise((r) => setTimeout(r, 5));
+        pooled = Math.max(pooled, w.spareChunks);
+      }
+    }
+    const info = await w.close();
+    expect(pooled).toBeGreaterThan(0);
+    expect(reused).toBeGreaterThan(0);
+    // Closed: the pool is let go.
+    expect(w.spareChunks).toBe(0);
+    const want = expected(['round', 'i', 't'], rows);
+    expect(want.length).toBeGreaterThan(20 << 20);
+    expect((await readFile(join(dir, 'reuse.jsonl'))).equals(want)).toBe(true);
+    expect(info).toMatchObject({ rows: rows.length, bytes: want.length });
+    expect(info.sha256).toBe(sha(want));
+  });
+
+  it('when a writer with pooled chunks is aborted then the pool is let go and the file removed', async () => {
+    const w = new RowWriter(join(dir, 'aborted.jsonl'), ['t']);
+    const big = 'x'.repeat(100_000);
+    for (let i = 0; i < 30; i++) w.write([big]);
+    await w.flush();
+    for (let t = 0; t < 200 && w.spareChunks === 0; t++) await new Promise((r) => setTimeout(r, 5));
+    expect(w.spareChunks).toBeGreaterThan(0);
+    await w.abort();
+    expect(w.spareChunks).toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('when more than a megabyte is written between flushes then no listener warning piles up and all rows land', async () => {

@@ -30,6 +30,8 @@ const WRITE_BUFFER_BYTES = 16 << 20;
 const CHUNK_BYTES = 1 << 20;
 /** Written chunks a RowWriter keeps for reuse: the write buffer's worth, and a few more. */
 const MAX_SPARE_CHUNKS = WRITE_BUFFER_BYTES / CHUNK_BYTES + 4;
+/** The chunk of a closed RowWriter. */
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Writes a row file. `write` buffers and respects backpressure through `flush`; call
@@ -52,6 +54,8 @@ export class RowWriter {
    * tens of MB written (each one marking the whole heap, contacts state included).
    */
   private readonly spare: Buffer[] = [];
+  /** Set by close and abort: the chunks are let go then, and none comes back to the pool. */
+  private ended = false;
   private used = 0;
   private rows = 0;
   private bytes = 0;
@@ -129,16 +133,21 @@ export class RowWriter {
     // The stream is done with the bytes when its callback runs (written or failed);
     // only standard-size chunks go back to the pool.
     this.out.write(bytes, () => {
-      if (full.length === CHUNK_BYTES && this.spare.length < MAX_SPARE_CHUNKS) this.spare.push(full);
+      if (!this.ended && full.length === CHUNK_BYTES && this.spare.length < MAX_SPARE_CHUNKS)
+        this.spare.push(full);
     });
   }
 
   /** Flushes, closes and renames the file into place. */
   async close(): Promise<RowFileInfo> {
-    await this.flush();
-    await new Promise<void>((resolve, reject) => {
-      this.out.end((e?: Error | null) => (e ? reject(e) : resolve()));
-    });
+    try {
+      await this.flush();
+      await new Promise<void>((resolve, reject) => {
+        this.out.end((e?: Error | null) => (e ? reject(e) : resolve()));
+      });
+    } finally {
+      this.release();
+    }
     if (this.failed) throw this.failed;
     await rename(this.tmp, this.path);
     return {
@@ -151,8 +160,23 @@ export class RowWriter {
 
   /** Discards the file. */
   async abort(): Promise<void> {
+    this.release();
     this.out.destroy();
     await rm(this.tmp, { force: true });
+  }
+
+  /** Chunks kept for reuse (for tests). */
+  get spareChunks(): number {
+    return this.spare.length;
+  }
+
+  // Lets the chunks go: a writer kept after close (e.g. by a caller's closure) no longer
+  // holds up to 20 MiB of them.
+  private release(): void {
+    this.ended = true;
+    this.spare.length = 0;
+    this.chunk = EMPTY;
+    this.used = 0;
   }
 
   // Appends one line (without its newline). A full chunk is handed to the stream eagerly;
