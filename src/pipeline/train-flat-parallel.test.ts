@@ -171,13 +171,15 @@ describe('threadsForMemory', () => {
     expect(threadBytes(1000, 222) - fixedBytes).toBe(2 * (threadBytes(1000, 111) - fixedBytes));
   });
 
-  it('when measured demo sizes are given then 200k trains two targets at once and 1M one, within the budget', () => {
+  it('when measured demo sizes are given then 200k and 1M train two targets at once, and a fuller process one', () => {
     // 200k demo enrollments: ~185k rows per target, one-hot width 111, ~350 MiB held.
     const at = (rows: number, heldBytes: number) =>
       threadsForMemory({ rows, width: 111, heldBytes, budgetBytes: TRAIN_MEMORY_BUDGET });
     expect(at(184_723, 350 * MiB)).toBeGreaterThanOrEqual(2);
-    // 1M: ~925k rows per target beside a training set of ~1.5 GiB.
-    expect(at(925_000, 1.5 * GiB)).toBe(1);
+    // 1M: 923,971 rows for the largest target beside the 1,561 MiB measured after the features.
+    expect(at(923_971, 1561 * MiB)).toBe(2);
+    // The same rows beside 2 GiB held: one thread only.
+    expect(at(923_971, 2 * GiB)).toBe(1);
   });
 });
 

@@ -36,19 +36,23 @@ export const TRAIN_MEMORY_BUDGET = 3.5 * 2 ** 30;
  * columns, and, bounded by the 65,536-row blocks whatever the row count, the scores',
  * TreeSHAP's and reasons' block copies plus the worker's own heap and code (the fixed part).
  *
- * Measured at 200k demo enrollments (184,723 rows × 60 features, one-hot width 111:
- * 20.5M cells) with `/usr/bin/time -v node dist/cli/bin.js train --cleaned …`: one target
- * alone peaked at 747 MiB against about 350 MiB held when training starts (397 MiB for
- * the thread); two at once at 1,073 MiB (361 each). The split between the two parts is
- * not measured (one size only): the fixed part is an estimate of the block copies and a
- * worker's heap, the per-cell part makes their sum 441 MiB at that size (about 10%
- * headroom). Re-measure at another size (e.g. 1M) before relying on the split.
+ * Measured with the logistic regression's fit no longer copying its columns, at two sizes
+ * of the demo (cells = eligible rows of the largest target × one-hot width 111):
+ * - 200k enrollments (184,723 rows, 20.5M cells), `/usr/bin/time -v node dist/cli/bin.js
+ *   train --cleaned …`: a thread added 361–397 MiB before that change (its fit's copies
+ *   were then about 120 MiB of it), so about 270 MiB now;
+ * - 1M enrollments (923,971 rows, 102.6M cells): the process held 1,561 MiB when the
+ *   features were built, and three targets on two threads peaked at 2,965 MiB, so a
+ *   thread added at most about 700 MiB.
+ * A line through those two points has about 165 MiB fixed and 5.5 bytes a cell; the
+ * constants below round both up (316 MiB at 200k, 943 MiB at 1M), so the rule picks two
+ * threads at 1M while the process holds up to about 1.7 GiB.
  */
 export const THREAD_MEMORY = {
   /** Bytes per thread whatever the rows. */
-  fixedBytes: 128 * 2 ** 20,
+  fixedBytes: 160 * 2 ** 20,
   /** Bytes per eligible row and one-hot column. */
-  bytesPerCell: 16,
+  bytesPerCell: 8,
 } as const;
 
 /**
