@@ -5,6 +5,38 @@ import { log1pExp, logit, sigmoid } from './logistic.js';
 import { averagePrecisionKernel, topKPositivesKernel } from './metric-kernels.js';
 import { argsortAscending, argsortDescending, quantileSorted, sortedFloat64 } from './sort.js';
 
+/** A seeded linear congruential generator of numbers in [0, 1), for test data. */
+function lcg(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/**
+ * `n` values from `next`: 10% drawn from `special`, 40% from `tie` (few distinct values,
+ * many ties), the rest spread over ±5e5.
+ */
+function mixedValues(
+  n: number,
+  next: () => number,
+  special: readonly number[],
+  tie: (u: number) => number,
+): Float64Array {
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = next();
+    v[i] =
+      u < 0.1
+        ? special[Math.floor(next() * special.length)]!
+        : u < 0.5
+          ? tie(next())
+          : (next() - 0.5) * 1e6;
+  }
+  return v;
+}
+
 describe('argsortDescending', () => {
   it('when values tie then index order is kept and NaN sorts last', () => {
     expect(Array.from(argsortDescending(Float64Array.from([1, 3, Number.NaN, 3, 2])))).toEqual([
@@ -32,11 +64,7 @@ describe('argsort on long arrays (radix path)', () => {
   }
 
   it('when values tie, repeat, are NaN, ±0, ±Infinity, tiny or negative then it equals the comparator sort', () => {
-    let state = 12345;
-    const next = () => {
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      return state / 2 ** 32;
-    };
+    const next = lcg(12345);
     const special = [
       Number.NaN,
       -Number.NaN,
@@ -50,16 +78,7 @@ describe('argsort on long arrays (radix path)', () => {
       -Number.MAX_VALUE,
     ];
     for (const n of [2048, 5000, 40000]) {
-      const v = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const u = next();
-        v[i] =
-          u < 0.1
-            ? special[Math.floor(next() * special.length)]!
-            : u < 0.5
-              ? Math.round(next() * 20) / 4 - 2
-              : (next() - 0.5) * 1e6;
-      }
+      const v = mixedValues(n, next, special, (u) => Math.round(u * 20) / 4 - 2);
       expect(Array.from(argsortDescending(v))).toEqual(reference(v, true));
       expect(Array.from(argsortAscending(v))).toEqual(reference(v, false));
     }
@@ -76,11 +95,7 @@ describe('sortedFloat64', () => {
   const bits = (v: Float64Array) => Array.from(new BigUint64Array(v.buffer, v.byteOffset, v.length));
 
   it('when values tie, are ±0, ±Infinity, tiny, integers or negative then it equals the built-in sort bit for bit', () => {
-    let state = 777;
-    const next = () => {
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      return state / 2 ** 32;
-    };
+    const next = lcg(777);
     const special = [
       0,
       -0,
@@ -92,16 +107,7 @@ describe('sortedFloat64', () => {
     ];
     // Both sides of the radix threshold (8,192 values).
     for (const n of [10, 2048, 8191, 8192, 9000, 40000]) {
-      const v = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const u = next();
-        v[i] =
-          u < 0.1
-            ? special[Math.floor(next() * special.length)]!
-            : u < 0.5
-              ? Math.round(next() * 20) - 5
-              : (next() - 0.5) * 1e6;
-      }
+      const v = mixedValues(n, next, special, (u) => Math.round(u * 20) - 5);
       const copy = v.slice();
       expect(bits(sortedFloat64(v))).toEqual(bits(v.slice().sort()));
       expect(bits(v)).toEqual(bits(copy)); // the input is left as it was

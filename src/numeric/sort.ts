@@ -89,15 +89,7 @@ function radixArgsort(values: Float64Array, descending: boolean): Uint32Array {
   for (let pass = 0; pass < 4; pass++) {
     const word = pass < 2 ? lo : hi;
     const shift = (pass & 1) * 16;
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[(word[i]! >>> shift) & 0xffff]!++;
-    if (count[(word[0]! >>> shift) & 0xffff] === n) continue;
-    let sum = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = count[d]!;
-      count[d] = sum;
-      sum += c;
-    }
+    if (!digitOffsets(count, word, n, shift)) continue;
     for (let k = 0; k < n; k++) {
       const i = idx[k]!;
       tmp[count[(word[i]! >>> shift) & 0xffff]!++] = i;
@@ -107,6 +99,24 @@ function radixArgsort(values: Float64Array, descending: boolean): Uint32Array {
     tmp = t;
   }
   return idx;
+}
+
+/**
+ * Fills `count` with the first output position of each 16-bit digit of `word` at `shift`
+ * (a counting pass and its prefix sums); false when every value has the same digit, so the
+ * pass would not move anything.
+ */
+function digitOffsets(count: Uint32Array, word: Uint32Array, n: number, shift: number): boolean {
+  count.fill(0);
+  for (let i = 0; i < n; i++) count[(word[i]! >>> shift) & 0xffff]!++;
+  if (count[(word[0]! >>> shift) & 0xffff] === n) return false;
+  let sum = 0;
+  for (let d = 0; d < 65536; d++) {
+    const c = count[d]!;
+    count[d] = sum;
+    sum += c;
+  }
+  return true;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -143,15 +153,7 @@ export function sortedFloat64(values: Float64Array): Float64Array {
   for (let pass = 0; pass < 4; pass++) {
     const word = pass < 2 ? lo : hi;
     const shift = (pass & 1) * 16;
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[(word[i]! >>> shift) & 0xffff]!++;
-    if (count[(word[0]! >>> shift) & 0xffff] === n) continue;
-    let sum = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = count[d]!;
-      count[d] = sum;
-      sum += c;
-    }
+    if (!digitOffsets(count, word, n, shift)) continue;
     for (let i = 0; i < n; i++) {
       const at = count[(word[i]! >>> shift) & 0xffff]!++;
       hiTmp[at] = hi[i]!;
