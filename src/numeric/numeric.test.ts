@@ -28,11 +28,7 @@ function mixedValues(
   for (let i = 0; i < n; i++) {
     const u = next();
     v[i] =
-      u < 0.1
-        ? special[Math.floor(next() * special.length)]!
-        : u < 0.5
-          ? tie(next())
-          : (next() - 0.5) * 1e6;
+      u < 0.1 ? special[Math.floor(next() * special.length)]! : u < 0.5 ? tie(next()) : (next() - 0.5) * 1e6;
   }
   return v;
 }
