@@ -220,8 +220,10 @@ describe('defaultTargetThreads', () => {
       const GiB = 2 ** 30;
       // 200k demo enrollments: ~185k rows per target, one-hot width 111, ~350 MB held.
       expect(defaultTargetThreads([184_723, 182_966, 165_182], 111, 0.35 * GiB)).toBe(2);
-      // 1M: ~925k rows per target beside a training set of ~1.5 GB.
-      expect(defaultTargetThreads([925_000, 915_000, 826_000], 111, 1.5 * GiB)).toBe(1);
+      // 1M: the measured eligible rows beside the 1,561 MiB held after the features: two;
+      // beside 2 GiB: one.
+      expect(defaultTargetThreads([923_971, 914_747, 825_911], 111, 1561 * 2 ** 20)).toBe(2);
+      expect(defaultTargetThreads([923_971, 914_747, 825_911], 111, 2 * GiB)).toBe(1);
       // The largest target decides.
       const held = TRAIN_MEMORY_BUDGET - 2 * threadBytes(100_000, 111);
       expect(defaultTargetThreads([10, 100_000], 111, held)).toBe(2);
