@@ -580,9 +580,10 @@ async function loadWithWorker(tables: CleanTables, progress: Progress): Promise<
   const rows = tables.manifest.entities;
   const events = new EventTable(rows.activities.rows + rows.messages.rows + 1, true);
   const shared = events.buffers();
+  const startedMs = performance.now();
   const worker = startActivitiesWorker(tables, shared, rows.activities.rows);
   try {
-    return await readTables(tables, progress, { worker, events, shared });
+    return await readTables(tables, progress, { worker, events, shared, startedMs });
   } finally {
     await worker.terminate();
   }
@@ -593,6 +594,8 @@ interface WithWorker {
   readonly worker: ActivitiesWorker;
   readonly events: EventTable;
   readonly shared: EventBuffers;
+  /** performance.now() when the worker was started (its bar opens only later). */
+  readonly startedMs: number;
 }
 
 async function readTables(tables: CleanTables, progress: Progress): Promise<Loaded>;
@@ -825,7 +828,11 @@ async function readTables(
       task.done(`not used (${why}); reading every table again on this thread`);
       return RETRY;
     }
-    task.done(`${r.nEvents.toLocaleString('en-US')} events`);
+    // The bar opened when this thread's reads ended; say how long the worker read in all.
+    const seconds = ((performance.now() - parallel.startedMs) / 1000).toFixed(1);
+    task.done(
+      `${r.nEvents.toLocaleString('en-US')} events, read in a worker thread beside the other tables in ${seconds}s`,
+    );
     const nMessages = events.n - messagesFrom;
     events.moveRange(messagesFrom, r.nEvents, nMessages);
     events.n = r.nEvents + nMessages;
