@@ -220,7 +220,11 @@ export async function extractSnapshot(options: ExtractOptions): Promise<ExtractR
     // Every worker is stopped, and all work has settled, before the folder they write into
     // is removed: removing it first raced their writes (and could fail, hiding `e`).
     await group.stop();
-    await rm(tmpDir, { recursive: true, force: true });
+    try {
+      await rm(tmpDir, { recursive: true, force: true });
+    } catch {
+      // Left for the next extract's sweep of stale temporary folders; `e` is what failed.
+    }
     throw e;
   } finally {
     // Workers that succeeded may still be closing their connection.

@@ -277,8 +277,10 @@ export const MASKER_MAX_TEXT = 2048;
  * a repeat costs one map lookup and the search for the contact's names. Same results as
  * redactText. The raw texts stay in this thread's memory, are never written or logged;
  * only texts of at most {@link MASKER_MAX_TEXT} characters are kept, at most
- * {@link MASKER_TEXTS} of them and {@link MASKER_CHARS} characters in all (the memory is
- * emptied when full). Extract uses one per entity it extracts.
+ * {@link MASKER_TEXTS} of them and {@link MASKER_CHARS} characters of raw text in all (the memory is
+ * emptied when full). Each text is kept with its masked and lower-cased forms, so one
+ * masker holds up to about three times that (24–48 MiB); extract uses one per entity it
+ * extracts, up to three at once.
  */
 export class TextMasker {
   private readonly seen = new Map<string, { readonly masked: string; readonly lower: string }>();

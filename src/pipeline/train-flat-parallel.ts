@@ -45,14 +45,16 @@ export const TRAIN_MEMORY_BUDGET = 3.5 * 2 ** 30;
  *   features were built, and three targets on two threads peaked at 2,965 MiB, so a
  *   thread added at most about 700 MiB.
  * A line through those two points has about 165 MiB fixed and 5.5 bytes a cell; the
- * constants below round both up (316 MiB at 200k, 943 MiB at 1M), so the rule picks two
- * threads at 1M while the process holds up to about 1.7 GiB.
+ * constants below are above both (295 MiB at 200k, 804 MiB at 1M: the 1M run's estimated
+ * peak is 3,169 MiB against 2,965 measured), so the rule picks two threads at 1M while
+ * the process holds up to about 1.9 GiB (resident memory varies by a few hundred MiB
+ * with garbage-collection timing).
  */
 export const THREAD_MEMORY = {
   /** Bytes per thread whatever the rows. */
-  fixedBytes: 160 * 2 ** 20,
+  fixedBytes: 168 * 2 ** 20,
   /** Bytes per eligible row and one-hot column. */
-  bytesPerCell: 8,
+  bytesPerCell: 6.5,
 } as const;
 
 /**

@@ -251,7 +251,7 @@ describe('RowWriter', () => {
       if (w.spareChunks < before) reused++;
       await w.flush();
       if (round % 2 === 0) {
-        for (let t = 0; t < 200 && w.spareChunks === 0; t++) await new Promise((r) => setTimeout(r, 5));
+        for (let t = 0; t < 3000 && w.spareChunks === 0; t++) await new Promise((r) => setTimeout(r, 5));
         pooled = Math.max(pooled, w.spareChunks);
       }
     }
@@ -272,7 +272,7 @@ describe('RowWriter', () => {
     const big = 'x'.repeat(100_000);
     for (let i = 0; i < 30; i++) w.write([big]);
     await w.flush();
-    for (let t = 0; t < 200 && w.spareChunks === 0; t++) await new Promise((r) => setTimeout(r, 5));
+    for (let t = 0; t < 3000 && w.spareChunks === 0; t++) await new Promise((r) => setTimeout(r, 5));
     expect(w.spareChunks).toBeGreaterThan(0);
     await w.abort();
     expect(w.spareChunks).toBe(0);

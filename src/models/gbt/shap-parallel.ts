@@ -61,9 +61,9 @@ const WAIT_FLOOR_MS = 120_000;
 /**
  * The worker of the model being explained. Calls made one after another without this
  * thread yielding (the row blocks of one explanation: train explains them in one
- * synchronous loop) share it; it is ended as soon as this thread yields (an immediate set
- * when it is started), so it holds no model copy past that loop and never keeps the
- * process alive (unref).
+ * synchronous loop) share it; it is ended when this thread next yields to the event loop
+ * (an immediate set when it is started; in train that is after the explanation and the
+ * synchronous work that follows it), and it never keeps the process alive (unref).
  */
 let kept: { readonly model: GbtModel; readonly worker: Worker } | null = null;
 
