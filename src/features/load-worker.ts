@@ -1,4 +1,4 @@
-// Worker thread of readActivitiesInWorker: reads the steps, variants, enrollment keys and
+// Worker thread of startActivitiesWorker: reads the steps, variants, enrollment keys and
 // activities of a cleaned folder, writes the activity events into the shared columns and
 // posts the rest back.
 

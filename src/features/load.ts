@@ -550,8 +550,9 @@ const RETRY = Symbol('read again on one thread');
 
 /**
  * Reads the cleaned tables into the dense state. On one thread every entity is read once.
- * With the worker (see {@link LoadOptions.threads}) the worker also reads campaign_steps,
- * step_variants and the enrollment keys, so those are read on both threads; and when the
+ * With the worker (see {@link LoadOptions.threads}) the worker reads campaign_steps and
+ * step_variants (this thread takes them from its result) and the enrollment keys, which
+ * this thread reads too, so only the enrollments are read on both threads; and when the
  * worker fails, or a file holds more rows than its manifest lists, everything is read
  * again on this thread, once the first attempt's state has been let go.
  */
@@ -581,7 +582,13 @@ async function loadWithWorker(tables: CleanTables, progress: Progress): Promise<
   const events = new EventTable(rows.activities.rows + rows.messages.rows + 1, true);
   const shared = events.buffers();
   const startedMs = performance.now();
-  const worker = startActivitiesWorker(tables, shared, rows.activities.rows);
+  let worker: ActivitiesWorker;
+  try {
+    worker = startActivitiesWorker(tables, shared, rows.activities.rows);
+  } catch {
+    // A worker that cannot start (its data, its script): read everything on this thread.
+    return RETRY;
+  }
   try {
     return await readTables(tables, progress, { worker, events, shared, startedMs });
   } finally {
@@ -828,10 +835,11 @@ async function readTables(
       task.done(`not used (${why}); reading every table again on this thread`);
       return RETRY;
     }
-    // The bar opened when this thread's reads ended; say how long the worker read in all.
+    // The bar opened when this thread's reads ended; say when the worker's result came,
+    // counted from its start (the later of the two threads' ends).
     const seconds = ((performance.now() - parallel.startedMs) / 1000).toFixed(1);
     task.done(
-      `${r.nEvents.toLocaleString('en-US')} events, read in a worker thread beside the other tables in ${seconds}s`,
+      `${r.nEvents.toLocaleString('en-US')} events, read in a worker thread beside the other tables (both done ${seconds}s after its start)`,
     );
     const nMessages = events.n - messagesFrom;
     events.moveRange(messagesFrom, r.nEvents, nMessages);
