@@ -42,19 +42,19 @@ export const TRAIN_MEMORY_BUDGET = 3.5 * 2 ** 30;
  *   train --cleaned …`: a thread added 361–397 MiB before that change (its fit's copies
  *   were then about 120 MiB of it), so about 270 MiB now;
  * - 1M enrollments (923,971 rows, 102.6M cells): the process held 1,561 MiB when the
- *   features were built, and three targets on two threads peaked at 2,965 MiB, so a
- *   thread added at most about 700 MiB.
- * A line through those two points has about 165 MiB fixed and 5.5 bytes a cell; the
- * constants below are above both (295 MiB at 200k, 804 MiB at 1M: the 1M run's estimated
- * peak is 3,169 MiB against 2,965 measured), so the rule picks two threads at 1M while
- * the process holds up to about 1.9 GiB (resident memory varies by a few hundred MiB
- * with garbage-collection timing).
+ *   features were built, and three targets on two threads peaked at 2,965, 3,052 and
+ *   3,228 MiB in three runs, so a thread added about 700–835 MiB.
+ * A line through 200k and the 1M runs' middle has about 165 MiB fixed and 5.5 bytes a
+ * cell; the constants below cover the highest 1M run too (305 MiB at 200k, 853 MiB at 1M:
+ * an estimated peak of 3,267 MiB), so the rule picks two threads at 1M while the process
+ * holds up to about 1.8 GiB (resident memory varies by a few hundred MiB with
+ * garbage-collection timing).
  */
 export const THREAD_MEMORY = {
   /** Bytes per thread whatever the rows. */
   fixedBytes: 168 * 2 ** 20,
   /** Bytes per eligible row and one-hot column. */
-  bytesPerCell: 6.5,
+  bytesPerCell: 7,
 } as const;
 
 /**
