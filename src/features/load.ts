@@ -415,23 +415,23 @@ export interface StepState {
   readonly variantIsControl: number[];
 }
 
-function stepCodeOf(st: StepState, org: unknown, id: unknown): number {
+/**
+ * The code of (org, id) in `dict` (-1 without an id); a new code gets a missing value in
+ * `values`, the column kept per code.
+ */
+function codeWithValue(dict: Dict, values: number[], org: unknown, id: unknown): number {
   const s = str(id);
   if (s === null) return -1;
-  const before = st.steps.size;
-  const c = st.steps.code(key(org, s));
-  if (c === before) st.stepOrder.push(Number.NaN);
+  const before = dict.size;
+  const c = dict.code(key(org, s));
+  if (c === before) values.push(Number.NaN);
   return c;
 }
 
-function variantCodeOf(st: StepState, org: unknown, id: unknown): number {
-  const s = str(id);
-  if (s === null) return -1;
-  const before = st.variants.size;
-  const c = st.variants.code(key(org, s));
-  if (c === before) st.variantIsControl.push(Number.NaN);
-  return c;
-}
+const stepCodeOf = (st: StepState, org: unknown, id: unknown) =>
+  codeWithValue(st.steps, st.stepOrder, org, id);
+const variantCodeOf = (st: StepState, org: unknown, id: unknown) =>
+  codeWithValue(st.variants, st.variantIsControl, org, id);
 
 const flag = (v: unknown) => (v === true ? 1 : v === false ? 0 : Number.NaN);
 
