@@ -18,7 +18,8 @@ Candidates:
 
 Sections: (1) validation and test PR-AUC of each candidate on both splits; (2) the
 chronological split's selection with other validation slices (fraction, most recent
-part); (3) forward-chaining folds inside the training rows (TimeSeriesSplit-like);
+part), and leadlift's rule (the trees must win on the whole slice and on its most recent
+half); (3) forward-chaining folds inside the training rows (TimeSeriesSplit-like);
 (4) a paired bootstrap of the validation PR-AUC difference gbt - logreg.
 
 Usage: /usr/bin/python3 scripts/experiments/bank_selection.py [path to bank-additional-full.csv]
@@ -163,12 +164,15 @@ def validation_variants():
         sub, val = tail(train, vf)
         lr, _ = fit_logreg(sub)
         g, _ = fit_gbt(sub, val)
-        cells = []
+        cells, gbt_wins = [], []
         for label, part in [("whole", 1), ("last 1/2", 2), ("last 1/3", 3), ("last 1/4", 4)]:
             s = val[len(val) - len(val) // part:]
             a, b = ap(y[s], lr(s)), ap(y[s], g(s))
+            gbt_wins.append(b > a)
             cells.append(f"{label} {a:.3f}/{b:.3f} {'LOGREG' if a > b else 'GBT'}")
-        print(f"  fraction {vf:<4}: " + " | ".join(cells))
+        # leadlift's rule: the trees must win on the whole slice and on its most recent half.
+        both = "GBT" if gbt_wins[0] and gbt_wins[1] else "LOGREG"
+        print(f"  fraction {vf:<4}: " + " | ".join(cells) + f" || whole and last 1/2: {both}")
 
 
 def forward_chaining():

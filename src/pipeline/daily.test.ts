@@ -234,6 +234,19 @@ describe('runDaily', () => {
     expect(JSON.parse(audit.at(-1)!).command).toBe('daily');
   });
 
+  it('when the config sets train options then the candidate run is trained and gated with them', async () => {
+    const base = options('tmp/runs-train-config', { mode: 'train' });
+    const config = configSchema.parse({
+      runsDir: 'tmp/runs-train-config',
+      train: { gates: { prAucRelative: 50, brierRelative: 0.5 }, recentCheck: false },
+    });
+    const r = await runDaily({ ...base, config });
+    const metrics = JSON.parse(await readFile(join(r.candidate!.dir, 'metrics.json'), 'utf8'));
+    expect(metrics.gates.config.rules.map((g: { relative: number }) => g.relative)).toEqual([50, 0.5]);
+    expect(metrics.gates.passed).toBe(false);
+    expect(metrics.split.recent_check).toBe(false);
+  });
+
   it('when persisting is on then the CLI job writes the scored rows into the target score table', async () => {
     const target = `sqlite:${join(fx.cwd, 'tmp/daily-scores.sqlite')}`;
     const io = captureIo({ cwd: fx.cwd });

@@ -20,6 +20,7 @@ import { removeDeadTempFolders } from '../predict/run-folder.js';
 import { type Progress, silentProgress } from '../progress.js';
 import type { EntityName } from '../schema/entities.js';
 import { openSnapshot } from '../snapshot/manifest.js';
+import { trainOptionsOfConfig } from '../train/config.js';
 import { runExtract, snapshotId } from './extract.js';
 import { type PredictRun, runPredict } from './predict.js';
 import { runTrainFlat, type TrainRunSummary } from './train.js';
@@ -279,6 +280,7 @@ async function trainCandidate(
           },
           runsDir,
           runName,
+          train: trainOptionsOfConfig(o.config.train),
           progress,
           now: now(),
         }),
@@ -307,6 +309,7 @@ async function trainCandidate(
     featureWindowHours: art.featureWindowHours,
     runsDir,
     runName,
+    train: trainOptionsOfConfig(o.config.train),
     progress,
     now: now(),
   });

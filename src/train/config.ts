@@ -20,6 +20,12 @@ export const trainConfigSchema = z
       })
       .strict()
       .default({ prAucRelative: 1.05, brierRelative: 1 }),
+    /**
+     * Time-ordered splits: the trees replace the logistic-regression baseline only when
+     * they also win on the most recent half of the validation slice. Default true; the
+     * flag --no-recent-check turns it off for one run.
+     */
+    recentCheck: z.boolean().default(true),
   })
   .strict();
 
@@ -33,4 +39,9 @@ export function gateConfigOf(gates: TrainConfig['gates']): GateConfig {
       { metric: 'brier', better: 'lower', relative: gates.brierRelative },
     ],
   };
+}
+
+/** The training options a config's `train` section sets (the daily job's candidate runs read them). */
+export function trainOptionsOfConfig(train: TrainConfig): { gates: GateConfig; recentCheck: boolean } {
+  return { gates: gateConfigOf(train.gates), recentCheck: train.recentCheck };
 }

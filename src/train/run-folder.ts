@@ -126,6 +126,7 @@ export function runMetricsJson(
       seed: r.options.seed,
       test_fraction: r.options.testFraction,
       validation_fraction: r.options.validationFraction,
+      recent_check: r.options.recentCheck && r.options.split !== 'random',
       n_train: count('train'),
       n_validation: count('validation'),
       n_test: count('test'),

@@ -15,7 +15,13 @@ import { scoreWithRunModel } from './score.js';
 import { splitRows, timeOrder } from './split.js';
 import { syntheticFlatCsv } from './synthetic.js';
 import { flatTableOf } from './table.js';
-import { explainLimits, permutationLimits, trainFlat } from './train.js';
+import {
+  type CandidateReport,
+  explainLimits,
+  permutationLimits,
+  selectCandidate,
+  trainFlat,
+} from './train.js';
 
 const spec = { labelCol: 'converted', timeCol: 'ts', idCols: ['id'] };
 const tableOf = (text: string, s: Parameters<typeof flatTableOf>[1] = spec) =>
@@ -122,6 +128,51 @@ describe('splitRows', () => {
   });
 });
 
+describe('selectCandidate', () => {
+  const cand = (name: 'logreg' | 'gbt', prAuc: number | null, recent?: number | null): CandidateReport => ({
+    name,
+    validation: {
+      n_samples: 400,
+      n_positive: 40,
+      pr_auc: prAuc,
+      roc_auc: null,
+      ...(recent === undefined ? {} : { recent: { n_samples: 200, n_positive: 25, pr_auc: recent } }),
+    },
+    calibration: { method: 'none', brier: {} as CandidateReport['calibration']['brier'], reason: '' },
+  });
+
+  it('when the trees win on the slice and on its most recent half then they are selected', () => {
+    const s = selectCandidate([cand('logreg', 0.3, 0.2), cand('gbt', 0.4, 0.25)]);
+    expect(s.selected).toBe('gbt');
+    expect(s.reason).toMatch(/most recent half of the slice \(0\.2500 vs 0\.2000\)/);
+  });
+
+  it('when the trees win on the slice but not on its most recent half then the baseline is kept', () => {
+    const s = selectCandidate([cand('logreg', 0.136, 0.302), cand('gbt', 0.19, 0.183)]);
+    expect(s.selected).toBe('logreg');
+    expect(s.reason).toMatch(/but not on the most recent half of the slice \(0\.1830 vs logreg 0\.3020\)/);
+  });
+
+  it('when the recent half ties then the baseline is kept', () => {
+    expect(selectCandidate([cand('logreg', 0.3, 0.2), cand('gbt', 0.4, 0.2)]).selected).toBe('logreg');
+  });
+
+  it('when the recent half holds one class then the trees cannot be confirmed and the baseline is kept', () => {
+    const s = selectCandidate([cand('logreg', 0.3, null), cand('gbt', 0.4, null)]);
+    expect(s.selected).toBe('logreg');
+    expect(s.reason).toMatch(/cannot confirm it/);
+  });
+
+  it('when there is no recent half (random split or check off) then the slice alone decides', () => {
+    expect(selectCandidate([cand('logreg', 0.3), cand('gbt', 0.4)]).selected).toBe('gbt');
+    expect(selectCandidate([cand('logreg', 0.4), cand('gbt', 0.3)]).selected).toBe('logreg');
+  });
+
+  it('when the baseline wins on the slice then a better recent half does not select the trees', () => {
+    expect(selectCandidate([cand('logreg', 0.4, 0.1), cand('gbt', 0.3, 0.5)]).selected).toBe('logreg');
+  });
+});
+
 describe('trainFlat', () => {
   it('when trees can learn an interaction the baseline cannot then gbt is selected and the gates pass', () => {
     const r = trainFlat(tableOf(syntheticFlatCsv({ n: 1500, kind: 'xor' })), fast);
@@ -133,6 +184,24 @@ describe('trainFlat', () => {
     const lo = r.evaluation.selected.pr_auc.lower!;
     expect(lo).toBeLessThanOrEqual(r.evaluation.selected.pr_auc.point!);
     expect(r.candidates.map((c) => c.name)).toEqual(['logreg', 'gbt']);
+  });
+
+  it('when the split is time-ordered then the recent half is the latest half of the validation rows and is reported', () => {
+    const table = tableOf(syntheticFlatCsv({ n: 1500, kind: 'xor' }));
+    const r = trainFlat(table, fast);
+    const val = timeOrder(table.timeMs!).filter((i) => r.splitOf[i] === 'validation');
+    const recent = val.slice(val.length - Math.floor(val.length / 2));
+    for (const c of r.candidates) {
+      expect(c.validation.recent?.n_samples).toBe(recent.length);
+      expect(c.validation.recent?.n_positive).toBe(recent.reduce((a, i) => a + table.y[i]!, 0));
+      expect(c.validation.recent?.pr_auc).toBeGreaterThan(0);
+    }
+    expect(r.selection.reason).toMatch(/and on the most recent half of the slice/);
+    const off = trainFlat(table, { ...fast, recentCheck: false });
+    expect(off.candidates.every((c) => c.validation.recent === undefined)).toBe(true);
+    expect(off.selection.reason).not.toMatch(/recent/);
+    const random = trainFlat(table, { ...fast, split: 'random' });
+    expect(random.candidates.every((c) => c.validation.recent === undefined)).toBe(true);
   });
 
   it('when selection keeps the logistic regression then it is gated against the best simpler scorer and may serve', () => {

@@ -57,6 +57,12 @@ export interface TrainFlatOptions {
   readonly testFraction?: number;
   /** Share of training rows used as the validation slice. Default 0.2. */
   readonly validationFraction?: number;
+  /**
+   * In a time-ordered split ('time', 'tail'), the trees replace the baseline only when they
+   * also have the higher PR-AUC on the most recent half of the validation slice: a lead
+   * that does not hold in the latest rows is not taken. Default true; ignored for 'random'.
+   */
+  readonly recentCheck?: boolean;
   /** How test and validation rows are chosen. Default 'time' with a time column, else 'random'. */
   readonly split?: SplitMode;
   /** Gates on the selected model against the logistic-regression baseline. Default {@link DEFAULT_GATE_CONFIG}. */
@@ -100,6 +106,15 @@ export interface CandidateReport {
     readonly n_positive: number;
     readonly pr_auc: number | null;
     readonly roc_auc: number | null;
+    /**
+     * PR-AUC on the most recent half of the validation slice (time-ordered splits with the
+     * recent check on; absent otherwise); null when that half holds one class.
+     */
+    readonly recent?: {
+      readonly n_samples: number;
+      readonly n_positive: number;
+      readonly pr_auc: number | null;
+    };
   };
   readonly calibration: {
     readonly method: Calibrator['kind'];
@@ -295,6 +310,7 @@ export function trainFlat(table: FlatTable, options: TrainFlatOptions = {}): Tra
     seed: options.seed ?? 42,
     testFraction: options.testFraction ?? 0.2,
     validationFraction: options.validationFraction ?? 0.2,
+    recentCheck: options.recentCheck ?? true,
     split: options.split ?? (table.timeMs ? 'time' : 'random'),
     gates: options.gates ?? DEFAULT_GATE_CONFIG,
     nBoot: options.nBoot ?? 1000,
@@ -401,6 +417,12 @@ export function trainFlat(table: FlatTable, options: TrainFlatOptions = {}): Tra
   task.tick();
   task.done();
 
+  // The most recent half of a time-ordered validation slice (its rows are in time order).
+  const recentFrom =
+    opts.recentCheck && opts.split !== 'random' ? yVal.length - Math.floor(yVal.length / 2) : null;
+  const yRecent = recentFrom === null ? null : yVal.subarray(recentFrom);
+  let recentPos = 0;
+  if (yRecent) for (let k = 0; k < yRecent.length; k++) recentPos += yRecent[k]!;
   const report = (
     name: 'logreg' | 'gbt',
     raw: Float64Array,
@@ -408,6 +430,16 @@ export function trainFlat(table: FlatTable, options: TrainFlatOptions = {}): Tra
     extra: Partial<CandidateReport>,
   ): CandidateReport => {
     const p = sigmoidAll(raw);
+    const recent =
+      yRecent === null
+        ? {}
+        : {
+            recent: {
+              n_samples: yRecent.length,
+              n_positive: recentPos,
+              pr_auc: metricPoint(averagePrecision(yRecent, p.subarray(recentFrom!))),
+            },
+          };
     return {
       name,
       validation: {
@@ -415,6 +447,7 @@ export function trainFlat(table: FlatTable, options: TrainFlatOptions = {}): Tra
         n_positive: valPos,
         pr_auc: metricPoint(averagePrecision(yVal, p)),
         roc_auc: metricPoint(rocAuc(yVal, p)),
+        ...recent,
       },
       calibration: { method: cal.calibrator.kind, brier: cal.brier, reason: cal.reason },
       ...extra,
@@ -424,7 +457,7 @@ export function trainFlat(table: FlatTable, options: TrainFlatOptions = {}): Tra
     report('logreg', lrValRaw, lrCal, {}),
     report('gbt', gbtValRaw, gbtCal, { rounds, early_stopping_metric: metric }),
   ];
-  const selection = select(candidates);
+  const selection = selectCandidate(candidates);
   const selected = selection.selected === 'gbt' ? gbt : logreg;
 
   // Scores of every row from the selected model; test evaluation of it and the baseline.
@@ -554,13 +587,36 @@ function requireBothClasses(table: FlatTable, rows: readonly number[], what: str
   }
 }
 
-/** Higher validation PR-AUC wins; ties and unavailable metrics keep the baseline. */
-function select(candidates: readonly CandidateReport[]): { selected: 'logreg' | 'gbt'; reason: string } {
+/**
+ * Higher validation PR-AUC wins; ties and unavailable metrics keep the baseline. With the
+ * recent check (time-ordered splits), the trees must also win on the most recent half of
+ * the slice: under drift the latest rows are the best guide to the next period, and a lead
+ * that holds on the slice as a whole but not in its latest rows is not taken.
+ */
+export function selectCandidate(candidates: readonly CandidateReport[]): { selected: 'logreg' | 'gbt'; reason: string } {
   const lr = candidates[0]!.validation.pr_auc;
   const gb = candidates[1]!.validation.pr_auc;
   const f = (v: number | null) => (v === null ? 'unavailable' : v.toFixed(4));
   if (gb !== null && (lr === null || gb > lr)) {
-    return { selected: 'gbt', reason: `gbt has the higher validation PR-AUC (${f(gb)} vs logreg ${f(lr)})` };
+    const lrRecent = candidates[0]!.validation.recent;
+    const gbRecent = candidates[1]!.validation.recent;
+    const whole = `gbt has the higher validation PR-AUC (${f(gb)} vs logreg ${f(lr)})`;
+    if (!lrRecent || !gbRecent) return { selected: 'gbt', reason: whole };
+    const a = lrRecent.pr_auc;
+    const b = gbRecent.pr_auc;
+    if (b !== null && (a === null || b > a)) {
+      return {
+        selected: 'gbt',
+        reason: `${whole} and on the most recent half of the slice (${f(b)} vs ${f(a)})`,
+      };
+    }
+    return {
+      selected: 'logreg',
+      reason:
+        b === null
+          ? `${whole}, but the most recent half of the slice (${gbRecent.n_samples} rows, ${gbRecent.n_positive} positive) cannot confirm it (PR-AUC unavailable); kept the baseline (logreg)`
+          : `${whole}, but not on the most recent half of the slice (${f(b)} vs logreg ${f(a)}); kept the baseline (logreg)`,
+    };
   }
   if (lr === null) {
     return {

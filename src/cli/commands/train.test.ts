@@ -186,6 +186,31 @@ describe('leadlift train', () => {
     expect(b.gates.config.rules.map((r: { relative: number }) => r.relative)).toEqual([0.5, 1]);
   });
 
+  it('when the recent check is turned off by config or flag then metrics.json says so and the recent half is not reported', async () => {
+    await writeFile(join(dir, 'x.csv'), syntheticFlatCsv({ n: 1500, kind: 'xor', seed: 5 }));
+    const args = (name: string) => [
+      '--training-examples-csv',
+      'x.csv',
+      '--run-name',
+      name,
+      '--time-col',
+      'ts',
+    ];
+    const metricsOf = async (name: string) =>
+      JSON.parse(await readFile(join(dir, `tmp/runs/${name}/metrics.json`), 'utf8'));
+    expect((await run(args('on'))).code).toBe(0);
+    const on = await metricsOf('on');
+    expect(on.split.recent_check).toBe(true);
+    expect(on.candidates[1].validation.recent.n_samples).toBe(Math.floor(on.split.n_validation / 2));
+    expect((await run([...args('flag'), '--no-recent-check'])).code).toBe(0);
+    const flag = await metricsOf('flag');
+    expect(flag.split.recent_check).toBe(false);
+    expect(flag.candidates[1].validation.recent).toBeUndefined();
+    await writeFile(join(dir, 'leadlift.config.json'), JSON.stringify({ train: { recentCheck: false } }));
+    expect((await run(args('config'))).code).toBe(0);
+    expect((await metricsOf('config')).split.recent_check).toBe(false);
+  });
+
   it('when the test split holds one class then the gate fails closed with exit 3', async () => {
     await writeFile(join(dir, 'x.csv'), syntheticFlatCsv({ n: 600, kind: 'xor', negativeTail: 0.2 }));
     const { code, io } = await run([

@@ -32,6 +32,7 @@ interface TrainFlags {
   seed?: string;
   testFraction?: string;
   validationFraction?: string;
+  recentCheck?: boolean;
   nBoot?: string;
   gatePrAucRelative?: string;
   gateBrierRelative?: string;
@@ -122,6 +123,10 @@ export function registerTrain(program: Command, ctx: CommandContext): void {
       '--validation-fraction <f>',
       'share of training rows used for early stopping, calibration and selection (default 0.2)',
     )
+    .option(
+      '--no-recent-check',
+      'time-ordered splits: let the trees win on the whole validation slice alone (by default they must also win on its most recent half)',
+    )
     .option('--seed <n>', 'seed of every random choice (default 42)')
     .option('--n-boot <n>', 'bootstrap resamples per interval (default 1000)')
     .option(
@@ -190,6 +195,7 @@ function trainOptionsOf(flags: TrainFlags, config: TrainConfig): TrainFlatOption
     seed: intFlag('--seed', flags.seed, 0, 4_294_967_295) ?? 42,
     testFraction: fractionFlag('--test-fraction', flags.testFraction, 0.2),
     validationFraction: fractionFlag('--validation-fraction', flags.validationFraction, 0.2),
+    recentCheck: flags.recentCheck === false ? false : config.recentCheck,
     nBoot: intFlag('--n-boot', flags.nBoot, 0, 100_000) ?? 1000,
     gates,
     ...(flags.split ? { split: flags.split as SplitMode } : {}),
