@@ -17,6 +17,7 @@ import { type Progress, silentProgress } from '../progress.js';
 import { type RunRecommendResult, runRecommend } from '../recommend/index.js';
 import { createScoresTables, type PersistScoresResult, persistScores } from '../scores/index.js';
 import { openSnapshot } from '../snapshot/manifest.js';
+import { trainOptionsOfConfig } from '../train/config.js';
 import { type RunExtractResult, runExtract } from './extract.js';
 import { type PredictRun, runPredict } from './predict.js';
 import { runTrainCleaned, type TrainCleanedResult } from './train-cleaned.js';
@@ -95,7 +96,7 @@ export async function runQuickstart(input: QuickstartInput): Promise<QuickstartR
     targets: ['booked_call_within_7d'],
     runsDir: config.runsDir,
     runName: snapshot.manifest.snapshot_id,
-    train: { nBoot: 200 },
+    train: { ...trainOptionsOfConfig(config.train), nBoot: 200 },
     progress,
   });
   const done = { demo: demoInfo, extract, clean: { dir: cleanDir, report }, train };

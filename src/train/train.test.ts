@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { isLeadliftError } from '../errors.js';
 import { averagePrecision } from '../evaluate/average-precision.js';
 import { applyCalibrator } from '../models/calibration/index.js';
+import { fitLogreg } from '../models/logreg/fit.js';
 import { predictRaw } from '../models/model.js';
-import type { Frame } from '../numeric/frame.js';
+import { type Frame, takeLabels, takeRows } from '../numeric/frame.js';
 import { SeededRng } from '../numeric/rng.js';
 import { comparatorScores, rulesScores } from './baselines.js';
 import { detectDelimiter, formatCsv, parseCsv } from './csv.js';
@@ -144,7 +145,7 @@ describe('selectCandidate', () => {
   it('when the trees win on the slice and on its most recent half then they are selected', () => {
     const s = selectCandidate([cand('logreg', 0.3, 0.2), cand('gbt', 0.4, 0.25)]);
     expect(s.selected).toBe('gbt');
-    expect(s.reason).toMatch(/most recent half of the slice \(0\.2500 vs 0\.2000\)/);
+    expect(s.reason).toMatch(/most recent half of the slice \(0\.2500 vs logreg 0\.2000\)/);
   });
 
   it('when the trees win on the slice but not on its most recent half then the baseline is kept', () => {
@@ -187,21 +188,78 @@ describe('trainFlat', () => {
   });
 
   it('when the split is time-ordered then the recent half is the latest half of the validation rows and is reported', () => {
-    const table = tableOf(syntheticFlatCsv({ n: 1500, kind: 'xor' }));
+    const text = syntheticFlatCsv({ n: 1500, kind: 'xor' });
+    const table = tableOf(text);
     const r = trainFlat(table, fast);
-    const val = timeOrder(table.timeMs!).filter((i) => r.splitOf[i] === 'validation');
+    const order = timeOrder(table.timeMs!);
+    const val = order.filter((i) => r.splitOf[i] === 'validation');
     const recent = val.slice(val.length - Math.floor(val.length / 2));
     for (const c of r.candidates) {
       expect(c.validation.recent?.n_samples).toBe(recent.length);
       expect(c.validation.recent?.n_positive).toBe(recent.reduce((a, i) => a + table.y[i]!, 0));
-      expect(c.validation.recent?.pr_auc).toBeGreaterThan(0);
     }
+    // The logistic regression's recent PR-AUC equals its validation fit scored on those rows.
+    const training = order.filter((i) => r.splitOf[i] !== 'test');
+    const prep = fitPreprocessing(table.featureCols, table.features, training);
+    const codes = encodeCodes(prep, table.features);
+    const fitRows = order.filter((i) => r.splitOf[i] === 'train');
+    const lr = fitLogreg({
+      x: encodeOneHot(prep, takeRows(codes, fitRows)),
+      y: takeLabels(table.y, fitRows),
+    });
+    const raw = predictRaw(lr, encodeOneHot(prep, takeRows(codes, recent)));
+    const ap = averagePrecision(
+      takeLabels(table.y, recent),
+      raw.map((z) => 1 / (1 + Math.exp(-z))),
+    );
+    expect(r.candidates[0]!.validation.recent?.pr_auc).toBeCloseTo(ap as number, 10);
     expect(r.selection.reason).toMatch(/and on the most recent half of the slice/);
+
+    // Time order, not file order: the same rows in reverse file order give the same report
+    // with --split time; --split tail (file order) then takes the earliest rows instead.
+    const [head, ...lines] = text.trimEnd().split('\n');
+    const reversed = tableOf(`${[head, ...lines.reverse()].join('\n')}\n`);
+    expect(trainFlat(reversed, fast).candidates).toEqual(r.candidates);
+    const tail = trainFlat(reversed, { ...fast, split: 'tail' });
+    const tailVal = tail.splitOf.flatMap((s, i) => (s === 'validation' ? [i] : []));
+    const tailRecent = tailVal.slice(tailVal.length - Math.floor(tailVal.length / 2));
+    expect(tailRecent.every((i) => i > tailVal[0]!)).toBe(true);
+    expect(tail.candidates[0]!.validation.recent?.n_positive).toBe(
+      tailRecent.reduce((a, i) => a + reversed.y[i]!, 0),
+    );
+    expect(tail.candidates).not.toEqual(r.candidates);
+
     const off = trainFlat(table, { ...fast, recentCheck: false });
     expect(off.candidates.every((c) => c.validation.recent === undefined)).toBe(true);
     expect(off.selection.reason).not.toMatch(/recent/);
     const random = trainFlat(table, { ...fast, split: 'random' });
     expect(random.candidates.every((c) => c.validation.recent === undefined)).toBe(true);
+  });
+
+  it('when the trees lead on the validation slice but their interaction fades in its latest rows then the baseline is kept', () => {
+    // Every row: a linear effect of x. Until the middle of the validation slice also an
+    // interaction of a and b that only trees learn; after it the interaction is gone.
+    const rng = new SeededRng(11, 3);
+    const n = 4000;
+    const fadeAt = Math.round(n * 0.72);
+    const rows: string[] = ['id,ts,a,b,x,converted'];
+    for (let i = 0; i < n; i++) {
+      const a = rng.nextNormal();
+      const b = rng.nextNormal();
+      const x = rng.nextNormal();
+      const inter = i < fadeAt && a > 0 !== b > 0 ? 3 : 0;
+      const p = 1 / (1 + Math.exp(-(-2.5 + 0.8 * x + inter)));
+      const ts = new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString();
+      rows.push(`L${i},${ts},${a.toFixed(4)},${b.toFixed(4)},${x.toFixed(4)},${rng.nextFloat() < p ? 1 : 0}`);
+    }
+    const table = tableOf(`${rows.join('\n')}\n`);
+    const r = trainFlat(table, fast);
+    const [lr, gb] = r.candidates;
+    expect(gb!.validation.pr_auc!).toBeGreaterThan(lr!.validation.pr_auc!);
+    expect(lr!.validation.recent!.pr_auc!).toBeGreaterThan(gb!.validation.recent!.pr_auc!);
+    expect(r.selection.selected).toBe('logreg');
+    expect(r.selection.reason).toMatch(/but not on the most recent half/);
+    expect(trainFlat(table, { ...fast, recentCheck: false }).selection.selected).toBe('gbt');
   });
 
   it('when selection keeps the logistic regression then it is gated against the best simpler scorer and may serve', () => {

@@ -607,7 +607,7 @@ export function selectCandidate(candidates: readonly CandidateReport[]): { selec
     if (b !== null && (a === null || b > a)) {
       return {
         selected: 'gbt',
-        reason: `${whole} and on the most recent half of the slice (${f(b)} vs ${f(a)})`,
+        reason: `${whole} and on the most recent half of the slice (${f(b)} vs logreg ${f(a)})`,
       };
     }
     return {

@@ -125,7 +125,7 @@ export function registerTrain(program: Command, ctx: CommandContext): void {
     )
     .option(
       '--no-recent-check',
-      'time-ordered splits: let the trees win on the whole validation slice alone (by default they must also win on its most recent half)',
+      'time-ordered splits: let the trees win on the whole validation slice alone (default: config train.recentCheck, true: they must also win on its most recent half)',
     )
     .option('--seed <n>', 'seed of every random choice (default 42)')
     .option('--n-boot <n>', 'bootstrap resamples per interval (default 1000)')
