@@ -32,17 +32,12 @@ import {
   summaryOf,
   type TrainRunSummary,
 } from './train.js';
-import {
-  defaultTargetThreads,
-  mapLimited,
-  oneHotWidth,
-  runTrainFlatInWorker,
-} from './train-flat-parallel.js';
+import { mapLimited, oneHotWidth, runTrainFlatInWorker, targetThreadsPlan } from './train-flat-parallel.js';
 
 export interface RunTrainCleanedOptions {
   /**
    * Targets trained at once, each in a worker thread (1: one after another on this
-   * thread). Same run folders either way. Default {@link defaultTargetThreads}.
+   * thread). Same run folders either way. Default {@link targetThreadsPlan}.
    */
   readonly threads?: number | undefined;
   readonly cwd: string;
@@ -99,9 +94,9 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
   }
   // Targets train at once in worker threads when memory allows (see defaultTargetThreads);
   // each writes its own run folder and the runs are listed in target order either way.
-  const threads =
-    o.threads ??
-    defaultTargetThreads(
+  let threads = o.threads;
+  if (threads === undefined) {
+    const plan = targetThreadsPlan(
       set.targets.map((t) => set.labels[t]!.nEligible),
       oneHotWidth(
         set.featureDefs.map((d) => d.categories?.length),
@@ -110,6 +105,10 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
       undefined,
       (line) => progress.task('warning').done(line),
     );
+    threads = plan.threads;
+    if (set.targets.length > 1)
+      progress.task('targets').done(`${set.targets.length} targets, ${plan.reason}`);
+  }
   // Options are built inside the call, not held in a variable across the await: the
   // examples table can then be collected while a worker trains on its copy.
   const optionsOf = (target: Target): RunTrainFlatOptions => {

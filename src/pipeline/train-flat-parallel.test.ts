@@ -232,4 +232,23 @@ describe('defaultTargetThreads', () => {
       expect(defaultTargetThreads([1000], 111, 0)).toBe(1);
     },
   );
+
+  it.skipIf(!built || availableParallelism() < 2)(
+    'when the plan is made then its reason names the choice and the memory',
+    async () => {
+      const { targetThreadsPlan } = await import(
+        pathToFileURL(join(COMPILED, 'train-flat-parallel.js')).href
+      );
+      const GiB = 2 ** 30;
+      const two = targetThreadsPlan([923_971, 914_747, 825_911], 111, 1.5 * GiB);
+      expect(two).toEqual({
+        threads: 2,
+        reason: 'two at once in worker threads (1.5 GiB held + about 0.8 GiB a thread, budget 3.5 GiB)',
+      });
+      const one = targetThreadsPlan([923_971, 914_747, 825_911], 111, 2 * GiB);
+      expect(one.threads).toBe(1);
+      expect(one.reason).toMatch(/^one after another: memory for one thread only \(2\.0 GiB held/);
+      expect(targetThreadsPlan([1000], 111, 0)).toEqual({ threads: 1, reason: 'one target' });
+    },
+  );
 });

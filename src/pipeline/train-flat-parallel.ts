@@ -87,6 +87,12 @@ export function threadsForMemory(o: {
   return free <= 0 ? 0 : Math.floor(free / threadBytes(o.rows, o.width));
 }
 
+/** How many targets train at once, and why, in words (see {@link targetThreadsPlan}). */
+export interface TargetThreadsPlan {
+  readonly threads: number;
+  readonly reason: string;
+}
+
 /**
  * Targets trained at once: 2 when there are several targets, two cores, the compiled
  * worker, and memory for two training threads beside what the process holds now
@@ -95,22 +101,39 @@ export function threadsForMemory(o: {
  * else 1. When not even one thread fits, `warn` gets a one-line warning. The run folders
  * are the same either way.
  */
+export function targetThreadsPlan(
+  eligibleRows: readonly number[],
+  width: number,
+  heldBytes: number = process.memoryUsage().rss,
+  warn: (line: string) => void = () => {},
+): TargetThreadsPlan {
+  const rows = Math.max(0, ...eligibleRows);
+  const fit = threadsForMemory({ rows, width, heldBytes, budgetBytes: TRAIN_MEMORY_BUDGET });
+  const gib = (b: number) => (b / 2 ** 30).toFixed(1);
+  if (fit === 0) {
+    warn(
+      `memory may pass the ${gib(TRAIN_MEMORY_BUDGET)} GiB budget: ${gib(heldBytes)} GiB held plus about ${gib(threadBytes(rows, width))} GiB to train ${rows.toLocaleString('en-US')} rows × ${width} one-hot columns`,
+    );
+  }
+  if (eligibleRows.length < 2) return { threads: 1, reason: 'one target' };
+  if (availableParallelism() < 2) return { threads: 1, reason: 'one after another: one core' };
+  if (!trainWorkerAvailable()) {
+    return { threads: 1, reason: 'one after another: the compiled worker is not built (npm run build)' };
+  }
+  const memory = `${gib(heldBytes)} GiB held + about ${gib(threadBytes(rows, width))} GiB a thread, budget ${gib(TRAIN_MEMORY_BUDGET)} GiB`;
+  return fit >= 2
+    ? { threads: 2, reason: `two at once in worker threads (${memory})` }
+    : { threads: 1, reason: `one after another: memory for one thread only (${memory})` };
+}
+
+/** The thread count of {@link targetThreadsPlan}. */
 export function defaultTargetThreads(
   eligibleRows: readonly number[],
   width: number,
   heldBytes: number = process.memoryUsage().rss,
   warn: (line: string) => void = () => {},
 ): number {
-  const rows = Math.max(0, ...eligibleRows);
-  const fit = threadsForMemory({ rows, width, heldBytes, budgetBytes: TRAIN_MEMORY_BUDGET });
-  if (fit === 0) {
-    const gib = (b: number) => (b / 2 ** 30).toFixed(1);
-    warn(
-      `memory may pass the ${gib(TRAIN_MEMORY_BUDGET)} GiB budget: ${gib(heldBytes)} GiB held plus about ${gib(threadBytes(rows, width))} GiB to train ${rows.toLocaleString('en-US')} rows × ${width} one-hot columns`,
-    );
-  }
-  if (eligibleRows.length < 2 || availableParallelism() < 2 || !trainWorkerAvailable()) return 1;
-  return fit >= 2 ? 2 : 1;
+  return targetThreadsPlan(eligibleRows, width, heldBytes, warn).threads;
 }
 
 /** What the worker posts: progress events, then the run or the error. */

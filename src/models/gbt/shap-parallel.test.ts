@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -97,6 +97,38 @@ describe('shapValues on two threads', () => {
         w.once('error', reject);
       });
       expect(inWorker).toBe(1);
+    },
+  );
+
+  it.skipIf(!built)(
+    'when the worker never receives its call then its share is redone here soon after, with the same values',
+    async () => {
+      const { shapValues, shapWorkerStats, x, model } = await fitted();
+      const { shapWorkerConfig } = await import(pathToFileURL(join(COMPILED, 'shap-parallel.js')).href);
+      const dir = mkdtempSync(join(tmpdir(), 'leadlift-shap-'));
+      const silent = join(dir, 'silent.mjs');
+      // A worker that starts and ignores every call, as one that failed to load would.
+      writeFileSync(
+        silent,
+        "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => {});\n",
+      );
+      const saved = { ...shapWorkerConfig };
+      try {
+        shapWorkerConfig.url = pathToFileURL(silent);
+        shapWorkerConfig.ackMs = 200;
+        const redone = shapWorkerStats.redone;
+        const done = shapWorkerStats.done;
+        const two = shapValues(model, x, { threads: 2 });
+        expect(shapWorkerStats.redone).toBe(redone + 1);
+        expect(shapWorkerStats.done).toBe(done);
+        const one = shapValues(model, x, { threads: 1 });
+        two.columns.forEach((col: Float64Array, j: number) => {
+          expect(Array.from(col)).toEqual(Array.from(one.columns[j]!));
+        });
+      } finally {
+        Object.assign(shapWorkerConfig, saved);
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   );
 });

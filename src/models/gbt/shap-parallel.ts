@@ -42,7 +42,7 @@ export interface ShapWorkerInput {
   /** nFeatures × nRows float64, column after column. */
   readonly input: SharedArrayBuffer;
   readonly output: SharedArrayBuffer;
-  /** Int32 flag: 0 running, 1 done, 2 failed. */
+  /** Int32 flag: 0 posted, 3 received by the worker, 1 done, 2 failed. */
   readonly flag: SharedArrayBuffer;
   /** The worker explains trees [0, trees) for every row. */
   readonly trees: number;
@@ -59,6 +59,13 @@ export const shapWorkerStats = { done: 0, redone: 0, started: 0 };
 const WAIT_FLOOR_MS = 120_000;
 
 /**
+ * The worker script, and how long after this thread's own share a worker that has not
+ * even received its call (it failed to start, or died) is waited for before its share is
+ * redone here. Tests point `url` at a worker that never answers.
+ */
+export const shapWorkerConfig: { url: URL; ackMs: number } = { url: WORKER_URL, ackMs: 10_000 };
+
+/**
  * The worker of the model being explained. Calls made one after another without this
  * thread yielding (the row blocks of one explanation: train explains them in one
  * synchronous loop) share it; it is ended when this thread next yields to the event loop
@@ -71,7 +78,7 @@ function workerFor(model: GbtModel): Worker {
   if (kept?.model === model) return kept.worker;
   dropWorker();
   const data: ShapWorkerData = { model };
-  const worker = new Worker(WORKER_URL, { workerData: data });
+  const worker = new Worker(shapWorkerConfig.url, { workerData: data });
   worker.unref();
   // An error ends only that worker; the call waiting on it redoes its share (see below).
   worker.on('error', () => {});
@@ -117,14 +124,20 @@ export function shapInWorkers(
   ownShare();
   const own = performance.now() - t0;
   const state = new Int32Array(flag);
-  const deadline = performance.now() + Math.max(WAIT_FLOOR_MS, 4 * own);
-  while (Atomics.load(state, 0) === 0 && performance.now() < deadline) {
-    Atomics.wait(state, 0, 0, 1000);
+  const ownEnd = performance.now();
+  const deadline = ownEnd + Math.max(WAIT_FLOOR_MS, 4 * own);
+  const ackDeadline = ownEnd + shapWorkerConfig.ackMs;
+  for (;;) {
+    const s = Atomics.load(state, 0);
+    const now = performance.now();
+    if (s === 1 || s === 2 || now >= deadline || (s === 0 && now >= ackDeadline)) break;
+    Atomics.wait(state, 0, s, Math.min(1000, (s === 0 ? ackDeadline : deadline) - now));
   }
   const status = Atomics.load(state, 0);
   if (status === 1) shapWorkerStats.done++;
   else {
-    // The worker failed or is late: end it and explain its trees here, from zeroed columns.
+    // The worker failed, never received the call or is late: end it and explain its trees
+    // here, from zeroed columns.
     dropWorker();
     shapWorkerStats.redone++;
     const fresh = Array.from({ length: nF }, () => new Float64Array(nRows));

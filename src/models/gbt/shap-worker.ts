@@ -1,6 +1,6 @@
 // Worker thread of shapInWorkers: started with a model, it explains trees [0, trees) of
 // every call's rows into that call's shared output columns, then sets the call's flag
-// (1 done, 2 failed) and wakes the waiting thread. It stays for the next call until ended.
+// (3 on receipt, then 1 done or 2 failed) and wakes the waiting thread. It stays for the next call until ended.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PreparedShap } from './shap.js';
@@ -11,6 +11,9 @@ let prepared: PreparedShap | undefined;
 
 parentPort?.on('message', async (d: ShapWorkerInput) => {
   const state = new Int32Array(d.flag);
+  // Received: the waiting thread now gives the worker its full time.
+  Atomics.store(state, 0, 3);
+  Atomics.notify(state, 0);
   try {
     const { prepareShap, shapRows } = await import('./shap.js');
     prepared ??= prepareShap(model);
