@@ -92,7 +92,7 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
       );
     }
   }
-  // Targets train at once in worker threads when memory allows (see defaultTargetThreads);
+  // Targets train at once in worker threads when memory allows (see targetThreadsPlan);
   // each writes its own run folder and the runs are listed in target order either way.
   let threads = o.threads;
   if (threads === undefined) {

@@ -593,7 +593,10 @@ function requireBothClasses(table: FlatTable, rows: readonly number[], what: str
  * the slice: under drift the latest rows are the best guide to the next period, and a lead
  * that holds on the slice as a whole but not in its latest rows is not taken.
  */
-export function selectCandidate(candidates: readonly CandidateReport[]): { selected: 'logreg' | 'gbt'; reason: string } {
+export function selectCandidate(candidates: readonly CandidateReport[]): {
+  selected: 'logreg' | 'gbt';
+  reason: string;
+} {
   const lr = candidates[0]!.validation.pr_auc;
   const gb = candidates[1]!.validation.pr_auc;
   const f = (v: number | null) => (v === null ? 'unavailable' : v.toFixed(4));

@@ -131,4 +131,42 @@ describe('shapValues on two threads', () => {
       }
     },
   );
+
+  it.skipIf(!built)(
+    'when the worker has received its call then it is waited for past the receipt limit',
+    async () => {
+      const { shapValues, shapWorkerStats, x, model } = await fitted();
+      const { shapWorkerConfig } = await import(pathToFileURL(join(COMPILED, 'shap-parallel.js')).href);
+      const dir = mkdtempSync(join(tmpdir(), 'leadlift-shap-'));
+      const slow = join(dir, 'slow.mjs');
+      // Marks the call received at once and done 3 s later (its columns stay zero), past the
+      // 1.5 s receipt limit, which leaves the worker time to start on a busy machine.
+      writeFileSync(
+        slow,
+        [
+          "import { parentPort } from 'node:worker_threads';",
+          'parentPort.on("message", (d) => {',
+          '  const s = new Int32Array(d.flag);',
+          '  Atomics.store(s, 0, 3);',
+          '  Atomics.notify(s, 0);',
+          '  setTimeout(() => { Atomics.store(s, 0, 1); Atomics.notify(s, 0); }, 3000);',
+          '});',
+          '',
+        ].join('\n'),
+      );
+      const saved = { ...shapWorkerConfig };
+      try {
+        shapWorkerConfig.url = pathToFileURL(slow);
+        shapWorkerConfig.ackMs = 1500;
+        const redone = shapWorkerStats.redone;
+        const done = shapWorkerStats.done;
+        shapValues(model, x, { threads: 2 });
+        expect(shapWorkerStats.done).toBe(done + 1);
+        expect(shapWorkerStats.redone).toBe(redone);
+      } finally {
+        Object.assign(shapWorkerConfig, saved);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

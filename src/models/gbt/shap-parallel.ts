@@ -126,7 +126,8 @@ export function shapInWorkers(
   const state = new Int32Array(flag);
   const ownEnd = performance.now();
   const deadline = ownEnd + Math.max(WAIT_FLOOR_MS, 4 * own);
-  const ackDeadline = ownEnd + shapWorkerConfig.ackMs;
+  const ackMs = Number.isFinite(shapWorkerConfig.ackMs) ? Math.max(0, shapWorkerConfig.ackMs) : 10_000;
+  const ackDeadline = ownEnd + ackMs;
   for (;;) {
     const s = Atomics.load(state, 0);
     const now = performance.now();
