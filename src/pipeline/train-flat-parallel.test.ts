@@ -9,12 +9,12 @@ import { runCli } from '../cli/run.js';
 import { isLeadliftError, LeadliftError } from '../errors.js';
 import { PACKAGE_ROOT } from '../version.js';
 import {
-  defaultTargetThreads,
   mapLimited,
   oneHotWidth,
   ownsBuffer,
   THREAD_MEMORY,
   TRAIN_MEMORY_BUDGET,
+  targetThreadsPlan,
   threadBytes,
   threadsForMemory,
 } from './train-flat-parallel.js';
@@ -200,36 +200,36 @@ describe('ownsBuffer', () => {
   });
 });
 
-describe('defaultTargetThreads', () => {
+describe('targetThreadsPlan', () => {
   it('when not even one thread fits the budget then it warns once in one line', () => {
     const lines: string[] = [];
-    expect(defaultTargetThreads([5_000_000, 10], 111, 3 * 2 ** 30, (l) => lines.push(l))).toBe(1);
+    expect(targetThreadsPlan([5_000_000, 10], 111, 3 * 2 ** 30, (l) => lines.push(l)).threads).toBe(1);
     expect(lines.length).toBe(1);
     expect(lines[0]).toMatch(/^memory may pass the 3\.5 GiB budget/);
     expect(lines[0]).not.toContain('\n');
-    defaultTargetThreads([1000, 10], 111, 0, (l) => lines.push(l));
+    targetThreadsPlan([1000, 10], 111, 0, (l) => lines.push(l));
     expect(lines.length).toBe(1);
   });
 
   it.skipIf(!built || availableParallelism() < 2)(
     'when two training threads fit the memory budget beside what is held then 2, else 1',
     async () => {
-      const { defaultTargetThreads, threadBytes, TRAIN_MEMORY_BUDGET } = await import(
+      const { targetThreadsPlan, threadBytes, TRAIN_MEMORY_BUDGET } = await import(
         pathToFileURL(join(COMPILED, 'train-flat-parallel.js')).href
       );
       const GiB = 2 ** 30;
       // 200k demo enrollments: ~185k rows per target, one-hot width 111, ~350 MB held.
-      expect(defaultTargetThreads([184_723, 182_966, 165_182], 111, 0.35 * GiB)).toBe(2);
+      expect(targetThreadsPlan([184_723, 182_966, 165_182], 111, 0.35 * GiB).threads).toBe(2);
       // 1M: the measured eligible rows beside the 1,561 MiB held after the features: two;
       // beside 2 GiB: one.
-      expect(defaultTargetThreads([923_971, 914_747, 825_911], 111, 1561 * 2 ** 20)).toBe(2);
-      expect(defaultTargetThreads([923_971, 914_747, 825_911], 111, 2 * GiB)).toBe(1);
+      expect(targetThreadsPlan([923_971, 914_747, 825_911], 111, 1561 * 2 ** 20).threads).toBe(2);
+      expect(targetThreadsPlan([923_971, 914_747, 825_911], 111, 2 * GiB).threads).toBe(1);
       // The largest target decides.
       const held = TRAIN_MEMORY_BUDGET - 2 * threadBytes(100_000, 111);
-      expect(defaultTargetThreads([10, 100_000], 111, held)).toBe(2);
-      expect(defaultTargetThreads([10, 100_001], 111, held)).toBe(1);
+      expect(targetThreadsPlan([10, 100_000], 111, held).threads).toBe(2);
+      expect(targetThreadsPlan([10, 100_001], 111, held).threads).toBe(1);
       // One target has nothing to share the cores with.
-      expect(defaultTargetThreads([1000], 111, 0)).toBe(1);
+      expect(targetThreadsPlan([1000], 111, 0).threads).toBe(1);
     },
   );
 

@@ -126,16 +126,6 @@ export function targetThreadsPlan(
     : { threads: 1, reason: `one after another: memory for one thread only (${memory})` };
 }
 
-/** The thread count of {@link targetThreadsPlan}. */
-export function defaultTargetThreads(
-  eligibleRows: readonly number[],
-  width: number,
-  heldBytes: number = process.memoryUsage().rss,
-  warn: (line: string) => void = () => {},
-): number {
-  return targetThreadsPlan(eligibleRows, width, heldBytes, warn).threads;
-}
-
 /** What the worker posts: progress events, then the run or the error. */
 export type TrainFlatWorkerMessage =
   | { readonly kind: 'task'; readonly id: number; readonly label: string; readonly total?: number }

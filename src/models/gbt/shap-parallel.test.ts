@@ -33,6 +33,13 @@ async function fitted() {
   return { shapValues, shapWorkerStats, x, model };
 }
 
+/** Every contribution column of `a` equals `b`'s, bit for bit. */
+function expectSameColumns(a: { columns: Float64Array[] }, b: { columns: Float64Array[] }): void {
+  a.columns.forEach((col, j) => {
+    expect(Array.from(col)).toEqual(Array.from(b.columns[j]!));
+  });
+}
+
 describe('shapValues on two threads', () => {
   it.skipIf(!built)(
     'when half the rows are explained in a worker then every value equals one thread bit for bit',
@@ -43,9 +50,7 @@ describe('shapValues on two threads', () => {
       const two = shapValues(model, x, { threads: 2 });
       expect(shapWorkerStats.done).toBe(before + 1);
       expect(two.expectedValue).toBe(one.expectedValue);
-      two.columns.forEach((col: Float64Array, j: number) => {
-        expect(Array.from(col)).toEqual(Array.from(one.columns[j]!));
-      });
+      expectSameColumns(two, one);
     },
   );
 
@@ -100,35 +105,37 @@ describe('shapValues on two threads', () => {
     },
   );
 
+  /** Runs `fn` with the TreeSHAP worker replaced by a script of `lines` and the receipt limit `ackMs`. */
+  async function withWorkerScript(lines: readonly string[], ackMs: number, fn: () => void): Promise<void> {
+    const { shapWorkerConfig } = await import(pathToFileURL(join(COMPILED, 'shap-parallel.js')).href);
+    const dir = mkdtempSync(join(tmpdir(), 'leadlift-shap-'));
+    const script = join(dir, 'worker.mjs');
+    writeFileSync(script, ["import { parentPort } from 'node:worker_threads';", ...lines, ''].join('\n'));
+    const saved = { ...shapWorkerConfig };
+    try {
+      shapWorkerConfig.url = pathToFileURL(script);
+      shapWorkerConfig.ackMs = ackMs;
+      fn();
+    } finally {
+      Object.assign(shapWorkerConfig, saved);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   it.skipIf(!built)(
     'when the worker never receives its call then its share is redone here soon after, with the same values',
     async () => {
       const { shapValues, shapWorkerStats, x, model } = await fitted();
-      const { shapWorkerConfig } = await import(pathToFileURL(join(COMPILED, 'shap-parallel.js')).href);
-      const dir = mkdtempSync(join(tmpdir(), 'leadlift-shap-'));
-      const silent = join(dir, 'silent.mjs');
+      const redone = shapWorkerStats.redone;
+      const done = shapWorkerStats.done;
       // A worker that starts and ignores every call, as one that failed to load would.
-      writeFileSync(
-        silent,
-        "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => {});\n",
-      );
-      const saved = { ...shapWorkerConfig };
-      try {
-        shapWorkerConfig.url = pathToFileURL(silent);
-        shapWorkerConfig.ackMs = 200;
-        const redone = shapWorkerStats.redone;
-        const done = shapWorkerStats.done;
+      await withWorkerScript(["parentPort.on('message', () => {});"], 200, () => {
         const two = shapValues(model, x, { threads: 2 });
         expect(shapWorkerStats.redone).toBe(redone + 1);
         expect(shapWorkerStats.done).toBe(done);
         const one = shapValues(model, x, { threads: 1 });
-        two.columns.forEach((col: Float64Array, j: number) => {
-          expect(Array.from(col)).toEqual(Array.from(one.columns[j]!));
-        });
-      } finally {
-        Object.assign(shapWorkerConfig, saved);
-        rmSync(dir, { recursive: true, force: true });
-      }
+        expectSameColumns(two, one);
+      });
     },
   );
 
@@ -136,37 +143,23 @@ describe('shapValues on two threads', () => {
     'when the worker has received its call then it is waited for past the receipt limit',
     async () => {
       const { shapValues, shapWorkerStats, x, model } = await fitted();
-      const { shapWorkerConfig } = await import(pathToFileURL(join(COMPILED, 'shap-parallel.js')).href);
-      const dir = mkdtempSync(join(tmpdir(), 'leadlift-shap-'));
-      const slow = join(dir, 'slow.mjs');
+      const redone = shapWorkerStats.redone;
+      const done = shapWorkerStats.done;
       // Marks the call received at once and done 3 s later (its columns stay zero), past the
       // 1.5 s receipt limit, which leaves the worker time to start on a busy machine.
-      writeFileSync(
-        slow,
-        [
-          "import { parentPort } from 'node:worker_threads';",
-          'parentPort.on("message", (d) => {',
-          '  const s = new Int32Array(d.flag);',
-          '  Atomics.store(s, 0, 3);',
-          '  Atomics.notify(s, 0);',
-          '  setTimeout(() => { Atomics.store(s, 0, 1); Atomics.notify(s, 0); }, 3000);',
-          '});',
-          '',
-        ].join('\n'),
-      );
-      const saved = { ...shapWorkerConfig };
-      try {
-        shapWorkerConfig.url = pathToFileURL(slow);
-        shapWorkerConfig.ackMs = 1500;
-        const redone = shapWorkerStats.redone;
-        const done = shapWorkerStats.done;
+      const slow = [
+        "parentPort.on('message', (d) => {",
+        '  const s = new Int32Array(d.flag);',
+        '  Atomics.store(s, 0, 3);',
+        '  Atomics.notify(s, 0);',
+        '  setTimeout(() => { Atomics.store(s, 0, 1); Atomics.notify(s, 0); }, 3000);',
+        '});',
+      ];
+      await withWorkerScript(slow, 1500, () => {
         shapValues(model, x, { threads: 2 });
         expect(shapWorkerStats.done).toBe(done + 1);
         expect(shapWorkerStats.redone).toBe(redone);
-      } finally {
-        Object.assign(shapWorkerConfig, saved);
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     },
   );
 });
