@@ -142,15 +142,21 @@ export async function runTrainCleaned(o: RunTrainCleanedOptions): Promise<TrainC
       },
     };
   };
+  // Targets training now: the last one still running explains on both cores.
+  const running = new SharedArrayBuffer(4);
+  const count = new Int32Array(running);
   const settled = await mapLimited(set.targets, threads, async (target) => {
+    Atomics.add(count, 0, 1);
     try {
       const run =
         threads > 1
-          ? await runTrainFlatInWorker(optionsOf(target), `${target}: `)
+          ? await runTrainFlatInWorker(optionsOf(target), `${target}: `, running)
           : summaryOf(await runTrainFlat(optionsOf(target)));
       return { target, run };
     } catch (error) {
       return { target, error };
+    } finally {
+      Atomics.sub(count, 0, 1);
     }
   });
   const runs: { target: Target; run: TrainRunSummary }[] = [];

@@ -126,6 +126,15 @@ export function targetThreadsPlan(
     : { threads: 1, reason: `one after another: memory for one thread only (${memory})` };
 }
 
+/**
+ * What the worker is started with: its options (without progress callbacks) and the shared
+ * Int32 count of targets training now (null when it trains alone).
+ */
+export interface TrainFlatWorkerData {
+  readonly options: RunTrainFlatOptions;
+  readonly running: SharedArrayBuffer | null;
+}
+
 /** What the worker posts: progress events, then the run or the error. */
 export type TrainFlatWorkerMessage =
   | { readonly kind: 'task'; readonly id: number; readonly label: string; readonly total?: number }
@@ -151,11 +160,16 @@ export interface WorkerError {
  * the table again. `o.progress` receives the worker's tasks,
  * their labels prefixed with `labelPrefix`; `o.train.progress` is not used. A
  * LeadliftError thrown in the worker is thrown again here with its code, exit code and
- * details.
+ * details. `running`: the shared Int32 count of targets training now, kept by the caller
+ * (the worker reads it to use both cores once it is the last one).
  */
-export function runTrainFlatInWorker(o: RunTrainFlatOptions, labelPrefix = ''): Promise<TrainRunSummary> {
+export function runTrainFlatInWorker(
+  o: RunTrainFlatOptions,
+  labelPrefix = '',
+  running: SharedArrayBuffer | null = null,
+): Promise<TrainRunSummary> {
   const { progress } = o;
-  const worker = startWorker(o);
+  const worker = startWorker(o, running);
   return new Promise<TrainRunSummary>((resolve, reject) => {
     const tasks = new Map<number, ProgressTask>();
     let settled = false;
@@ -204,13 +218,14 @@ export function runTrainFlatInWorker(o: RunTrainFlatOptions, labelPrefix = ''): 
  * closure of the running worker's listeners holds the options (the examples table) alive:
  * this thread's copy can be collected while the worker trains.
  */
-function startWorker(o: RunTrainFlatOptions): Worker {
+function startWorker(o: RunTrainFlatOptions, running: SharedArrayBuffer | null): Worker {
   const { progress: _progress, train, ...rest } = o;
   const data: RunTrainFlatOptions = {
     ...rest,
     ...(train ? { train: Object.fromEntries(Object.entries(train).filter(([k]) => k !== 'progress')) } : {}),
   };
-  return new Worker(WORKER_URL, { workerData: data, transferList: transferablesOf(o) });
+  const workerData: TrainFlatWorkerData = { options: data, running };
+  return new Worker(WORKER_URL, { workerData, transferList: transferablesOf(o) });
 }
 
 /**

@@ -3,8 +3,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Progress } from '../progress.js';
-import type { RunTrainFlatOptions } from './train.js';
-import type { TrainFlatWorkerMessage } from './train-flat-parallel.js';
+import type { TrainFlatWorkerData, TrainFlatWorkerMessage } from './train-flat-parallel.js';
 
 const post = (m: TrainFlatWorkerMessage) => parentPort!.postMessage(m);
 let nextTask = 0;
@@ -21,7 +20,9 @@ const progress: Progress = {
 
 try {
   const { runTrainFlat, summaryOf } = await import('./train.js');
-  const o = workerData as RunTrainFlatOptions;
+  const { shareRunningTargets } = await import('../models/gbt/shap-parallel.js');
+  const { options: o, running } = workerData as TrainFlatWorkerData;
+  if (running) shareRunningTargets(new Int32Array(running));
   const run = await runTrainFlat({ ...o, progress });
   post({ kind: 'result', run: summaryOf(run) });
 } catch (e) {

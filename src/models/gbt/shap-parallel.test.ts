@@ -86,13 +86,23 @@ describe('shapValues on two threads', () => {
   );
 
   it.skipIf(!built)(
-    'when called in a worker thread then the default is one thread, on the main thread two (with 2+ cores)',
+    'when called in a worker thread then the default is one thread unless it is the last target training, on the main thread two (with 2+ cores)',
     async () => {
       const url = pathToFileURL(join(COMPILED, 'shap-parallel.js')).href;
       const { defaultShapThreads } = await import(url);
       expect(defaultShapThreads(100_000)).toBe(availableParallelism() >= 2 ? 2 : 1);
       expect(defaultShapThreads(100)).toBe(1);
-      const code = `import('${url}').then((m) => require('node:worker_threads').parentPort.postMessage(m.defaultShapThreads(100000)));`;
+      // In a worker: 1 untold, 1 beside another target, 2 (with two cores) as the last one.
+      const code = `import('${url}').then((m) => {
+        const c = new Int32Array(new SharedArrayBuffer(4));
+        const out = [m.defaultShapThreads(100000)];
+        m.shareRunningTargets(c);
+        Atomics.store(c, 0, 2);
+        out.push(m.defaultShapThreads(100000));
+        Atomics.store(c, 0, 1);
+        out.push(m.defaultShapThreads(100000), m.defaultShapThreads(100));
+        require('node:worker_threads').parentPort.postMessage(out);
+      });`;
       const inWorker = await new Promise((resolve, reject) => {
         const w = new Worker(code, { eval: true });
         w.once('message', (v) => {
@@ -101,7 +111,7 @@ describe('shapValues on two threads', () => {
         });
         w.once('error', reject);
       });
-      expect(inWorker).toBe(1);
+      expect(inWorker).toEqual([1, 1, availableParallelism() >= 2 ? 2 : 1, 1]);
     },
   );
 

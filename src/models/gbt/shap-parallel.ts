@@ -16,13 +16,28 @@ const WORKER_URL = new URL('./shap-worker.js', import.meta.url);
 /** Rows from which a second thread pays for its start-up and the copies. */
 export const PARALLEL_MIN_ROWS = 20_000;
 
+/** How many training threads run now, shared by the targets trained at once (null: not told). */
+let runningTargets: Int32Array | null = null;
+
 /**
- * 2 when there are at least {@link PARALLEL_MIN_ROWS} rows, two cores and this is the main
- * thread, else 1. A worker thread is one of several already sharing the cores (targets
- * trained at once): a second TreeSHAP thread there only adds the copies and start-up.
+ * Tells this thread (a target's training worker) the shared count of targets training
+ * now, so that the last one still running may use the second core (see defaultShapThreads).
+ */
+export function shareRunningTargets(counter: Int32Array | null): void {
+  runningTargets = counter;
+}
+
+/**
+ * 2 when there are at least {@link PARALLEL_MIN_ROWS} rows, two cores, and this is the main
+ * thread or a training worker that is the only target still training; else 1. A worker
+ * thread beside another target's already shares the cores: a second TreeSHAP thread there
+ * only adds the copies and start-up. Asked per row block, so the last target switches to
+ * two threads from the block after the others finish.
  */
 export function defaultShapThreads(nRows: number): number {
-  return nRows >= PARALLEL_MIN_ROWS && availableParallelism() >= 2 && isMainThread ? 2 : 1;
+  if (nRows < PARALLEL_MIN_ROWS || availableParallelism() < 2) return 1;
+  if (isMainThread) return 2;
+  return runningTargets !== null && Atomics.load(runningTargets, 0) <= 1 ? 2 : 1;
 }
 
 /** True when the compiled worker script exists (not when running the TypeScript sources). */
