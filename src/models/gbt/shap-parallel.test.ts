@@ -115,6 +115,32 @@ describe('shapValues on two threads', () => {
     },
   );
 
+  it.skipIf(!built || availableParallelism() < 2)(
+    'when a worker thread explains on two threads then its values equal one thread bit for bit',
+    async () => {
+      const { shapValues, x, model } = await fitted();
+      const one = shapValues(model, x, { threads: 1 });
+      const url = pathToFileURL(join(COMPILED, 'shap-parallel.js')).href;
+      const shapUrl = pathToFileURL(join(COMPILED, 'shap.js')).href;
+      // The TreeSHAP worker is started from inside this worker, as in a training worker.
+      const code = `const { workerData, parentPort } = require('node:worker_threads');
+        Promise.all([import('${shapUrl}'), import('${url}')]).then(([s, p]) => {
+          const r = s.shapValues(workerData.model, workerData.x, { threads: 2 });
+          parentPort.postMessage({ columns: r.columns, done: p.shapWorkerStats.done });
+        });`;
+      const out = await new Promise<{ columns: Float64Array[]; done: number }>((resolve, reject) => {
+        const w = new Worker(code, { eval: true, workerData: { model, x } });
+        w.once('message', (v) => {
+          resolve(v);
+          void w.terminate();
+        });
+        w.once('error', reject);
+      });
+      expect(out.done).toBe(1);
+      expectSameColumns(out, one);
+    },
+  );
+
   /** Runs `fn` with the TreeSHAP worker replaced by a script of `lines` and the receipt limit `ackMs`. */
   async function withWorkerScript(lines: readonly string[], ackMs: number, fn: () => void): Promise<void> {
     const { shapWorkerConfig } = await import(pathToFileURL(join(COMPILED, 'shap-parallel.js')).href);

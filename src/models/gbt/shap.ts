@@ -49,7 +49,8 @@ export interface ShapOptions {
   /**
    * Threads sharing the rows (this one plus worker threads; the values are the same for any
    * number). Default: 2 when at least 20,000 rows, 2+ cores and called on the main thread
-   * (not from a worker, e.g. a target trained beside another), else 1. Workers need the
+   * or in the training worker of the last target still training (not from a worker beside
+   * another target's), else 1. Workers need the
    * compiled build; from TypeScript sources everything runs in this thread.
    */
   readonly threads?: number;
